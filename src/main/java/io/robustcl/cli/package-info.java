@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.cli;
+
+import org.jspecify.annotations.NullMarked;

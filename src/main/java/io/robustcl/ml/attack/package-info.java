@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.ml.attack;
+
+import org.jspecify.annotations.NullMarked;

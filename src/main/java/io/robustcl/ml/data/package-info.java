@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.ml.data;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.ml.device;
+
+import org.jspecify.annotations.NullMarked;

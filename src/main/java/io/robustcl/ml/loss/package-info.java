@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.ml.loss;
+
+import org.jspecify.annotations.NullMarked;

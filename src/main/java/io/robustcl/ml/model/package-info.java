@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.ml.model;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.ml.train;
+
+import org.jspecify.annotations.NullMarked;

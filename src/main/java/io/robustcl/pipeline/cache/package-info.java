@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.pipeline.cache;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.pipeline.config;
+
+import org.jspecify.annotations.NullMarked;

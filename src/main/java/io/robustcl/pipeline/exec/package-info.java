@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.pipeline.exec;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.pipeline.graph;
+
+import org.jspecify.annotations.NullMarked;

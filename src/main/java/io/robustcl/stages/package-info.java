@@ -1,0 +1,4 @@
+@NullMarked
+package io.robustcl.stages;
+
+import org.jspecify.annotations.NullMarked;
