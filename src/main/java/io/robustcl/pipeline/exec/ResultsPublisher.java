@@ -1,22 +1,19 @@
 package io.robustcl.pipeline.exec;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.io.MoreFiles;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.cache.Manifest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * After a successful run, copies each target's artifact files (never {@code manifest.json})
@@ -96,21 +93,8 @@ public final class ResultsPublisher {
   }
 
   private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
+    if (Files.exists(dir)) {
+      MoreFiles.deleteRecursively(dir);
     }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }
