@@ -93,7 +93,14 @@ public final class PipelineRunner {
         if (running.isEmpty()) {
           break;
         }
-        StageExecution.Result result = finished.take();
+        // poll, so that a cancel from outside (Ctrl-C) also interrupts stages that never poll it
+        StageExecution.Result result = finished.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (result == null) {
+          if (cancel.isCancelled()) {
+            running.values().forEach(f -> f.cancel(true));
+          }
+          continue;
+        }
         String name = result.stage().name();
         running.remove(name);
         int[] held = gpusHeld.remove(name);
