@@ -4,9 +4,10 @@
 # against the torchvision reference ../shared/bench/augment.py (Debian's python3-torch).
 # Ours: median of 5 timed passes after a warm-up pass; reference: median of 3 runs.
 # Last line: ours=<views/s> reference=<views/s> ratio=<ours/ref>
-# Both sides run with OMP_WAIT_POLICY=PASSIVE: on this shared 2-core machine (load ~10), libgomp's
-# default spin-waiting made 2 intra-op threads 7-20x slower than 1 thread (threads spin while
-# their partner is descheduled); measured: 359 views/s spinning vs 7706 views/s passive.
+# Both sides run with OMP_WAIT_POLICY=PASSIVE (set it to override): on this shared 2-core machine
+# at load ~9, libgomp's default spin-waiting made our 2 intra-op threads ~20x slower (359 vs 7706
+# views/s, an earlier build): a thread spins while its partner is descheduled. At lower load
+# ACTIVE and PASSIVE measured alike (12263 vs 10299-18898 views/s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
