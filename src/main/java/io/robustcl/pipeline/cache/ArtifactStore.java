@@ -1,0 +1,92 @@
+package io.robustcl.pipeline.cache;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A content-addressed store of committed artifacts, keyed by stage key (hex SHA-256).
+ *
+ * <p>Implementations must be safe for several threads <em>and several processes</em> (child
+ * JVMs, Slurm jobs on a shared filesystem) working on one store at once: nothing may assume
+ * that all users of a store live in one JVM.
+ *
+ * <h2>How an executor computes a key</h2>
+ * <pre>{@code
+ * Optional<Manifest> hit = store.lookup(key);          // cheap: reads one manifest
+ * if (hit.isEmpty()) {
+ *   try (KeyLock lock = store.lock(key)) {             // blocks while another process computes it
+ *     hit = store.lookup(key);                         // it may have been committed meanwhile
+ *     if (hit.isEmpty()) {
+ *       try (PendingArtifact out = store.begin(lock)) {
+ *         stage.run(...out.dir()..., store.workDir(key) ...);
+ *         hit = Optional.of(out.commit(draft));        // atomic: all files or nothing
+ *       }                                              // close() without commit discards
+ *     }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Failures of the filesystem surface as {@link java.io.UncheckedIOException}; a manifest
+ * that cannot be read as {@link ManifestFormatException}; a malformed key as
+ * {@link IllegalArgumentException} (see {@link CacheKeys#requireValid}).
+ */
+public interface ArtifactStore {
+
+  /**
+   * The committed artifact's manifest, or empty if {@code key} has no committed artifact.
+   * Reads the manifest only (no re-hashing), so it is cheap enough to call once per stage of
+   * a fully cached run.
+   *
+   * @throws ManifestFormatException if a manifest exists but cannot be read (unknown format
+   *     version, malformed JSON, or written for another key)
+   */
+  Optional<Manifest> lookup(String key);
+
+  /**
+   * The directory holding the committed artifact's files (and {@code manifest.json}). The
+   * directory exists only if {@link #lookup} finds the key. Callers must not write below it.
+   */
+  Path artifactDir(String key);
+
+  /**
+   * Takes the exclusive lock on {@code key}, waiting while another thread or process holds it.
+   * The lock dies with its process, so a killed run never leaves a stale lock.
+   *
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  KeyLock lock(String key) throws InterruptedException;
+
+  /** Takes the lock on {@code key} if nobody holds it, else returns empty at once. */
+  Optional<KeyLock> tryLock(String key);
+
+  /**
+   * Starts writing the artifact of {@code lock.key()} into a fresh temporary directory. The
+   * lock must stay held until the pending artifact is committed or closed.
+   *
+   * @throws IllegalStateException if {@code lock} is released or not from this store
+   */
+  PendingArtifact begin(KeyLock lock);
+
+  /**
+   * The directory for resumable checkpoints of {@code key}, created if missing. It survives
+   * failed and killed attempts and is deleted when the key's artifact commits.
+   */
+  Path workDir(String key);
+
+  /**
+   * Re-hashes every committed artifact and moves each corrupt one (a file changed, missing or
+   * added, or an unreadable manifest) to quarantine, so that the next run rebuilds it.
+   * Artifacts locked by a running process are skipped and reported as such.
+   */
+  VerifyReport verify();
+
+  /**
+   * Collects garbage: committed artifacts whose key is not in {@code liveKeys}, work
+   * directories of such keys, temporary directories left by dead runs, quarantined artifacts
+   * and unused lock files. Nothing that a running process holds the key lock of is touched.
+   *
+   * @param dryRun if true, only lists what would be removed (with sizes) and removes nothing
+   */
+  GcReport gc(Set<String> liveKeys, boolean dryRun);
+}

@@ -1,0 +1,316 @@
+package io.robustcl.pipeline.cache;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import io.robustcl.pipeline.Params;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The JSON form of a {@link Manifest}, format version {@value #FORMAT_VERSION}.
+ *
+ * <p>Params keep their types: a {@code Long} is written as an integer literal ({@code 3}),
+ * a {@code Double} always with a fraction or exponent ({@code 3.0}, {@code 1.0E-5}), and read
+ * back accordingly. Non-finite metrics are written as the strings {@code "NaN"},
+ * {@code "Infinity"} and {@code "-Infinity"}. Readers reject any other format version with a
+ * {@link ManifestFormatException}.
+ */
+public final class ManifestJson {
+
+  /** The format version this class writes and the only one it reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final String FORMAT = "robustcl-manifest";
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+  private ManifestJson() {}
+
+  /** {@code manifest} as pretty-printed JSON. */
+  public static String write(Manifest manifest) {
+    JsonObject root = new JsonObject();
+    root.addProperty("format", FORMAT);
+    root.addProperty("formatVersion", FORMAT_VERSION);
+    root.addProperty("key", manifest.key());
+    root.addProperty("stageName", manifest.stageName());
+    root.addProperty("stageType", manifest.stageType());
+    root.addProperty("stageVersion", manifest.stageVersion());
+    root.addProperty("outputKind", manifest.outputKind());
+    root.add("params", paramValue(manifest.params().asMap()));
+    JsonObject inputs = new JsonObject();
+    manifest.inputs().forEach((port, refs) -> {
+      JsonArray list = new JsonArray();
+      for (InputRef ref : refs) {
+        JsonObject o = new JsonObject();
+        o.addProperty("stage", ref.stageName());
+        o.addProperty("key", ref.key());
+        o.addProperty("contentHash", ref.contentHash());
+        list.add(o);
+      }
+      inputs.add(port, list);
+    });
+    root.add("inputs", inputs);
+    JsonObject files = new JsonObject();
+    manifest.files().forEach((path, entry) -> {
+      JsonObject o = new JsonObject();
+      o.addProperty("sha256", entry.sha256());
+      o.addProperty("size", entry.size());
+      files.add(path, o);
+    });
+    root.add("files", files);
+    root.addProperty("contentHash", manifest.contentHash());
+    JsonObject metrics = new JsonObject();
+    manifest.metrics().forEach((name, value) -> metrics.add(name, metricValue(value)));
+    root.add("metrics", metrics);
+    root.addProperty("startTime", manifest.startTime().toString());
+    root.addProperty("endTime", manifest.endTime().toString());
+    root.addProperty("device", manifest.device());
+    JsonObject versions = new JsonObject();
+    manifest.versions().forEach(versions::addProperty);
+    root.add("versions", versions);
+    return GSON.toJson(root) + "\n";
+  }
+
+  /**
+   * Parses a manifest.
+   *
+   * @param source names the manifest in errors, e.g. its path
+   * @throws ManifestFormatException naming {@code source} and the field if the text is not a
+   *     manifest of format version {@value #FORMAT_VERSION}
+   */
+  public static Manifest read(String json, String source) {
+    JsonObject root;
+    try {
+      JsonElement parsed = JsonParser.parseString(json);
+      if (!parsed.isJsonObject()) {
+        throw new ManifestFormatException(source + ": not a robustcl manifest (not a JSON object)");
+      }
+      root = parsed.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new ManifestFormatException(source + ": malformed JSON: " + e.getMessage(), e);
+    }
+    Reader r = new Reader(root, source);
+    if (!root.has("formatVersion") || !FORMAT.equals(r.optString("format"))) {
+      throw new ManifestFormatException(source + ": not a robustcl manifest (no \"format\": \"" + FORMAT
+          + "\" and \"formatVersion\")");
+    }
+    long version = r.integer(root, "formatVersion");
+    if (version != FORMAT_VERSION) {
+      throw new ManifestFormatException(source + ": manifest format version " + version
+          + " is not supported; this robustcl reads version " + FORMAT_VERSION
+          + " (the artifact was written by another robustcl: use that one, or remove the artifact"
+          + " with `pipeline gc` or by hand so that it is rebuilt)");
+    }
+    try {
+      ImmutableSortedMap<String, FileEntry> files = r.map("files",
+          e -> new FileEntry(r.string(r.object(e, "files entry"), "sha256"),
+              r.integer(r.object(e, "files entry"), "size")));
+      Manifest manifest = new Manifest(
+          r.string(root, "key"),
+          r.string(root, "stageName"),
+          r.string(root, "stageType"),
+          Math.toIntExact(r.integer(root, "stageVersion")),
+          r.string(root, "outputKind"),
+          Params.of(r.paramMap(r.object(root.get("params"), "params"), "params")),
+          r.map("inputs", e -> {
+            ImmutableList.Builder<InputRef> refs = ImmutableList.builder();
+            for (JsonElement ref : r.array(e, "inputs entry")) {
+              JsonObject o = r.object(ref, "input");
+              refs.add(new InputRef(r.string(o, "stage"), r.string(o, "key"), r.string(o, "contentHash")));
+            }
+            return refs.build();
+          }),
+          files,
+          r.string(root, "contentHash"),
+          r.map("metrics", r::metric),
+          r.instant("startTime"),
+          r.instant("endTime"),
+          r.string(root, "device"),
+          r.map("versions", e -> r.primitiveString(e, "versions entry")));
+      String expected = ContentHash.of(files);
+      if (!expected.equals(manifest.contentHash())) {
+        throw new ManifestFormatException(source + ": contentHash " + manifest.contentHash()
+            + " does not match its files (expected " + expected + ")");
+      }
+      return manifest;
+    } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+      if (e instanceof ManifestFormatException) {
+        throw e;
+      }
+      throw new ManifestFormatException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonElement paramValue(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      JsonObject o = new JsonObject();
+      map.forEach((k, v) -> o.add((String) k, paramValue(v)));
+      return o;
+    }
+    if (value instanceof List<?> list) {
+      JsonArray a = new JsonArray();
+      list.forEach(v -> a.add(paramValue(v)));
+      return a;
+    }
+    if (value instanceof String s) {
+      return new JsonPrimitive(s);
+    }
+    if (value instanceof Boolean b) {
+      return new JsonPrimitive(b);
+    }
+    if (value instanceof Long || value instanceof Double) {
+      // Long.toString never has '.', Double.toString always has '.' or 'E': types survive.
+      return new JsonPrimitive((Number) value);
+    }
+    throw new IllegalArgumentException("param value " + value + " is not in normal form");
+  }
+
+  private static JsonElement metricValue(double value) {
+    return Double.isFinite(value) ? new JsonPrimitive(value) : new JsonPrimitive(Double.toString(value));
+  }
+
+  /** Typed field access whose errors name the manifest and the field. */
+  private record Reader(JsonObject root, String source) {
+
+    ManifestFormatException error(String what) {
+      return new ManifestFormatException(source + ": " + what);
+    }
+
+    JsonElement field(JsonObject o, String name) {
+      JsonElement e = o.get(name);
+      if (e == null || e.isJsonNull()) {
+        throw error("missing field \"" + name + "\"");
+      }
+      return e;
+    }
+
+    @org.jspecify.annotations.Nullable String optString(String name) {
+      JsonElement e = root.get(name);
+      return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
+    }
+
+    String string(JsonObject o, String name) {
+      return primitiveString(field(o, name), name);
+    }
+
+    String primitiveString(JsonElement e, String what) {
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+        throw error("\"" + what + "\" must be a string, found " + e);
+      }
+      return e.getAsString();
+    }
+
+    long integer(JsonObject o, String name) {
+      JsonElement e = field(o, name);
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+        throw error("\"" + name + "\" must be an integer, found " + e);
+      }
+      try {
+        return Long.parseLong(e.getAsNumber().toString());
+      } catch (NumberFormatException ex) {
+        throw error("\"" + name + "\" must be an integer, found " + e);
+      }
+    }
+
+    JsonObject object(JsonElement e, String what) {
+      if (!e.isJsonObject()) {
+        throw error("\"" + what + "\" must be an object, found " + e);
+      }
+      return e.getAsJsonObject();
+    }
+
+    JsonArray array(JsonElement e, String what) {
+      if (!e.isJsonArray()) {
+        throw error("\"" + what + "\" must be an array, found " + e);
+      }
+      return e.getAsJsonArray();
+    }
+
+    <V> ImmutableSortedMap<String, V> map(String name, Function<JsonElement, V> value) {
+      ImmutableSortedMap.Builder<String, V> out = ImmutableSortedMap.naturalOrder();
+      for (Map.Entry<String, JsonElement> e : object(field(root, name), name).entrySet()) {
+        out.put(e.getKey(), value.apply(e.getValue()));
+      }
+      return out.build();
+    }
+
+    Double metric(JsonElement e) {
+      if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+        return e.getAsDouble();
+      }
+      if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+        switch (e.getAsString()) {
+          case "NaN":
+            return Double.NaN;
+          case "Infinity":
+            return Double.POSITIVE_INFINITY;
+          case "-Infinity":
+            return Double.NEGATIVE_INFINITY;
+          default:
+            break;
+        }
+      }
+      throw error("metric value must be a number, \"NaN\" or \"(-)Infinity\", found " + e);
+    }
+
+    Instant instant(String name) {
+      String text = string(root, name);
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeParseException e) {
+        throw error("\"" + name + "\" is not an ISO-8601 instant: " + text);
+      }
+    }
+
+    Map<String, Object> paramMap(JsonObject o, String path) {
+      Map<String, Object> out = new TreeMap<>();
+      for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+        out.put(e.getKey(), param(e.getValue(), path + "." + e.getKey()));
+      }
+      return out;
+    }
+
+    Object param(JsonElement e, String path) {
+      if (e.isJsonObject()) {
+        return paramMap(e.getAsJsonObject(), path);
+      }
+      if (e.isJsonArray()) {
+        List<Object> out = new java.util.ArrayList<>();
+        for (JsonElement element : e.getAsJsonArray()) {
+          out.add(param(element, path + "[]"));
+        }
+        return out;
+      }
+      if (e.isJsonPrimitive()) {
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        if (p.isBoolean()) {
+          return p.getAsBoolean();
+        }
+        if (p.isString()) {
+          return p.getAsString();
+        }
+        String text = p.getAsNumber().toString();
+        try {
+          if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
+            return Double.parseDouble(text);
+          }
+          return Long.parseLong(text);
+        } catch (NumberFormatException ex) {
+          throw error("param " + path + ": bad number " + text);
+        }
+      }
+      throw error("param " + path + " is null");
+    }
+  }
+}
