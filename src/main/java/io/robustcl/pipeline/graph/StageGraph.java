@@ -4,8 +4,17 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import io.robustcl.pipeline.config.PipelineSpec;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The dependency DAG of a pipeline: which stage reads from which. Immutable; orders are
@@ -14,9 +23,24 @@ import java.util.List;
 public final class StageGraph {
 
   private final ImmutableMap<String, ImmutableList<String>> dependencies;
+  private final ImmutableMap<String, ImmutableList<String>> dependants;
+  private final ImmutableList<String> order;
+  private final ImmutableMap<String, Integer> position;
 
-  private StageGraph(ImmutableMap<String, ImmutableList<String>> dependencies) {
+  private StageGraph(ImmutableMap<String, ImmutableList<String>> dependencies, ImmutableList<String> order) {
     this.dependencies = dependencies;
+    this.order = order;
+    Map<String, List<String>> readers = new LinkedHashMap<>();
+    dependencies.keySet().forEach(name -> readers.put(name, new ArrayList<>()));
+    dependencies.forEach((reader, inputs) -> inputs.forEach(input -> readers.get(input).add(reader)));
+    ImmutableMap.Builder<String, ImmutableList<String>> dependantsBuilder = ImmutableMap.builder();
+    readers.forEach((name, list) -> dependantsBuilder.put(name, ImmutableList.copyOf(list)));
+    this.dependants = dependantsBuilder.buildOrThrow();
+    ImmutableMap.Builder<String, Integer> positions = ImmutableMap.builder();
+    for (int i = 0; i < order.size(); i++) {
+      positions.put(order.get(i), i);
+    }
+    this.position = positions.buildOrThrow();
   }
 
   /** The graph of a validated pipeline. */
@@ -27,41 +51,175 @@ public final class StageGraph {
   }
 
   /**
-   * A graph from stage -> the stages it reads from, in declaration order.
+   * A graph from stage -> the stages it reads from; the map's iteration order is the
+   * declaration order that breaks ties.
    *
-   * @throws IllegalArgumentException if a dependency is not a stage of the map, or there is a cycle
+   * @throws IllegalArgumentException if a dependency is not a key of the map, or there is a
+   *     cycle (the message prints it as {@code a -> b -> a})
    */
-  public static StageGraph of(java.util.Map<String, ? extends List<String>> dependencies) {
-    throw new UnsupportedOperationException("not yet implemented");
+  public static StageGraph of(Map<String, ? extends Collection<String>> dependencies) {
+    ImmutableMap.Builder<String, ImmutableList<String>> copy = ImmutableMap.builder();
+    dependencies.forEach((name, inputs) -> {
+      for (String input : inputs) {
+        if (!dependencies.containsKey(input)) {
+          throw new IllegalArgumentException("stage '" + name + "' reads from unknown stage '" + input + "'");
+        }
+      }
+      copy.put(name, inputs.stream().distinct().collect(ImmutableList.toImmutableList()));
+    });
+    ImmutableMap<String, ImmutableList<String>> deps = copy.buildOrThrow();
+    Optional<ImmutableList<String>> cycle = findCycle(deps);
+    if (cycle.isPresent()) {
+      throw new IllegalArgumentException("dependency cycle: " + String.join(" -> ", cycle.get()));
+    }
+    return new StageGraph(deps, topologicalOrder(deps));
+  }
+
+  /**
+   * A dependency cycle of {@code dependencies} (stage -> stages it reads from), if any, as the
+   * path {@code [a, b, ..., a]} where each stage reads from the next. Deterministic: the
+   * search starts from stages in map order and follows inputs in list order. Unknown
+   * dependencies are ignored.
+   */
+  public static Optional<ImmutableList<String>> findCycle(Map<String, ? extends Collection<String>> dependencies) {
+    Set<String> done = new HashSet<>();
+    for (String start : dependencies.keySet()) {
+      if (done.contains(start)) {
+        continue;
+      }
+      // Iterative DFS: deep pipelines must not overflow the stack.
+      Deque<String> path = new ArrayDeque<>();
+      Deque<java.util.Iterator<String>> pending = new ArrayDeque<>();
+      Set<String> onPath = new HashSet<>();
+      path.addLast(start);
+      onPath.add(start);
+      pending.addLast(dependencies.get(start).iterator());
+      while (!path.isEmpty()) {
+        java.util.Iterator<String> next = pending.peekLast();
+        if (next.hasNext()) {
+          String input = next.next();
+          if (!dependencies.containsKey(input) || done.contains(input)) {
+            continue;
+          }
+          if (onPath.contains(input)) {
+            List<String> nodes = new ArrayList<>(path);
+            ImmutableList.Builder<String> cycle = ImmutableList.builder();
+            cycle.addAll(nodes.subList(nodes.indexOf(input), nodes.size())).add(input);
+            return Optional.of(cycle.build());
+          }
+          path.addLast(input);
+          onPath.add(input);
+          pending.addLast(dependencies.get(input).iterator());
+        } else {
+          String finished = path.removeLast();
+          pending.removeLast();
+          onPath.remove(finished);
+          done.add(finished);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static ImmutableList<String> topologicalOrder(ImmutableMap<String, ImmutableList<String>> deps) {
+    // Depth-first post-order from each stage in declaration order: inputs come first, and
+    // among independent stages the declared order is kept.
+    ImmutableList.Builder<String> out = ImmutableList.builder();
+    Set<String> emitted = new HashSet<>();
+    for (String start : deps.keySet()) {
+      if (emitted.contains(start)) {
+        continue;
+      }
+      Deque<String> stack = new ArrayDeque<>();
+      Deque<java.util.Iterator<String>> pending = new ArrayDeque<>();
+      stack.addLast(start);
+      pending.addLast(deps.get(start).iterator());
+      while (!stack.isEmpty()) {
+        java.util.Iterator<String> next = pending.peekLast();
+        if (next.hasNext()) {
+          String input = next.next();
+          if (!emitted.contains(input)) {
+            stack.addLast(input);
+            pending.addLast(deps.get(input).iterator());
+          }
+        } else {
+          String finished = stack.removeLast();
+          pending.removeLast();
+          if (emitted.add(finished)) {
+            out.add(finished);
+          }
+        }
+      }
+    }
+    return out.build();
   }
 
   /** All stages in topological order (inputs before readers). */
   public ImmutableList<String> topologicalOrder() {
-    throw new UnsupportedOperationException("not yet implemented");
+    return order;
   }
 
-  /** {@code stages} and everything they transitively read from, in topological order. */
+  /**
+   * {@code stages} and everything they transitively read from, in topological order.
+   *
+   * @throws IllegalArgumentException if a name is not a stage of the graph
+   */
   public ImmutableList<String> closure(Collection<String> stages) {
-    throw new UnsupportedOperationException("not yet implemented");
+    Set<String> needed = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>();
+    for (String stage : stages) {
+      check(stage);
+      todo.add(stage);
+    }
+    while (!todo.isEmpty()) {
+      String stage = todo.removeFirst();
+      if (needed.add(stage)) {
+        todo.addAll(dependencies.get(stage));
+      }
+    }
+    return inOrder(needed);
   }
 
-  /** The stages {@code stage} reads from directly. */
+  /** The stages {@code stage} reads from directly, in port order. */
   public ImmutableList<String> dependencies(String stage) {
-    throw new UnsupportedOperationException("not yet implemented");
+    check(stage);
+    return dependencies.get(stage);
   }
 
   /** The stages that read from {@code stage} directly, in declaration order. */
   public ImmutableList<String> dependants(String stage) {
-    throw new UnsupportedOperationException("not yet implemented");
+    check(stage);
+    return dependants.get(stage);
   }
 
-  /** Every stage that transitively reads from {@code stage}, in topological order. */
+  /** Every stage that transitively reads from {@code stage} (not itself), in topological order. */
   public ImmutableList<String> downstream(String stage) {
-    throw new UnsupportedOperationException("not yet implemented");
+    check(stage);
+    Set<String> found = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(dependants.get(stage));
+    while (!todo.isEmpty()) {
+      String next = todo.removeFirst();
+      if (found.add(next)) {
+        todo.addAll(dependants.get(next));
+      }
+    }
+    return inOrder(found);
   }
 
   /** The stage names, in declaration order. */
   public ImmutableSet<String> stages() {
     return dependencies.keySet();
+  }
+
+  private ImmutableList<String> inOrder(Set<String> names) {
+    Map<Integer, String> byPosition = new HashMap<>();
+    names.forEach(name -> byPosition.put(position.get(name), name));
+    return byPosition.keySet().stream().sorted().map(byPosition::get).collect(ImmutableList.toImmutableList());
+  }
+
+  private void check(String stage) {
+    if (!dependencies.containsKey(stage)) {
+      throw new IllegalArgumentException("no stage '" + stage + "'; stages are " + dependencies.keySet());
+    }
   }
 }
