@@ -1,0 +1,28 @@
+package io.robustcl.ml.data;
+
+import ai.djl.ndarray.NDArray;
+import java.util.random.RandomGenerator;
+
+/**
+ * RUSH's smoothing noise Q (Gaussian): x + delta, delta ~ N(0, sigma^2) per pixel, clipped to
+ * [0,1]. The noise is drawn on the device from the engine's generator, whose seed
+ * {@code ComputeScope} sets; the {@code random} argument is not used.
+ */
+public record GaussianNoise(float sigma) implements ImageTransform {
+    public GaussianNoise {
+        if (!(sigma >= 0)) {
+            throw new IllegalArgumentException("Gaussian noise sigma must be >= 0, got " + sigma);
+        }
+    }
+
+    @Override
+    public NDArray apply(NDArray images, RandomGenerator random) {
+        if (sigma == 0) {
+            return images.duplicate();
+        }
+        try (NDArray delta = images.getManager().randomNormal(0f, sigma, images.getShape(),
+                images.getDataType(), images.getDevice())) {
+            return images.add(delta).clip(0f, 1f);
+        }
+    }
+}

@@ -1,0 +1,478 @@
+package io.robustcl.ml.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The SimCLR augmentation T as used by RoCL, UPAT, ASCL and RUSH (METHODS.md, "Augmentation T"),
+ * computed on a whole batch with NDArray operations on the batch's device, each sample with its
+ * own random parameters:
+ *
+ * <ol>
+ *   <li>RandomResizedCrop(size, scale, ratio) as torchvision defines it (10 attempts of
+ *       area fraction ~ U(scale) and log aspect ratio ~ U(log ratio), else the centre crop
+ *       clamped to the ratio), resized with bilinear interpolation at half-pixel centres
+ *       (align_corners=False); per-sample sampling indices are gathered on the device;</li>
+ *   <li>horizontal flip with probability {@code flipProbability} (folded into the crop's
+ *       column indices, since flip commutes with the per-pixel colour operations below);</li>
+ *   <li>with probability {@code jitterProbability}, ColorJitter(brightness, contrast, saturation,
+ *       hue) with torchvision's definitions: brightness factor b ~ U[max(0,1-B), 1+B], x <- clip(b x);
+ *       contrast c: x <- clip(c x + (1-c) mean(gray(x))); saturation s: x <- clip(s x + (1-s) gray(x));
+ *       hue shift h ~ U[-H, H]: hue <- (hue + h) mod 1 in HSV. The four operations run in a random
+ *       order drawn per sample, as torchvision's ColorJitter draws a permutation per call;</li>
+ *   <li>grayscale with probability {@code grayscaleProbability}: all channels set to
+ *       gray = 0.2989 R + 0.587 G + 0.114 B.</li>
+ * </ol>
+ * Output: float32 NCHW in [0,1] of {@code size x size}.
+ */
+public final class SimClrAugmentation implements ImageTransform {
+    private static final float[] GRAY_WEIGHTS = {0.2989f, 0.587f, 0.114f};
+    private static final int BRIGHTNESS = 0;
+    private static final int CONTRAST = 1;
+    private static final int SATURATION = 2;
+    private static final int HUE = 3;
+
+    private final int size;
+    private final double scaleMin;
+    private final double scaleMax;
+    private final double ratioMin;
+    private final double ratioMax;
+    private final double flipProbability;
+    private final double brightness;
+    private final double contrast;
+    private final double saturation;
+    private final double hue;
+    private final double jitterProbability;
+    private final double grayscaleProbability;
+
+    private SimClrAugmentation(Builder b) {
+        this.size = b.size;
+        this.scaleMin = b.scaleMin;
+        this.scaleMax = b.scaleMax;
+        this.ratioMin = b.ratioMin;
+        this.ratioMax = b.ratioMax;
+        this.flipProbability = b.flipProbability;
+        this.brightness = b.brightness;
+        this.contrast = b.contrast;
+        this.saturation = b.saturation;
+        this.hue = b.hue;
+        this.jitterProbability = b.jitterProbability;
+        this.grayscaleProbability = b.grayscaleProbability;
+    }
+
+    /** A builder with the papers' defaults (see {@link Builder}). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The random parameters of one sample.
+     *
+     * @param top         first row of the crop
+     * @param left        first column of the crop
+     * @param cropHeight  rows of the crop
+     * @param cropWidth   columns of the crop
+     * @param flip        whether the sample is flipped horizontally
+     * @param jitter      whether colour jitter applies
+     * @param brightness  brightness factor (1 = identity)
+     * @param contrast    contrast factor (1 = identity)
+     * @param saturation  saturation factor (1 = identity)
+     * @param hueShift    hue shift in fractions of the hue circle (0 = identity)
+     * @param jitterOrder the order of the operations (0 brightness, 1 contrast, 2 saturation, 3 hue)
+     * @param grayscale   whether the sample is converted to grayscale
+     */
+    public record SampleParameters(int top, int left, int cropHeight, int cropWidth, boolean flip, boolean jitter,
+            float brightness, float contrast, float saturation, float hueShift, int[] jitterOrder, boolean grayscale) {}
+
+    /** Draws the parameters of {@code n} samples of {@code height x width} images. */
+    public List<SampleParameters> drawParameters(int n, int height, int width, RandomGenerator random) {
+        List<SampleParameters> out = new ArrayList<>(n);
+        for (int s = 0; s < n; s++) {
+            int[] crop = cropBox(height, width, random);
+            boolean flip = random.nextDouble() < flipProbability;
+            boolean jitter = random.nextDouble() < jitterProbability;
+            float b = 1f;
+            float c = 1f;
+            float sat = 1f;
+            float h = 0f;
+            int[] order = {0, 1, 2, 3};
+            if (jitter) {
+                for (int i = 3; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int t = order[i];
+                    order[i] = order[j];
+                    order[j] = t;
+                }
+                b = factor(brightness, random);
+                c = factor(contrast, random);
+                sat = factor(saturation, random);
+                h = hue == 0 ? 0f : (float) (random.nextDouble() * 2 * hue - hue);
+            }
+            boolean gray = random.nextDouble() < grayscaleProbability;
+            out.add(new SampleParameters(crop[0], crop[1], crop[2], crop[3], flip, jitter, b, c, sat, h, order, gray));
+        }
+        return out;
+    }
+
+    private static float factor(double strength, RandomGenerator random) {
+        if (strength == 0) {
+            return 1f;
+        }
+        double lo = Math.max(0, 1 - strength);
+        return (float) (lo + random.nextDouble() * (1 + strength - lo));
+    }
+
+    /** torchvision's RandomResizedCrop.get_params: {top, left, height, width}. */
+    private int[] cropBox(int height, int width, RandomGenerator random) {
+        double area = (double) height * width;
+        double logRatioMin = Math.log(ratioMin);
+        double logRatioMax = Math.log(ratioMax);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            double targetArea = area * (scaleMin + random.nextDouble() * (scaleMax - scaleMin));
+            double aspect = Math.exp(logRatioMin + random.nextDouble() * (logRatioMax - logRatioMin));
+            int w = (int) Math.round(Math.sqrt(targetArea * aspect));
+            int h = (int) Math.round(Math.sqrt(targetArea / aspect));
+            if (w > 0 && w <= width && h > 0 && h <= height) {
+                int top = random.nextInt(height - h + 1);
+                int left = random.nextInt(width - w + 1);
+                return new int[] {top, left, h, w};
+            }
+        }
+        double inRatio = (double) width / height;
+        int w;
+        int h;
+        if (inRatio < ratioMin) {
+            w = width;
+            h = (int) Math.round(w / ratioMin);
+        } else if (inRatio > ratioMax) {
+            h = height;
+            w = (int) Math.round(h * ratioMax);
+        } else {
+            w = width;
+            h = height;
+        }
+        return new int[] {(height - h) / 2, (width - w) / 2, h, w};
+    }
+
+    @Override
+    public NDArray apply(NDArray images, RandomGenerator random) {
+        Shape shape = images.getShape();
+        checkBatch(shape);
+        return apply(images, drawParameters((int) shape.get(0), (int) shape.get(2), (int) shape.get(3), random));
+    }
+
+    /** Applies the given per-sample parameters (one per image, in batch order). */
+    public NDArray apply(NDArray images, List<SampleParameters> parameters) {
+        Shape shape = images.getShape();
+        checkBatch(shape);
+        if (parameters.size() != shape.get(0)) {
+            throw new IllegalArgumentException(parameters.size() + " parameter sets for a batch of " + shape.get(0));
+        }
+        NDManager owner = images.getManager();
+        try (NDManager sub = owner.newSubManager()) {
+            NDArray x = cropResizeFlip(images, parameters, sub);
+            x = colourJitter(x, parameters, sub);
+            x = grayscale(x, parameters, sub);
+            NDArray out = x.clip(0f, 1f);
+            out.attach(owner);
+            return out;
+        }
+    }
+
+    private static void checkBatch(Shape shape) {
+        if (shape.dimension() != 4 || shape.get(1) != 3) {
+            throw new IllegalArgumentException("SimCLR augmentation needs RGB images as NCHW (N,3,H,W), got " + shape);
+        }
+    }
+
+    /**
+     * Bilinear resize of each sample's crop to size x size, as two separable gathers (rows, then
+     * columns) with per-sample index vectors; flipping reverses the column vector.
+     */
+    private NDArray cropResizeFlip(NDArray images, List<SampleParameters> parameters, NDManager sub) {
+        Shape shape = images.getShape();
+        int n = (int) shape.get(0);
+        int c = (int) shape.get(1);
+        int height = (int) shape.get(2);
+        int width = (int) shape.get(3);
+        long[] rows0 = new long[n * size];
+        long[] rows1 = new long[n * size];
+        float[] rowWeights = new float[n * size];
+        long[] cols0 = new long[n * size];
+        long[] cols1 = new long[n * size];
+        float[] colWeights = new float[n * size];
+        for (int s = 0; s < n; s++) {
+            SampleParameters p = parameters.get(s);
+            sourceIndices(p.top(), p.cropHeight(), false, s * size, rows0, rows1, rowWeights);
+            sourceIndices(p.left(), p.cropWidth(), p.flip(), s * size, cols0, cols1, colWeights);
+        }
+        NDArray x = images.toType(DataType.FLOAT32, false);
+        Shape rowShape = new Shape(n, 1, size, 1);
+        Shape rowsOut = new Shape(n, c, size, width);
+        NDArray r0 = x.gather(sub.create(rows0, rowShape).broadcast(rowsOut), 2);
+        NDArray r1 = x.gather(sub.create(rows1, rowShape).broadcast(rowsOut), 2);
+        NDArray rows = r0.addi(r1.subi(r0).muli(sub.create(rowWeights, rowShape)));
+        Shape colShape = new Shape(n, 1, 1, size);
+        Shape colsOut = new Shape(n, c, size, size);
+        NDArray c0 = rows.gather(sub.create(cols0, colShape).broadcast(colsOut), 3);
+        NDArray c1 = rows.gather(sub.create(cols1, colShape).broadcast(colsOut), 3);
+        return c0.addi(c1.subi(c0).muli(sub.create(colWeights, colShape)));
+    }
+
+    /** Source indices and weights for resizing [start, start+length) to {@code size} samples. */
+    private void sourceIndices(int start, int length, boolean reverse, int offset, long[] lo, long[] hi, float[] weight) {
+        double scale = (double) length / size;
+        for (int o = 0; o < size; o++) {
+            // align_corners=False: source = (o + 0.5) * scale - 0.5, clamped at the crop's edges
+            double src = Math.max(0, (o + 0.5) * scale - 0.5);
+            int i0 = Math.min((int) Math.floor(src), length - 1);
+            int i1 = Math.min(i0 + 1, length - 1);
+            int target = offset + (reverse ? size - 1 - o : o);
+            lo[target] = start + i0;
+            hi[target] = start + i1;
+            weight[target] = (float) (src - i0);
+        }
+    }
+
+    private static NDArray gray(NDArray x, NDManager sub) {
+        NDArray w = sub.create(GRAY_WEIGHTS, new Shape(1, 3, 1, 1));
+        return x.mul(w).sum(new int[] {1}, true);
+    }
+
+    private static NDArray perSample(NDManager sub, float[] values) {
+        return sub.create(values, new Shape(values.length, 1, 1, 1));
+    }
+
+    private NDArray colourJitter(NDArray x, List<SampleParameters> parameters, NDManager sub) {
+        int n = parameters.size();
+        boolean any = false;
+        for (SampleParameters p : parameters) {
+            any |= p.jitter();
+        }
+        if (!any) {
+            return x;
+        }
+        // Samples are sorted by the position of their hue step, so that at each position the
+        // (expensive) HSV round trip runs on one contiguous slice only.
+        int[] huePosition = new int[n];
+        for (int s = 0; s < n; s++) {
+            SampleParameters p = parameters.get(s);
+            huePosition[s] = 4;
+            if (p.jitter() && p.hueShift() != 0f) {
+                for (int k = 0; k < 4; k++) {
+                    if (p.jitterOrder()[k] == HUE) {
+                        huePosition[s] = k;
+                    }
+                }
+            }
+        }
+        int[] sorted = new int[n];
+        int[] start = new int[6];
+        for (int s = 0; s < n; s++) {
+            start[huePosition[s] + 1]++;
+        }
+        for (int k = 1; k < 6; k++) {
+            start[k] += start[k - 1];
+        }
+        int[] fill = start.clone();
+        for (int s = 0; s < n; s++) {
+            sorted[fill[huePosition[s]]++] = s;
+        }
+        long[] sortedIndex = new long[n];
+        long[] inverse = new long[n];
+        for (int i = 0; i < n; i++) {
+            sortedIndex[i] = sorted[i];
+            inverse[sorted[i]] = i;
+        }
+        NDArray y = x.get(new NDIndex("{}", sub.create(sortedIndex)));
+        for (int k = 0; k < 4; k++) {
+            float[][] factors = {new float[n], new float[n], new float[n]};
+            boolean[] used = new boolean[3];
+            for (int i = 0; i < n; i++) {
+                SampleParameters p = parameters.get(sorted[i]);
+                int op = p.jitter() ? p.jitterOrder()[k] : -1;
+                factors[0][i] = op == BRIGHTNESS ? p.brightness() : 1f;
+                factors[1][i] = op == CONTRAST ? p.contrast() : 1f;
+                factors[2][i] = op == SATURATION ? p.saturation() : 1f;
+                if (op >= 0 && op < 3 && factors[op][i] != 1f) {
+                    used[op] = true;
+                }
+            }
+            // the three blends in a fixed sequence are exact identities for samples whose step k is another op
+            if (used[BRIGHTNESS]) {
+                y = y.mul(perSample(sub, factors[0])).clip(0f, 1f);
+            }
+            if (used[CONTRAST]) {
+                NDArray f = perSample(sub, factors[1]);
+                // DJL's PyTorch engine reduces one axis at a time: flatten each sample first
+                NDArray mean = gray(y, sub).reshape(n, -1).mean(new int[] {1}, true).reshape(n, 1, 1, 1);
+                y = blend(y, mean, f);
+            }
+            if (used[SATURATION]) {
+                y = blend(y, gray(y, sub), perSample(sub, factors[2]));
+            }
+            if (start[k + 1] > start[k]) {
+                float[] shifts = new float[start[k + 1] - start[k]];
+                for (int i = start[k]; i < start[k + 1]; i++) {
+                    shifts[i - start[k]] = parameters.get(sorted[i]).hueShift();
+                }
+                NDIndex slice = new NDIndex(start[k] + ":" + start[k + 1]);
+                NDArray shifted = shiftHue(y.get(slice), perSample(sub, shifts), sub);
+                y.set(slice, shifted);
+            }
+        }
+        return y.get(new NDIndex("{}", sub.create(inverse)));
+    }
+
+    /** torchvision's _blend: clip(f x + (1 - f) other, 0, 1). */
+    private static NDArray blend(NDArray x, NDArray other, NDArray f) {
+        return x.mul(f).addi(other.mul(f.neg().addi(1f))).clip(0f, 1f);
+    }
+
+    /**
+     * Hue rotation through HSV: torchvision's _rgb2hsv for the hue, then the closed form of
+     * HSV -> RGB, channel(n) = V - V S clip(min(k, 4 - k), 0, 1) with k = (n + 6 hue) mod 6,
+     * n = 5, 3, 1 for R, G, B (equal to the piecewise p/q/t form; V S = max - min).
+     */
+    static NDArray shiftHue(NDArray x, NDArray shift, NDManager sub) {
+        NDArray maxc = x.max(new int[] {1}, true);
+        NDArray minc = x.min(new int[] {1}, true);
+        NDArray range = maxc.sub(minc);
+        NDArray safeRange = range.add(range.eq(0f).toType(DataType.FLOAT32, false));
+        NDArray r = x.get(":, 0:1");
+        NDArray g = x.get(":, 1:2");
+        NDArray b = x.get(":, 2:3");
+        NDArray rc = maxc.sub(r).divi(safeRange);
+        NDArray gc = maxc.sub(g).divi(safeRange);
+        NDArray bc = maxc.sub(b).divi(safeRange);
+        NDArray hueR = bc.sub(gc);
+        NDArray hueG = rc.sub(bc).addi(2f);
+        NDArray hueB = gc.subi(rc).addi(4f);
+        // torchvision: hr = [max == r](bc - gc), hg = [max == g, max != r](2 + rc - bc), hb = the rest
+        NDArray isR = maxc.eq(r).toType(DataType.FLOAT32, false);
+        NDArray isG = maxc.eq(g).toType(DataType.FLOAT32, false).muli(isR.neg().addi(1f));
+        NDArray isB = isR.add(isG).negi().addi(1f);
+        NDArray h = hueR.muli(isR).addi(hueG.muli(isG)).addi(hueB.muli(isB));
+        // h/6 lies in [-1/6, 1); +2 keeps the argument of mod positive whatever mod's sign rule
+        NDArray hue6 = h.divi(6f).addi(shift).addi(2f).modi(1f).muli(6f);
+        NDArray k = hue6.add(sub.create(new float[] {5f, 3f, 1f}, new Shape(1, 3, 1, 1))).modi(6f);
+        NDArray ramp = k.minimum(k.neg().addi(4f)).clip(0f, 1f);
+        return maxc.sub(ramp.muli(range));
+    }
+
+    private static NDArray grayscale(NDArray x, List<SampleParameters> parameters, NDManager sub) {
+        int n = parameters.size();
+        boolean[] mask = new boolean[n];
+        boolean any = false;
+        for (int s = 0; s < n; s++) {
+            mask[s] = parameters.get(s).grayscale();
+            any |= mask[s];
+        }
+        if (!any) {
+            return x;
+        }
+        // DJL's where does not broadcast: expand condition and gray to the batch's shape
+        NDArray condition = sub.create(mask, new Shape(n, 1, 1, 1)).broadcast(x.getShape());
+        return NDArrays.where(condition, gray(x, sub).broadcast(x.getShape()), x);
+    }
+
+    /**
+     * Settings of {@link SimClrAugmentation}. Defaults (METHODS.md, the papers' CIFAR setting):
+     * size 32, scale [0.08, 1], ratio [3/4, 4/3], flip p = 0.5, ColorJitter(0.4, 0.4, 0.4, 0.1)
+     * with p = 0.8, grayscale p = 0.2.
+     */
+    public static final class Builder {
+        private int size = 32;
+        private double scaleMin = 0.08;
+        private double scaleMax = 1.0;
+        private double ratioMin = 3.0 / 4.0;
+        private double ratioMax = 4.0 / 3.0;
+        private double flipProbability = 0.5;
+        private double brightness = 0.4;
+        private double contrast = 0.4;
+        private double saturation = 0.4;
+        private double hue = 0.1;
+        private double jitterProbability = 0.8;
+        private double grayscaleProbability = 0.2;
+
+        private Builder() {}
+
+        /** Output height and width (default 32). */
+        public Builder optSize(int size) {
+            if (size <= 0) {
+                throw new IllegalArgumentException("size must be positive, got " + size);
+            }
+            this.size = size;
+            return this;
+        }
+
+        /** Range of the crop's area fraction (default 0.08 to 1). */
+        public Builder optScale(double min, double max) {
+            if (!(min > 0 && min <= max && max <= 1)) {
+                throw new IllegalArgumentException("scale range must satisfy 0 < min <= max <= 1, got " + min + ", " + max);
+            }
+            this.scaleMin = min;
+            this.scaleMax = max;
+            return this;
+        }
+
+        /** Range of the crop's aspect ratio width/height (default 3/4 to 4/3). */
+        public Builder optRatio(double min, double max) {
+            if (!(min > 0 && min <= max)) {
+                throw new IllegalArgumentException("ratio range must satisfy 0 < min <= max, got " + min + ", " + max);
+            }
+            this.ratioMin = min;
+            this.ratioMax = max;
+            return this;
+        }
+
+        /** Probability of a horizontal flip (default 0.5). */
+        public Builder optFlipProbability(double p) {
+            this.flipProbability = probability("flip probability", p);
+            return this;
+        }
+
+        /** ColorJitter strengths (default 0.4, 0.4, 0.4, 0.1); hue must lie in [0, 0.5]. */
+        public Builder optColorJitter(double brightness, double contrast, double saturation, double hue) {
+            if (brightness < 0 || contrast < 0 || saturation < 0 || hue < 0 || hue > 0.5) {
+                throw new IllegalArgumentException("jitter strengths must be >= 0 and hue <= 0.5, got "
+                        + brightness + ", " + contrast + ", " + saturation + ", " + hue);
+            }
+            this.brightness = brightness;
+            this.contrast = contrast;
+            this.saturation = saturation;
+            this.hue = hue;
+            return this;
+        }
+
+        /** Probability that colour jitter applies (default 0.8). */
+        public Builder optJitterProbability(double p) {
+            this.jitterProbability = probability("jitter probability", p);
+            return this;
+        }
+
+        /** Probability of grayscale conversion (default 0.2). */
+        public Builder optGrayscaleProbability(double p) {
+            this.grayscaleProbability = probability("grayscale probability", p);
+            return this;
+        }
+
+        private static double probability(String name, double p) {
+            if (!(p >= 0 && p <= 1)) {
+                throw new IllegalArgumentException(name + " must lie in [0,1], got " + p);
+            }
+            return p;
+        }
+
+        public SimClrAugmentation build() {
+            return new SimClrAugmentation(this);
+        }
+    }
+}

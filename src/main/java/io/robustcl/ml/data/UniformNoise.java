@@ -1,0 +1,35 @@
+package io.robustcl.ml.data;
+
+import ai.djl.ndarray.NDArray;
+import java.util.random.RandomGenerator;
+
+/**
+ * RUSH's smoothing noise Q (uniform): x + delta, delta ~ U(-a, a) per pixel, clipped to [0,1].
+ * The noise is drawn on the device from the engine's generator, whose seed
+ * {@code ComputeScope} sets; the {@code random} argument is not used.
+ */
+public record UniformNoise(float amplitude) implements ImageTransform {
+    /** RUSH's default amplitude. */
+    public static final float DEFAULT_AMPLITUDE = 0.3f;
+
+    public UniformNoise {
+        if (!(amplitude >= 0)) {
+            throw new IllegalArgumentException("uniform noise amplitude must be >= 0, got " + amplitude);
+        }
+    }
+
+    public UniformNoise() {
+        this(DEFAULT_AMPLITUDE);
+    }
+
+    @Override
+    public NDArray apply(NDArray images, RandomGenerator random) {
+        if (amplitude == 0) {
+            return images.duplicate();
+        }
+        try (NDArray delta = images.getManager().randomUniform(-amplitude, amplitude, images.getShape(),
+                images.getDataType(), images.getDevice())) {
+            return images.add(delta).clip(0f, 1f);
+        }
+    }
+}
