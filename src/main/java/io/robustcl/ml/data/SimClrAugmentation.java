@@ -311,7 +311,8 @@ public final class SimClrAugmentation implements ImageTransform {
             }
             if (used[CONTRAST]) {
                 NDArray f = perSample(sub, factors[1]);
-                NDArray mean = gray(y, sub).mean(new int[] {1, 2, 3}, true);
+                // DJL's PyTorch engine reduces one axis at a time: flatten each sample first
+                NDArray mean = gray(y, sub).reshape(n, -1).mean(new int[] {1}, true).reshape(n, 1, 1, 1);
                 y = blend(y, mean, f);
             }
             if (used[SATURATION]) {
@@ -344,7 +345,7 @@ public final class SimClrAugmentation implements ImageTransform {
         NDArray maxc = x.max(new int[] {1}, true);
         NDArray minc = x.min(new int[] {1}, true);
         NDArray range = maxc.sub(minc);
-        NDArray safeRange = NDArrays.where(range.eq(0f), sub.ones(new Shape(1)), range);
+        NDArray safeRange = range.add(range.eq(0f).toType(DataType.FLOAT32, false));
         NDArray r = x.get(":, 0:1");
         NDArray g = x.get(":, 1:2");
         NDArray b = x.get(":, 2:3");
@@ -354,7 +355,11 @@ public final class SimClrAugmentation implements ImageTransform {
         NDArray hueR = bc.sub(gc);
         NDArray hueG = rc.sub(bc).addi(2f);
         NDArray hueB = gc.subi(rc).addi(4f);
-        NDArray h = NDArrays.where(maxc.eq(r), hueR, NDArrays.where(maxc.eq(g), hueG, hueB));
+        // torchvision: hr = [max == r](bc - gc), hg = [max == g, max != r](2 + rc - bc), hb = the rest
+        NDArray isR = maxc.eq(r).toType(DataType.FLOAT32, false);
+        NDArray isG = maxc.eq(g).toType(DataType.FLOAT32, false).muli(isR.neg().addi(1f));
+        NDArray isB = isR.add(isG).negi().addi(1f);
+        NDArray h = hueR.muli(isR).addi(hueG.muli(isG)).addi(hueB.muli(isB));
         // h/6 lies in [-1/6, 1); +2 keeps the argument of mod positive whatever mod's sign rule
         NDArray hue6 = h.divi(6f).addi(shift).addi(2f).modi(1f).muli(6f);
         NDArray k = hue6.add(sub.create(new float[] {5f, 3f, 1f}, new Shape(1, 3, 1, 1))).modi(6f);
@@ -373,7 +378,8 @@ public final class SimClrAugmentation implements ImageTransform {
         if (!any) {
             return x;
         }
-        NDArray condition = sub.create(mask, new Shape(n, 1, 1, 1));
+        // DJL's where does not broadcast: expand condition and gray to the batch's shape
+        NDArray condition = sub.create(mask, new Shape(n, 1, 1, 1)).broadcast(x.getShape());
         return NDArrays.where(condition, gray(x, sub).broadcast(x.getShape()), x);
     }
 

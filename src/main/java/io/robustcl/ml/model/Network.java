@@ -1,0 +1,268 @@
+package io.robustcl.ml.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An encoder f (ResNet), an optional projector g and an optional linear head l, in the notation of
+ * METHODS.md: {@link #features} is f(x), {@link #projection} g(f(x)), {@link #logits} l(f(x)).
+ *
+ * <p>Inputs are float32 NCHW pixels in [0,1] on the parameters' device; any normalisation is inside f.
+ * {@code training} selects batch statistics (and running-statistics updates) in every batch norm; attacks
+ * pass {@code false}. Outputs and temporaries attach to the input's manager, so callers scope each step
+ * in a sub-manager (see the package documentation).
+ *
+ * <p>Parameters are created on the manager given to {@link #create} and live until that manager closes.
+ * Parameter names are stable: {@code encoder_...}, {@code projector_...}, {@code head_...}.
+ */
+public final class Network {
+
+  /** Shape used to infer parameter shapes; parameters do not depend on the image size. */
+  private static final Shape INIT_SHAPE = new Shape(1, ResNetSpec.CHANNELS, 32, 32);
+
+  private static final PairList<String, Object> ADVERSARIAL_BN =
+      new PairList<>(List.of(SwitchableBatchNorm.ADVERSARIAL_FLAG), List.of(Boolean.TRUE));
+
+  private final NetworkSpec spec;
+  private final ResNet encoder;
+  private final @Nullable Projector projector;
+  private final @Nullable LinearHead head;
+
+  private Network(NetworkSpec spec, ResNet encoder, @Nullable Projector projector, @Nullable LinearHead head) {
+    this.spec = spec;
+    this.encoder = encoder;
+    this.projector = projector;
+    this.head = head;
+  }
+
+  /**
+   * Builds the network of {@code spec} with parameters on {@code manager}'s device, initialised as
+   * PyTorch initialises the papers' models (see {@link TorchDefaultInitialization}) from {@code rng}:
+   * the same generator state gives bit-identical parameters.
+   */
+  public static Network create(NetworkSpec spec, NDManager manager, RandomGenerator rng) {
+    Network net = build(spec, manager);
+    for (Block b : net.blocks()) {
+      TorchDefaultInitialization.apply(b, rng);
+    }
+    return net;
+  }
+
+  /** Builds and shape-initialises (DJL's initialisers) without drawing from a Java generator. */
+  static Network build(NetworkSpec spec, NDManager manager) {
+    ResNet f = new ResNet(spec.encoder());
+    f.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
+    Shape featureShape = new Shape(1, spec.featureDim());
+    Projector g = null;
+    if (spec.hasProjector()) {
+      g = new Projector(spec.projectorDims());
+      g.initialize(manager, DataType.FLOAT32, featureShape);
+    }
+    LinearHead l = null;
+    if (spec.hasHead()) {
+      l = new LinearHead(spec.classes());
+      l.initialize(manager, DataType.FLOAT32, featureShape);
+    }
+    return new Network(spec, f, g, l);
+  }
+
+  /** Loads a network saved by {@link #save}; see {@link NetworkFile#read}. */
+  public static Network load(Path file, NDManager manager) throws IOException {
+    return NetworkFile.read(file, manager, null);
+  }
+
+  /**
+   * Loads a network saved by {@link #save} and checks that it has the {@code expected} spec.
+   *
+   * @throws IllegalArgumentException naming the file when its spec differs from {@code expected}
+   */
+  public static Network load(Path file, NDManager manager, NetworkSpec expected) throws IOException {
+    return NetworkFile.read(file, manager, expected);
+  }
+
+  /** Writes the spec and every parameter (including batch-norm running statistics); see {@link NetworkFile}. */
+  public void save(Path file) throws IOException {
+    NetworkFile.write(this, file);
+  }
+
+  /** The spec this network was built from. */
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  /** The encoder f. */
+  public ResNet encoder() {
+    return encoder;
+  }
+
+  /** The projector g, or null. */
+  public @Nullable Projector projector() {
+    return projector;
+  }
+
+  /** The linear head l, or null. */
+  public @Nullable LinearHead head() {
+    return head;
+  }
+
+  /** f(x): (N, d) penultimate features, through the clean batch norms. */
+  public NDArray features(ParameterStore ps, NDArray x, boolean training) {
+    return features(ps, x, training, false);
+  }
+
+  /**
+   * f(x) through the adversarial batch norms when {@code adversarialBn} (dual-BN encoders only).
+   *
+   * @throws IllegalStateException if {@code adversarialBn} on an encoder without dual BN
+   */
+  public NDArray features(ParameterStore ps, NDArray x, boolean training, boolean adversarialBn) {
+    return encoder.forward(ps, new NDList(x), training, adversarialBn ? ADVERSARIAL_BN : null).singletonOrThrow();
+  }
+
+  /** g(f(x)). */
+  public NDArray projection(ParameterStore ps, NDArray x, boolean training) {
+    return projection(ps, x, training, false);
+  }
+
+  /** g(f(x)), f through the adversarial batch norms when {@code adversarialBn}. */
+  public NDArray projection(ParameterStore ps, NDArray x, boolean training, boolean adversarialBn) {
+    return project(ps, features(ps, x, training, adversarialBn), training);
+  }
+
+  /** l(f(x)). */
+  public NDArray logits(ParameterStore ps, NDArray x, boolean training) {
+    return logits(ps, x, training, false);
+  }
+
+  /** l(f(x)), f through the adversarial batch norms when {@code adversarialBn}. */
+  public NDArray logits(ParameterStore ps, NDArray x, boolean training, boolean adversarialBn) {
+    return classify(ps, features(ps, x, training, adversarialBn), training);
+  }
+
+  /** g(h) for given features h (N, d). */
+  public NDArray project(ParameterStore ps, NDArray features, boolean training) {
+    if (projector == null) {
+      throw new IllegalStateException("this network has no projector (spec " + spec + ")");
+    }
+    return projector.forward(ps, new NDList(features), training).singletonOrThrow();
+  }
+
+  /** l(h) for given features h (N, d), e.g. averaged over augmentations (RoCL eq. 8). */
+  public NDArray classify(ParameterStore ps, NDArray features, boolean training) {
+    if (head == null) {
+      throw new IllegalStateException("this network has no linear head (spec " + spec + ")");
+    }
+    return head.forward(ps, new NDList(features), training).singletonOrThrow();
+  }
+
+  /**
+   * A network sharing this one's encoder and projector (same parameter arrays) with a new head of
+   * {@code classes} outputs on {@code manager}, initialised from {@code rng}; for linear evaluation and
+   * fine-tuning. This network is unchanged.
+   */
+  public Network withHead(int classes, NDManager manager, RandomGenerator rng) {
+    LinearHead l = new LinearHead(classes);
+    l.initialize(manager, DataType.FLOAT32, new Shape(1, spec.featureDim()));
+    TorchDefaultInitialization.apply(l, rng);
+    return new Network(spec.withClasses(classes), encoder, projector, l);
+  }
+
+  /** Every parameter, including batch-norm running statistics, under stable prefixed names. */
+  public ParameterList parameters() {
+    ParameterList all = new ParameterList();
+    addPrefixed(all, "encoder_", encoder);
+    if (projector != null) {
+      addPrefixed(all, "projector_", projector);
+    }
+    if (head != null) {
+      addPrefixed(all, "head_", head);
+    }
+    return all;
+  }
+
+  /** The encoder's parameters (including running statistics), prefixed {@code encoder_}. */
+  public ParameterList encoderParameters() {
+    ParameterList out = new ParameterList();
+    addPrefixed(out, "encoder_", encoder);
+    return out;
+  }
+
+  /** The parameters an optimiser updates: those that currently require a gradient. */
+  public List<Parameter> trainableParameters() {
+    List<Parameter> out = new ArrayList<>();
+    for (Pair<String, Parameter> p : parameters()) {
+      if (p.getValue().requiresGradient()) {
+        out.add(p.getValue());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Freezes (or unfreezes) the encoder's learnable parameters, e.g. for linear evaluation: frozen
+   * parameters report {@code requiresGradient() == false} and get no gradient.
+   */
+  public void freezeEncoder(boolean freeze) {
+    encoder.freezeParameters(freeze, p -> p.getType() != Parameter.Type.RUNNING_MEAN
+        && p.getType() != Parameter.Type.RUNNING_VAR);
+  }
+
+  /**
+   * Switches off gradients of every parameter array that has one until the returned pause is closed;
+   * see {@link ParameterGradientPause}.
+   */
+  public ParameterGradientPause pauseParameterGradients() {
+    List<NDArray> arrays = new ArrayList<>();
+    for (Pair<String, Parameter> p : parameters()) {
+      arrays.add(p.getValue().getArray());
+    }
+    return new ParameterGradientPause(arrays);
+  }
+
+  /** Number of learnable scalars (parameters that require gradients); running statistics excluded. */
+  public long learnableScalarCount() {
+    long n = 0;
+    for (Parameter p : trainableParameters()) {
+      n += p.getArray().getShape().size();
+    }
+    return n;
+  }
+
+  private List<Block> blocks() {
+    List<Block> out = new ArrayList<>();
+    out.add(encoder);
+    if (projector != null) {
+      out.add(projector);
+    }
+    if (head != null) {
+      out.add(head);
+    }
+    return out;
+  }
+
+  private static void addPrefixed(ParameterList into, String prefix, Block block) {
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      into.add(prefix + p.getKey(), p.getValue());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Network" + spec;
+  }
+}

@@ -1,0 +1,703 @@
+package io.robustcl.pipeline.cache;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link ArtifactStore} in a local (or shared, POSIX-locking) directory:
+ *
+ * <pre>
+ * root/artifacts/&lt;key&gt;/       committed artifacts: their files and manifest.json
+ * root/tmp/&lt;key&gt;.&lt;unique&gt;/    artifacts being written (and ones being replaced or removed)
+ * root/work/&lt;key&gt;/            resumable checkpoints, deleted when the key commits
+ * root/locks/&lt;key&gt;.lock       per-key OS file locks
+ * root/quarantine/&lt;key&gt;.&lt;t&gt;/  corrupt artifacts moved aside by verify
+ * </pre>
+ *
+ * <p>A key lock is an OS lock ({@link FileChannel#lock()}) on the key's lock file, which the
+ * OS releases when the process dies, plus a per-key in-process semaphore, because OS file
+ * locks belong to the whole JVM. Every temporary directory of a key is created and removed
+ * under the key's lock, so a temporary directory whose key is unlocked belongs to a dead run.
+ * Lock files are only deleted by {@link #gc} while it holds them; a locker therefore checks,
+ * once it holds the lock, that the path still names the file it locked.
+ */
+public final class LocalArtifactStore implements ArtifactStore {
+
+  static final String MANIFEST = "manifest.json";
+
+  private final Path root;
+  private final Path artifacts;
+  private final Path tmp;
+  private final Path work;
+  private final Path locks;
+  private final Path quarantine;
+  private volatile @Nullable Path realLocks;
+
+  /** A store rooted at {@code root}; directories are created when first needed. */
+  public LocalArtifactStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    this.artifacts = this.root.resolve("artifacts");
+    this.tmp = this.root.resolve("tmp");
+    this.work = this.root.resolve("work");
+    this.locks = this.root.resolve("locks");
+    this.quarantine = this.root.resolve("quarantine");
+  }
+
+  /** The store's root directory. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public Optional<Manifest> lookup(String key) {
+    Path file = artifactDir(key).resolve(MANIFEST);
+    String json;
+    try {
+      json = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    Manifest manifest = ManifestJson.read(json, file.toString());
+    if (!manifest.key().equals(key)) {
+      throw new ManifestFormatException(file + ": manifest is for key " + manifest.key()
+          + ", not " + key + "; run `pipeline verify` to quarantine it");
+    }
+    return Optional.of(manifest);
+  }
+
+  @Override
+  public Path artifactDir(String key) {
+    return artifacts.resolve(CacheKeys.requireValid(key));
+  }
+
+  @Override
+  public Path workDir(String key) {
+    Path dir = work.resolve(CacheKeys.requireValid(key));
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    return dir;
+  }
+
+  // ---------------------------------------------------------------- locks
+
+  @Override
+  public KeyLock lock(String key) throws InterruptedException {
+    Path file = lockFile(key);
+    Semaphore local = ProcessLocks.of(file);
+    local.acquire();
+    try {
+      OsLock os = acquireOsLock(key, file, true, true);
+      return new LocalKeyLock(key, local, java.util.Objects.requireNonNull(os));
+    } catch (RuntimeException | InterruptedException | Error e) {
+      local.release();
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<KeyLock> tryLock(String key) {
+    return tryLock(key, true);
+  }
+
+  /** Like {@link #tryLock(String)}; with {@code create} false, a missing lock file yields a lock of no file. */
+  private Optional<KeyLock> tryLock(String key, boolean create) {
+    Path file = lockFile(key);
+    Semaphore local = ProcessLocks.of(file);
+    if (!local.tryAcquire()) {
+      return Optional.empty();
+    }
+    try {
+      OsLock os = acquireOsLock(key, file, false, create);
+      if (os == null) {
+        local.release();
+        return Optional.empty();
+      }
+      return Optional.of(new LocalKeyLock(key, local, os));
+    } catch (InterruptedException e) {
+      local.release();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trying the lock of " + key, e);
+    } catch (RuntimeException | Error e) {
+      local.release();
+      throw e;
+    }
+  }
+
+  /** The lock file of {@code key} as a real path (the in-process semaphores are keyed by it). */
+  private Path lockFile(String key) {
+    CacheKeys.requireValid(key);
+    Path dir = realLocks;
+    if (dir == null) {
+      try {
+        Files.createDirectories(locks);
+        dir = locks.toRealPath();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + locks + ": " + e.getMessage(), e);
+      }
+      realLocks = dir;
+    }
+    return dir.resolve(key + ".lock");
+  }
+
+  /**
+   * Takes the OS lock on {@code file}: waits if {@code blocking}, else returns null when another
+   * process holds it. With {@code create} false and no lock file, nobody can hold the lock:
+   * returns a lock of no file. The caller holds the file's in-process semaphore.
+   */
+  private @Nullable OsLock acquireOsLock(String key, Path file, boolean blocking, boolean create)
+      throws InterruptedException {
+    try {
+      while (true) {
+        Optional<Object> before = identity(file);
+        if (before.isEmpty()) {
+          if (!create) {
+            return new OsLock(file, null);
+          }
+          try {
+            Files.createFile(file);
+          } catch (FileAlreadyExistsException e) {
+            // created by another process: lock that one
+          }
+          continue;
+        }
+        FileChannel channel;
+        try {
+          channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+          continue; // deleted by gc since the stat: start over
+        }
+        FileLock lock;
+        try {
+          lock = blocking ? channel.lock() : channel.tryLock();
+        } catch (ClosedByInterruptException e) {
+          Thread.interrupted();
+          throw new InterruptedException("interrupted while waiting for the lock of " + key);
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+        if (lock == null) {
+          channel.close();
+          return null;
+        }
+        // gc deletes a lock file only while holding it; if the path still names the file we
+        // stat'ed before opening, we hold the lock every other locker will contend for.
+        if (before.equals(identity(file))) {
+          byte[] holder = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+          channel.truncate(0);
+          channel.write(ByteBuffer.wrap(holder), 0);
+          return new OsLock(file, channel);
+        }
+        channel.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The identity (device and inode) of {@code file} by {@code stat}, never by opening it: closing
+   * any descriptor of a file releases this process's locks on it. Empty if absent; a constant
+   * where the filesystem has no file keys (then {@link #gc} never deletes lock files).
+   */
+  private static Optional<Object> identity(Path file) throws IOException {
+    try {
+      Object fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+      return Optional.of(fileKey == null ? NO_FILE_KEY : fileKey);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static final Object NO_FILE_KEY = new Object();
+
+  /** An OS lock: an open channel (closing it releases the lock), or none when the file is absent. */
+  private record OsLock(Path file, @Nullable FileChannel channel) {}
+
+  private final class LocalKeyLock implements KeyLock {
+    private final String key;
+    private final Semaphore local;
+    private final OsLock os;
+    private final AtomicBoolean held = new AtomicBoolean(true);
+
+    LocalKeyLock(String key, Semaphore local, OsLock os) {
+      this.key = key;
+      this.local = local;
+      this.os = os;
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public boolean isHeld() {
+      return held.get();
+    }
+
+    LocalArtifactStore store() {
+      return LocalArtifactStore.this;
+    }
+
+    /** Deletes the lock file, then releases: safe because lockers check the path after locking. */
+    void closeAndDelete() {
+      if (held.get() && os.channel() != null) {
+        try {
+          if (identity(os.file()).orElse(NO_FILE_KEY) == NO_FILE_KEY) {
+            close(); // without file keys, lockers could not tell a recreated file apart
+            return;
+          }
+          Files.deleteIfExists(os.file());
+        } catch (IOException e) {
+          // harmless: an unused lock file stays behind
+        }
+      }
+      close();
+    }
+
+    @Override
+    public void close() {
+      if (!held.compareAndSet(true, false)) {
+        return;
+      }
+      try {
+        FileChannel channel = os.channel();
+        if (channel != null) {
+          channel.close(); // releases the OS lock
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot release lock " + os.file() + ": " + e.getMessage(), e);
+      } finally {
+        local.release();
+      }
+    }
+  }
+
+  private LocalKeyLock requireHeld(KeyLock lock) {
+    if (!(lock instanceof LocalKeyLock local) || local.store() != this) {
+      throw new IllegalStateException("lock of " + lock.key() + " was not taken from this store");
+    }
+    if (!local.isHeld()) {
+      throw new IllegalStateException("lock of " + lock.key() + " is already released");
+    }
+    return local;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  @Override
+  public PendingArtifact begin(KeyLock lock) {
+    LocalKeyLock held = requireHeld(lock);
+    Path dir = tmp.resolve(lock.key() + "." + UUID.randomUUID());
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    return new LocalPendingArtifact(held, dir);
+  }
+
+  private final class LocalPendingArtifact implements PendingArtifact {
+    private final LocalKeyLock lock;
+    private final Path dir;
+    private boolean finished;
+
+    LocalPendingArtifact(LocalKeyLock lock, Path dir) {
+      this.lock = lock;
+      this.dir = dir;
+    }
+
+    @Override
+    public String key() {
+      return lock.key();
+    }
+
+    @Override
+    public Path dir() {
+      return dir;
+    }
+
+    @Override
+    public Manifest commit(ManifestDraft draft) {
+      if (finished) {
+        throw new IllegalStateException("artifact " + key() + " is already committed or closed");
+      }
+      requireHeld(lock);
+      try {
+        ImmutableSortedMap<String, FileEntry> files = hashAndSync(dir);
+        Manifest manifest = Manifest.of(key(), draft, files);
+        Path manifestFile = dir.resolve(MANIFEST);
+        Files.writeString(manifestFile, ManifestJson.write(manifest), StandardCharsets.UTF_8);
+        force(manifestFile, false);
+        forceDirectories(dir);
+        publish(dir, key());
+        finished = true;
+        deleteTree(work.resolve(key()));
+        return manifest;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot commit artifact " + key() + " from " + dir + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      try {
+        deleteTree(dir);
+      } catch (IOException | UncheckedIOException e) {
+        // gc removes what is left: the key's lock is free once the caller releases it
+      }
+    }
+  }
+
+  /** Hashes every regular file below {@code dir} and forces it to disk. */
+  private static ImmutableSortedMap<String, FileEntry> hashAndSync(Path dir) throws IOException {
+    Map<String, FileEntry> files = new TreeMap<>();
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        String relative = relativePath(dir, file);
+        if (!attrs.isRegularFile()) {
+          throw new IllegalArgumentException("artifact holds " + relative + ", which is not a regular file"
+              + " (symbolic links and special files cannot be cached): write a copy instead");
+        }
+        if (relative.equals(MANIFEST)) {
+          throw new IllegalArgumentException("an artifact may not hold a top-level " + MANIFEST
+              + ": the store writes it; name the file differently");
+        }
+        files.put(relative, ContentHash.ofFile(file));
+        force(file, false);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return ImmutableSortedMap.copyOf(files);
+  }
+
+  private static String relativePath(Path dir, Path file) {
+    StringBuilder out = new StringBuilder();
+    for (Path name : dir.relativize(file)) {
+      if (out.length() > 0) {
+        out.append('/');
+      }
+      out.append(name);
+    }
+    return out.toString();
+  }
+
+  /** Moves the complete {@code dir} to {@code artifacts/<key>} in one rename, replacing an old artifact. */
+  private void publish(Path dir, String key) throws IOException {
+    Files.createDirectories(artifacts);
+    Path target = artifacts.resolve(key);
+    Path old = null;
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      // A rename cannot replace a non-empty directory: move the old artifact aside first.
+      old = tmp.resolve(key + ".old-" + UUID.randomUUID());
+      atomicMove(target, old);
+    }
+    atomicMove(dir, target);
+    force(artifacts, true);
+    if (old != null) {
+      deleteTree(old);
+    }
+  }
+
+  private static void atomicMove(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the filesystem cannot rename " + from + " to " + to
+          + " atomically; keep the cache on one filesystem", e);
+    }
+  }
+
+  private static void force(Path path, boolean directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      if (!directory) {
+        throw e;
+      }
+      // some filesystems cannot open or sync a directory; the rename is still atomic
+    }
+  }
+
+  private static void forceDirectories(Path dir) throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    try (var stream = Files.walk(dir)) {
+      stream.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).forEach(dirs::add);
+    }
+    for (int i = dirs.size() - 1; i >= 0; i--) {
+      force(dirs.get(i), true);
+    }
+  }
+
+  // ---------------------------------------------------------------- verify
+
+  @Override
+  public VerifyReport verify() {
+    int checked = 0;
+    ImmutableList.Builder<VerifyReport.Corrupt> corrupt = ImmutableList.builder();
+    ImmutableList.Builder<String> busy = ImmutableList.builder();
+    for (String key : keysIn(artifacts, "")) {
+      Optional<KeyLock> maybeLock = tryLock(key);
+      if (maybeLock.isEmpty()) {
+        busy.add(key);
+        continue;
+      }
+      try (KeyLock lock = maybeLock.get()) {
+        Path dir = artifacts.resolve(key);
+        if (!Files.isDirectory(dir)) {
+          continue; // removed meanwhile
+        }
+        List<String> problems = problems(key, dir);
+        if (problems.isEmpty()) {
+          checked++;
+          continue;
+        }
+        Files.createDirectories(quarantine);
+        Path moved = quarantine.resolve(key + "." + System.currentTimeMillis() + "-"
+            + UUID.randomUUID().toString().substring(0, 8));
+        atomicMove(dir, moved);
+        corrupt.add(new VerifyReport.Corrupt(key, ImmutableList.copyOf(problems), moved));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot verify " + key + ": " + e.getMessage(), e);
+      }
+    }
+    return new VerifyReport(checked, corrupt.build(), busy.build());
+  }
+
+  /** What is wrong with the artifact in {@code dir}; empty if it is intact. */
+  private static List<String> problems(String key, Path dir) throws IOException {
+    List<String> problems = new ArrayList<>();
+    Manifest manifest;
+    try {
+      manifest = ManifestJson.read(Files.readString(dir.resolve(MANIFEST), StandardCharsets.UTF_8),
+          dir.resolve(MANIFEST).toString());
+    } catch (NoSuchFileException e) {
+      return List.of(MANIFEST + " is missing");
+    } catch (ManifestFormatException | IOException e) {
+      return List.of(MANIFEST + " is unreadable: " + e.getMessage());
+    }
+    if (!manifest.key().equals(key)) {
+      problems.add(MANIFEST + " names key " + manifest.key());
+    }
+    Set<String> seen = new TreeSet<>();
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        String relative = relativePath(dir, file);
+        if (relative.equals(MANIFEST)) {
+          return FileVisitResult.CONTINUE;
+        }
+        seen.add(relative);
+        FileEntry expected = manifest.files().get(relative);
+        if (expected == null) {
+          problems.add(relative + ": not in the manifest");
+        } else if (!attrs.isRegularFile()) {
+          problems.add(relative + ": not a regular file");
+        } else if (!ContentHash.ofFile(file).equals(expected)) {
+          problems.add(relative + ": content differs from the manifest (sha256 " + expected.sha256()
+              + ", " + expected.size() + " bytes)");
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    for (String expected : manifest.files().keySet()) {
+      if (!seen.contains(expected)) {
+        problems.add(expected + ": missing");
+      }
+    }
+    return problems;
+  }
+
+  // ---------------------------------------------------------------- gc
+
+  @Override
+  public GcReport gc(Set<String> liveKeys, boolean dryRun) {
+    ImmutableList.Builder<GcReport.Entry> entries = ImmutableList.builder();
+    ImmutableList.Builder<String> busy = ImmutableList.builder();
+    try {
+      Map<String, List<Path>> tmpByKey = new TreeMap<>();
+      for (Path entry : list(tmp)) {
+        String name = entry.getFileName().toString();
+        int dot = name.indexOf('.');
+        if (dot > 0 && CacheKeys.isValid(name.substring(0, dot))) {
+          tmpByKey.computeIfAbsent(name.substring(0, dot), k -> new ArrayList<>()).add(entry);
+        }
+      }
+      Set<String> keys = new TreeSet<>(tmpByKey.keySet());
+      Set<String> lockKeys = keysIn(locks, ".lock");
+      for (Set<String> candidates : List.of(keysIn(artifacts, ""), keysIn(work, ""), lockKeys)) {
+        for (String key : candidates) {
+          if (!liveKeys.contains(key)) {
+            keys.add(key);
+          }
+        }
+      }
+      for (String key : keys) {
+        // A dry run must not create lock files, so it only probes existing ones.
+        Optional<KeyLock> maybeLock = tryLock(key, !dryRun);
+        if (maybeLock.isEmpty()) {
+          busy.add(key);
+          continue;
+        }
+        LocalKeyLock lock = (LocalKeyLock) maybeLock.get();
+        try {
+          boolean live = liveKeys.contains(key);
+          List<GcReport.Entry> found = new ArrayList<>();
+          for (Path dir : tmpByKey.getOrDefault(key, List.of())) {
+            found.add(new GcReport.Entry(GcReport.Kind.TMP, dir.getFileName().toString(), dir, sizeOf(dir)));
+          }
+          if (!live) {
+            addIfExists(found, GcReport.Kind.ARTIFACT, key, artifacts.resolve(key));
+            addIfExists(found, GcReport.Kind.WORK, key, work.resolve(key));
+          }
+          for (GcReport.Entry entry : found) {
+            if (!dryRun) {
+              remove(entry.path(), key);
+            }
+          }
+          if (!live && lockKeys.contains(key)) {
+            found.add(new GcReport.Entry(GcReport.Kind.LOCK, key, locks.resolve(key + ".lock"), 0));
+          }
+          entries.addAll(found);
+          if (!live && !dryRun) {
+            lock.closeAndDelete();
+          }
+        } finally {
+          lock.close();
+        }
+      }
+      for (Path entry : list(quarantine)) {
+        entries.add(new GcReport.Entry(GcReport.Kind.QUARANTINE, entry.getFileName().toString(), entry, sizeOf(entry)));
+        if (!dryRun) {
+          deleteTree(entry);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("gc of " + root + " failed: " + e.getMessage(), e);
+    }
+    return new GcReport(dryRun, entries.build(), busy.build());
+  }
+
+  private static void addIfExists(List<GcReport.Entry> found, GcReport.Kind kind, String key, Path path)
+      throws IOException {
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      found.add(new GcReport.Entry(kind, key, path, sizeOf(path)));
+    }
+  }
+
+  /** Removes {@code path}; an artifact is first renamed away so that no reader sees it half deleted. */
+  private void remove(Path path, String key) throws IOException {
+    Path doomed = path;
+    if (path.startsWith(artifacts)) {
+      doomed = tmp.resolve(key + ".gc-" + UUID.randomUUID());
+      Files.createDirectories(tmp);
+      atomicMove(path, doomed);
+    }
+    deleteTree(doomed);
+  }
+
+  private static Set<String> keysIn(Path dir, String suffix) {
+    Set<String> keys = new TreeSet<>();
+    try {
+      for (Path entry : list(dir)) {
+        String name = entry.getFileName().toString();
+        if (name.endsWith(suffix)) {
+          String key = name.substring(0, name.length() - suffix.length());
+          if (CacheKeys.isValid(key)) {
+            keys.add(key);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    return keys;
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      stream.forEach(out::add);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static long sizeOf(Path path) throws IOException {
+    long[] total = {0};
+    Files.walkFileTree(path, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        total[0] += attrs.size();
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return total[0];
+  }
+
+  /** Deletes {@code path} and everything below it, without following symbolic links; absent is fine. */
+  static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(path, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.deleteIfExists(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

@@ -1,0 +1,76 @@
+package io.robustcl.pipeline.exec;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSortedMap;
+import io.robustcl.pipeline.Artifact;
+import io.robustcl.pipeline.Stage;
+import io.robustcl.pipeline.cache.ArtifactStore;
+import io.robustcl.pipeline.cache.InputRef;
+import io.robustcl.pipeline.cache.Manifest;
+import io.robustcl.pipeline.config.StageSpec;
+import io.robustcl.pipeline.graph.KeyEncoder;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+
+/** Step 1: computes a stage's key from its spec and the manifests of its committed inputs. */
+public final class StageResolver {
+
+  private final Map<String, Stage> stages;
+  private final KeyEncoder keys;
+
+  @Inject
+  public StageResolver(Map<String, Stage> stages, KeyEncoder keys) {
+    this.stages = stages;
+    this.keys = keys;
+  }
+
+  /** The bound stage type of {@code spec}. */
+  public Stage stageOf(StageSpec spec) {
+    Stage stage = stages.get(spec.type());
+    if (stage == null) {
+      throw new IllegalStateException(
+          spec.location() + ": stage type '" + spec.type() + "' is not bound; bound: " + stages.keySet());
+    }
+    return stage;
+  }
+
+  /**
+   * Resolves {@code spec} against the committed artifacts of its upstream stages.
+   *
+   * @param upstream stage name -> committed manifest, for at least every stage {@code spec} reads
+   */
+  public ResolvedStage resolve(StageSpec spec, Map<String, Manifest> upstream, ArtifactStore store) {
+    Stage stage = stageOf(spec);
+    ImmutableSortedMap.Builder<String, ImmutableList<InputRef>> refs = ImmutableSortedMap.naturalOrder();
+    ImmutableMap.Builder<String, ImmutableList<Artifact>> artifacts = ImmutableMap.builder();
+    ImmutableMap.Builder<String, List<String>> hashes = ImmutableMap.builder();
+    spec.inputs().forEach((port, names) -> {
+      ImmutableList.Builder<InputRef> portRefs = ImmutableList.builder();
+      ImmutableList.Builder<Artifact> portArtifacts = ImmutableList.builder();
+      ImmutableList.Builder<String> portHashes = ImmutableList.builder();
+      for (String name : names) {
+        Manifest m = upstream.get(name);
+        if (m == null) {
+          throw new IllegalStateException("stage " + spec.name() + " resolved before its input " + name);
+        }
+        portRefs.add(new InputRef(name, m.key(), m.contentHash()));
+        portArtifacts.add(artifact(name, m, store));
+        portHashes.add(m.contentHash());
+      }
+      refs.put(port, portRefs.build());
+      artifacts.put(port, portArtifacts.build());
+      hashes.put(port, portHashes.build());
+    });
+    String key = keys.key(spec, stage, hashes.buildOrThrow()).hex();
+    return new ResolvedStage(spec, stage, key, refs.build(), artifacts.buildOrThrow());
+  }
+
+  /** The artifact a downstream stage sees for {@code manifest}, named as in the current pipeline file. */
+  public static Artifact artifact(String stageName, Manifest manifest, ArtifactStore store) {
+    return new Artifact(
+        stageName, manifest.stageType(), manifest.outputKind(), manifest.key(), manifest.contentHash(),
+        store.artifactDir(manifest.key()), manifest.params(), ImmutableMap.copyOf(manifest.metrics()));
+  }
+}
