@@ -1,5 +1,6 @@
 package io.robustcl.ml.train;
 
+import io.robustcl.ml.data.Batch;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -73,7 +74,7 @@ public final class TrainingLoop {
     int stepsPerEpoch = data.batchesPerEpoch();
     for (int epoch = start; epoch < plan.epochs(); epoch++) {
       RandomGenerator random = EpochRandomness.start(plan.seed(), epoch);
-      BatchSource.EpochBatches batches = data.epoch(random);
+      BatchSource.EpochBatches batches = data.epoch(epoch, random);
       long started = System.nanoTime();
       long images = 0;
       double lossSum = 0;
@@ -86,7 +87,7 @@ public final class TrainingLoop {
         double loss;
         int size;
         try (NDManager sub = manager.newSubManager()) {
-          TrainingBatch batch = batches.next(sub);
+          Batch batch = batches.next(sub);
           size = batch.size();
           TrainingMethod.BatchLoss prepared = method.prepare(new StepContext(sub, parameters, random, epoch, step), batch);
           NDArray lossArray;

@@ -1,5 +1,7 @@
 package io.robustcl.ml.train;
 
+import io.robustcl.ml.data.Batch;
+
 /**
  * One pre-training or fine-tuning objective, run by {@link TrainingLoop} once per batch in two phases.
  *
@@ -10,7 +12,7 @@ package io.robustcl.ml.train;
  */
 @FunctionalInterface
 public interface TrainingMethod {
-  BatchLoss prepare(StepContext context, TrainingBatch batch);
+  BatchLoss prepare(StepContext context, Batch batch);
 
   /** The loss of one prepared batch: a scalar computed from the network in training mode. */
   @FunctionalInterface

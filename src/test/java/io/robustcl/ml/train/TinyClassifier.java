@@ -1,5 +1,6 @@
 package io.robustcl.ml.train;
 
+import io.robustcl.ml.data.Batch;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -68,7 +69,7 @@ final class TinyClassifier {
     }
 
     @Override
-    public EpochBatches epoch(RandomGenerator random) {
+    public EpochBatches epoch(int epoch, RandomGenerator random) {
       int[] order = new int[points.length];
       for (int i = 0; i < order.length; i++) {
         order[i] = i;
@@ -88,7 +89,7 @@ final class TinyClassifier {
         }
 
         @Override
-        public TrainingBatch next(NDManager manager) {
+        public Batch next(NDManager manager) {
           float[] x = new float[batch * FEATURES];
           int[] y = new int[batch];
           for (int b = 0; b < batch; b++) {
@@ -97,7 +98,7 @@ final class TinyClassifier {
             y[b] = labels[i];
           }
           next += batch;
-          return new TrainingBatch(manager.create(x, new Shape(batch, FEATURES)), manager.create(y));
+          return new Batch(manager.create(x, new Shape(batch, FEATURES)), manager.create(y), new int[batch]);
         }
       };
     }

@@ -1,0 +1,90 @@
+package io.robustcl.pipeline.config;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Resolved vars and {@code ${name}} substitution. A scalar that is exactly {@code ${x}}
+ * (quoted or not) becomes x's value with x's type, even a list or mapping; {@code ${x}}
+ * inside a longer scalar is replaced by x's text, and an unquoted result is then typed
+ * like any unquoted YAML scalar.
+ */
+final class Vars {
+
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
+
+  private final ImmutableMap<String, YamlNode> values;
+  private final SafeYamlReader reader;
+  private final Problems problems;
+
+  Vars(Map<String, YamlNode> values, SafeYamlReader reader, Problems problems) {
+    this.values = ImmutableMap.copyOf(values);
+    this.reader = reader;
+    this.problems = problems;
+  }
+
+  ImmutableMap<String, YamlNode> values() {
+    return values;
+  }
+
+  /** {@code node} with every {@code ${name}} replaced; unknown names are problems naming {@code where}. */
+  YamlNode substitute(YamlNode node, String where) {
+    if (node instanceof YamlNode.Sequence sequence) {
+      return new YamlNode.Sequence(
+          sequence.items().stream().map(item -> substitute(item, where)).collect(ImmutableList.toImmutableList()),
+          sequence.location());
+    }
+    if (node instanceof YamlNode.Mapping mapping) {
+      Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
+      mapping.entries().forEach((key, entry) ->
+          entries.put(key, new YamlNode.Entry(key, entry.keyLocation(), substitute(entry.value(), where))));
+      return new YamlNode.Mapping(ImmutableMap.copyOf(entries), mapping.location());
+    }
+    YamlNode.Scalar scalar = (YamlNode.Scalar) node;
+    if (!scalar.tag().equals(Tag.STR) || !scalar.text().contains("${")) {
+      return scalar;
+    }
+    Matcher whole = REFERENCE.matcher(scalar.text());
+    if (whole.matches()) {
+      YamlNode value = lookup(whole.group(1), scalar.location(), where);
+      if (value instanceof YamlNode.Scalar s) {
+        // The value keeps its own type but is reported where it is used.
+        return new YamlNode.Scalar(s.text(), s.tag(), s.plain(), scalar.location());
+      }
+      return value;
+    }
+    StringBuilder text = new StringBuilder();
+    Matcher matcher = REFERENCE.matcher(scalar.text());
+    while (matcher.find()) {
+      YamlNode value = lookup(matcher.group(1), scalar.location(), where);
+      String replacement = "";
+      if (value instanceof YamlNode.Scalar s && !s.isNull()) {
+        replacement = s.text();
+      } else if (!(value instanceof YamlNode.Scalar)) {
+        problems.add(scalar.location(), where + ": var '" + matcher.group(1) + "' is " + value.describe()
+            + ", which cannot be pasted into text; use it as the whole value: \"${" + matcher.group(1) + "}\"");
+      }
+      matcher.appendReplacement(text, Matcher.quoteReplacement(replacement));
+    }
+    matcher.appendTail(text);
+    String result = text.toString();
+    Tag tag = scalar.plain() ? reader.resolvePlain(result) : Tag.STR;
+    return new YamlNode.Scalar(result, tag, scalar.plain(), scalar.location());
+  }
+
+  private YamlNode lookup(String name, Location at, String where) {
+    YamlNode value = values.get(name);
+    if (value == null) {
+      problems.add(at, where + ": unknown var '" + name + "'" + ClosestName.suggestion(name, values.keySet())
+          + "; declare it under `vars:` (known vars: " + (values.isEmpty() ? "none" : String.join(", ", values.keySet()))
+          + ")");
+      return new YamlNode.Scalar("", Tag.STR, false, at);
+    }
+    return value;
+  }
+}

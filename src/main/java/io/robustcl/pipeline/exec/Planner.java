@@ -1,0 +1,94 @@
+package io.robustcl.pipeline.exec;
+
+import com.google.common.collect.ImmutableList;
+import io.robustcl.pipeline.Stage;
+import io.robustcl.pipeline.cache.ArtifactStore;
+import io.robustcl.pipeline.cache.Manifest;
+import io.robustcl.pipeline.cache.ManifestFormatException;
+import io.robustcl.pipeline.config.PipelineSpec;
+import io.robustcl.pipeline.config.StageSpec;
+import io.robustcl.pipeline.graph.StageGraph;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@code run} would do, without running anything: for each stage of the targets'
+ * closure, cached or not, and why not. A stage downstream of one that must run has no key
+ * yet (its key depends on that stage's output); it is planned to run, though early cut-off
+ * may still find it cached.
+ */
+public final class Planner {
+
+  private final StageResolver resolver;
+
+  @Inject
+  public Planner(StageResolver resolver) {
+    this.resolver = resolver;
+  }
+
+  /** The plan for {@code targets} (forcing {@code forced}) in topological order. */
+  public ImmutableList<PlanEntry> plan(
+      PipelineSpec spec, ArtifactStore store, StageNameIndex index, List<String> targets, Set<String> forced) {
+    PipelineRunner.targets(spec, targets);
+    ImmutableList<String> order = StageGraph.of(spec).closure(spec.targetStages(targets));
+    PipelineRunner.checkForced(forced, order);
+    Map<String, Manifest> committed = new HashMap<>();
+    ImmutableList.Builder<PlanEntry> plan = ImmutableList.builder();
+    for (String name : order) {
+      StageSpec stageSpec = spec.stage(name);
+      List<String> rerunning = stageSpec.upstream().stream().filter(d -> !committed.containsKey(d)).toList();
+      if (!rerunning.isEmpty()) {
+        plan.add(new PlanEntry(name, true, null, blockedReasons(stageSpec, store, index, rerunning, forced)));
+        continue;
+      }
+      ResolvedStage resolved = resolver.resolve(stageSpec, committed, store);
+      Optional<Manifest> hit = forced.contains(name)
+          ? Optional.empty()
+          : PipelineRunner.lookup(store, resolved.key(), name, StageEvents.none());
+      if (hit.isPresent()) {
+        committed.put(name, hit.get());
+        plan.add(new PlanEntry(name, false, resolved.key(), ImmutableList.of()));
+      } else {
+        ImmutableList<String> why = forced.contains(name)
+            ? ImmutableList.of("forced")
+            : PipelineRunner.explain(store, index, resolved);
+        plan.add(new PlanEntry(name, true, resolved.key(), why));
+      }
+    }
+    return plan.build();
+  }
+
+  private ImmutableList<String> blockedReasons(
+      StageSpec spec, ArtifactStore store, StageNameIndex index, List<String> rerunning, Set<String> forced) {
+    List<String> out = new ArrayList<>();
+    if (forced.contains(spec.name())) {
+      out.add("forced");
+    }
+    // the key is unknown, but param and version changes against the last build still show
+    Stage stage = resolver.stageOf(spec);
+    Manifest last = index.lastKey(spec.name()).flatMap(k -> {
+      try {
+        return store.lookup(k);
+      } catch (ManifestFormatException e) {
+        return Optional.empty();
+      }
+    }).orElse(null);
+    if (last != null) {
+      for (String reason : ChangeExplainer.reasons(
+          "", last, "", spec.type(), stage.version(), spec.params(), Map.of())) {
+        if (!reason.startsWith("input changed") && !reason.equals("key changed")) {
+          out.add(reason);
+        }
+      }
+    } else if (index.lastKey(spec.name()).isEmpty()) {
+      out.add("new");
+    }
+    out.add("upstream " + String.join(", ", rerunning) + (rerunning.size() == 1 ? " reruns" : " rerun"));
+    return ImmutableList.copyOf(out);
+  }
+}

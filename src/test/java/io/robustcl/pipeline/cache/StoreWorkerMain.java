@@ -1,0 +1,74 @@
+package io.robustcl.pipeline.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * A separate process working on a store, for the cross-process tests. Prints one line when it
+ * reaches its point of interest.
+ *
+ * <ul>
+ *   <li>{@code hold ROOT KEY}: locks KEY, writes part of an artifact and a checkpoint, prints
+ *       {@code WRITING <tmp dir>}, then sleeps until killed.
+ *   <li>{@code compute ROOT KEY COUNTER GO}: prints {@code READY}, waits for file GO, then does
+ *       lookup, lock, lookup, and on a miss appends a line to COUNTER, works 300 ms and commits;
+ *       prints {@code DONE computed} or {@code DONE cached}.
+ * </ul>
+ */
+public final class StoreWorkerMain {
+
+  private StoreWorkerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    ArtifactStore store = new LocalArtifactStore(Path.of(args[1]));
+    String key = args[2];
+    switch (args[0]) {
+      case "hold" -> hold(store, key);
+      case "compute" -> compute(store, key, Path.of(args[3]), Path.of(args[4]));
+      default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+    }
+  }
+
+  private static void hold(ArtifactStore store, String key) throws Exception {
+    KeyLock lock = store.lock(key);
+    PendingArtifact out = store.begin(lock);
+    Files.writeString(out.dir().resolve("partial.bin"), "half of it");
+    Files.writeString(store.workDir(key).resolve("epoch-1.ckpt"), "checkpoint");
+    System.out.println("WRITING " + out.dir());
+    System.out.flush();
+    Thread.sleep(120_000);
+  }
+
+  private static void compute(ArtifactStore store, String key, Path counter, Path go) throws Exception {
+    System.out.println("READY");
+    System.out.flush();
+    while (!Files.exists(go)) {
+      Thread.sleep(5);
+    }
+    System.out.println("DONE " + (computeOnce(store, key, counter) ? "computed" : "cached"));
+  }
+
+  /** The executor's pattern: lookup, lock, lookup again, compute, commit. True if it computed. */
+  static boolean computeOnce(ArtifactStore store, String key, Path counter) throws Exception {
+    if (store.lookup(key).isPresent()) {
+      return false;
+    }
+    try (KeyLock lock = store.lock(key)) {
+      Optional<Manifest> hit = store.lookup(key);
+      if (hit.isPresent()) {
+        return false;
+      }
+      Files.writeString(counter, ProcessHandle.current().pid() + " " + Thread.currentThread().getName() + "\n",
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      try (PendingArtifact out = store.begin(lock)) {
+        Thread.sleep(300);
+        Files.writeString(out.dir().resolve("result.txt"), "result of " + key);
+        out.commit(ArtifactFixtures.draft("worker"));
+      }
+      return true;
+    }
+  }
+}
