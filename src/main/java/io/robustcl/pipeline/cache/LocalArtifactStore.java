@@ -368,7 +368,11 @@ public final class LocalArtifactStore implements ArtifactStore {
         forceDirectories(dir);
         publish(dir, key());
         finished = true;
-        deleteTree(work.resolve(key()));
+        try {
+          deleteTree(work.resolve(key()));
+        } catch (IOException | UncheckedIOException e) {
+          // the artifact is committed; a leftover work dir is harmless and gc removes it
+        }
         return manifest;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot commit artifact " + key() + " from " + dir + ": " + e.getMessage(), e);

@@ -17,7 +17,9 @@ public interface PendingArtifact extends AutoCloseable {
   /**
    * Hashes every file below {@link #dir()}, writes {@code manifest.json}, forces everything to
    * disk and renames the directory into place in one atomic step, replacing any artifact the
-   * key had. Deletes the key's work directory afterwards.
+   * key had (while an old artifact is being replaced, a concurrent {@code lookup} may miss;
+   * the executor's lookup-lock-lookup pattern then waits for this lock and finds the new one).
+   * Deletes the key's work directory afterwards.
    *
    * @return the manifest as written
    * @throws IllegalArgumentException if the directory holds something other than regular

@@ -109,4 +109,27 @@ class CrossProcessLockTest {
     assertEquals(1, Files.readAllLines(counter).size());
     assertTrue(new LocalArtifactStore(cache).lookup(key).isPresent());
   }
+
+  @Test
+  void aFailedInProcessAttemptDoesNotDropTheLockThisProcessHolds() throws Exception {
+    // fcntl locks belong to the process and die when any descriptor of the file is closed, so
+    // a second store object probing the held key must not open and close the lock file.
+    String key = key("held-here");
+    Path counter = root.resolve("counter.txt");
+    Path go = root.resolve("go");
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    Process child = spawn("compute", root.toString(), key, counter.toString(), go.toString());
+    assertEquals("READY", readLine(child));
+    try (KeyLock lock = store.lock(key)) {
+      assertTrue(new LocalArtifactStore(root).tryLock(key).isEmpty());
+      store.gc(Set.of(), false); // probes the key too
+      Files.createFile(go);
+      Thread.sleep(1000);
+      assertFalse(Files.exists(counter), "the child must still be waiting for our lock");
+      assertTrue(lock.isHeld());
+    }
+    assertEquals("DONE computed", readLine(child));
+    assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(1, Files.readAllLines(counter).size());
+  }
 }
