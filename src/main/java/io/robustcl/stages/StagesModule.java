@@ -13,6 +13,14 @@ public final class StagesModule extends AbstractModule {
   @Override
   protected void configure() {
     MapBinder<String, Stage> stages = MapBinder.newMapBinder(binder(), String.class, Stage.class);
+    stages.addBinding("dataset").to(DatasetStage.class);
+    stages.addBinding("pretrain").to(PretrainStage.class);
+    stages.addBinding("linear-eval").toInstance(LinearEvalStage.clean());
+    stages.addBinding("robust-linear-eval").toInstance(LinearEvalStage.robust());
+    stages.addBinding("fine-tune").to(FineTuneStage.class);
+    stages.addBinding("attack").to(AttackStage.class);
+    stages.addBinding("evaluate").to(EvaluateStage.class);
+    stages.addBinding("black-box").to(BlackBoxStage.class);
     stages.addBinding("table").to(TableStage.class);
   }
 }
