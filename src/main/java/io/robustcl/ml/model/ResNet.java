@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -93,8 +94,9 @@ public final class ResNet extends ChainedBlock {
     for (Block block : blocks) {
       out = apply(block, ps, out, training, params);
     }
-    // global average pooling over H and W: (N, C, H, W) -> (N, C)
-    return new NDList(out.mean(new int[] {2, 3}));
+    // global average pooling: (N, C, H, W) -> (N, C)
+    Shape s = out.getShape();
+    return new NDList(Pool.globalAvgPool2d(out).reshape(s.get(0), s.get(1)));
   }
 
   @Override
