@@ -180,7 +180,8 @@ public final class ProgressBoard implements StageEvents, AutoCloseable {
     return r == null ? "" : clock((nanoClock.getAsLong() - r.startNanos) / 1e9);
   }
 
-  static String clock(double seconds) {
+  /** {@code seconds} as {@code 4.2s}, {@code 3:07} or {@code 1:02:03}. */
+  public static String clock(double seconds) {
     if (seconds < 60) {
       return String.format(Locale.ROOT, "%.1fs", seconds);
     }

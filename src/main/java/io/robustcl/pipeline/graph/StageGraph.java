@@ -82,76 +82,59 @@ public final class StageGraph {
    * dependencies are ignored.
    */
   public static Optional<ImmutableList<String>> findCycle(Map<String, ? extends Collection<String>> dependencies) {
+    return walk(dependencies).cycle();
+  }
+
+  private static ImmutableList<String> topologicalOrder(ImmutableMap<String, ImmutableList<String>> deps) {
+    return walk(deps).postOrder();
+  }
+
+  /** The result of one depth-first walk: post-order (inputs first) and the first cycle met. */
+  private record Walk(ImmutableList<String> postOrder, Optional<ImmutableList<String>> cycle) {}
+
+  /**
+   * Depth-first from each stage in declaration order, following inputs in list order, so that
+   * inputs come first and independent stages keep their declared order. Iterative: deep
+   * pipelines must not overflow the stack.
+   */
+  private static Walk walk(Map<String, ? extends Collection<String>> deps) {
+    ImmutableList.Builder<String> postOrder = ImmutableList.builder();
     Set<String> done = new HashSet<>();
-    for (String start : dependencies.keySet()) {
+    for (String start : deps.keySet()) {
       if (done.contains(start)) {
         continue;
       }
-      // Iterative DFS: deep pipelines must not overflow the stack.
-      Deque<String> path = new ArrayDeque<>();
+      List<String> path = new ArrayList<>();
       Deque<java.util.Iterator<String>> pending = new ArrayDeque<>();
       Set<String> onPath = new HashSet<>();
-      path.addLast(start);
+      path.add(start);
       onPath.add(start);
-      pending.addLast(dependencies.get(start).iterator());
+      pending.addLast(deps.get(start).iterator());
       while (!path.isEmpty()) {
         java.util.Iterator<String> next = pending.peekLast();
         if (next.hasNext()) {
           String input = next.next();
-          if (!dependencies.containsKey(input) || done.contains(input)) {
+          if (!deps.containsKey(input) || done.contains(input)) {
             continue;
           }
           if (onPath.contains(input)) {
-            List<String> nodes = new ArrayList<>(path);
-            ImmutableList.Builder<String> cycle = ImmutableList.builder();
-            cycle.addAll(nodes.subList(nodes.indexOf(input), nodes.size())).add(input);
-            return Optional.of(cycle.build());
+            ImmutableList<String> cycle = ImmutableList.<String>builder()
+                .addAll(path.subList(path.indexOf(input), path.size())).add(input).build();
+            return new Walk(postOrder.build(), Optional.of(cycle));
           }
-          path.addLast(input);
+          path.add(input);
           onPath.add(input);
-          pending.addLast(dependencies.get(input).iterator());
+          pending.addLast(deps.get(input).iterator());
         } else {
-          String finished = path.removeLast();
+          String finished = path.remove(path.size() - 1);
           pending.removeLast();
           onPath.remove(finished);
           done.add(finished);
+          postOrder.add(finished);
         }
       }
     }
-    return Optional.empty();
-  }
-
-  private static ImmutableList<String> topologicalOrder(ImmutableMap<String, ImmutableList<String>> deps) {
-    // Depth-first post-order from each stage in declaration order: inputs come first, and
-    // among independent stages the declared order is kept.
-    ImmutableList.Builder<String> out = ImmutableList.builder();
-    Set<String> emitted = new HashSet<>();
-    for (String start : deps.keySet()) {
-      if (emitted.contains(start)) {
-        continue;
-      }
-      Deque<String> stack = new ArrayDeque<>();
-      Deque<java.util.Iterator<String>> pending = new ArrayDeque<>();
-      stack.addLast(start);
-      pending.addLast(deps.get(start).iterator());
-      while (!stack.isEmpty()) {
-        java.util.Iterator<String> next = pending.peekLast();
-        if (next.hasNext()) {
-          String input = next.next();
-          if (!emitted.contains(input)) {
-            stack.addLast(input);
-            pending.addLast(deps.get(input).iterator());
-          }
-        } else {
-          String finished = stack.removeLast();
-          pending.removeLast();
-          if (emitted.add(finished)) {
-            out.add(finished);
-          }
-        }
-      }
-    }
-    return out.build();
+    return new Walk(postOrder.build(), Optional.empty());
   }
 
   /** All stages in topological order (inputs before readers). */

@@ -1,0 +1,142 @@
+package io.robustcl.cli;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import io.robustcl.pipeline.cache.ArtifactStore;
+import io.robustcl.pipeline.config.PipelineLoader;
+import io.robustcl.pipeline.config.PipelineSpec;
+import io.robustcl.pipeline.exec.ArtifactStores;
+import io.robustcl.pipeline.exec.CancelSignal;
+import io.robustcl.pipeline.exec.DeviceMode;
+import io.robustcl.pipeline.exec.PipelineRunner;
+import io.robustcl.pipeline.exec.Planner;
+import io.robustcl.pipeline.exec.ProgressBoard;
+import io.robustcl.pipeline.exec.ResultsPublisher;
+import io.robustcl.pipeline.exec.RunOptions;
+import io.robustcl.pipeline.exec.RunReport;
+import io.robustcl.pipeline.exec.StageNameIndex;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pipeline run FILE --target T...}: builds the targets, reusing every cached stage. */
+@Command(name = "run", description = "Build targets: run what is not cached, in dependency order.")
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin PipelineOptions pipeline;
+  @Mixin CacheOption cache;
+
+  @Option(names = {"--target", "-t"}, required = true, paramLabel = "T", arity = "1..*",
+      description = "target or stage name to build (repeatable)")
+  List<String> targets = new ArrayList<>();
+
+  @Option(names = {"--jobs", "-j"}, paramLabel = "N", description = "stages to run at once (default: ${DEFAULT-VALUE})")
+  int jobs = 1;
+
+  @Option(names = "--gpus", paramLabel = "N", description = "GPU slots (default: detected)")
+  @Nullable Integer gpus;
+
+  @Option(names = "--device", paramLabel = "auto|cpu|gpu", description = "device for stages that declare GPUs (default: ${DEFAULT-VALUE})")
+  String device = "auto";
+
+  @Option(names = "--dry-run", description = "print what would run and why; run nothing")
+  boolean dryRun;
+
+  @Option(names = "--force", paramLabel = "STAGE", description = "rerun STAGE even if cached (repeatable)")
+  List<String> forced = new ArrayList<>();
+
+  @Option(names = "--keep-going", description = "after a failure, keep running stages that do not depend on it")
+  boolean keepGoing;
+
+  @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE})")
+  Path results = Path.of("results");
+
+  private final PipelineLoader loader;
+  private final PipelineRunner runner;
+  private final Planner planner;
+  private final ArtifactStores stores;
+
+  @Inject
+  RunCommand(PipelineLoader loader, PipelineRunner runner, Planner planner, ArtifactStores stores) {
+    this.loader = loader;
+    this.runner = runner;
+    this.planner = planner;
+    this.stores = stores;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    DeviceMode mode = switch (device) {
+      case "auto" -> DeviceMode.AUTO;
+      case "cpu" -> DeviceMode.CPU;
+      case "gpu" -> DeviceMode.GPU;
+      default -> throw new Commands.UsageException("--device " + device + ": expected auto, cpu or gpu");
+    };
+    if (jobs < 1) {
+      throw new Commands.UsageException("--jobs " + jobs + ": expected at least 1");
+    }
+    if (gpus != null && gpus < 0) {
+      throw new Commands.UsageException("--gpus " + gpus + ": expected at least 0");
+    }
+    PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
+    ArtifactStore store = stores.open(cache.cache);
+    StageNameIndex index = new StageNameIndex(cache.cache);
+    if (dryRun) {
+      PlanCommand.print(planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)), targets, out);
+      return 0;
+    }
+    RunOptions options = new RunOptions(
+        ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing);
+    CancelSignal cancel = new CancelSignal();
+    CountDownLatch finished = new CountDownLatch(1);
+    // Ctrl-C: cancel, then hold the JVM until running stages have aborted, removed their
+    // temporary directories and released their locks
+    Thread hook = new Thread(() -> {
+      cancel.cancel("interrupted (Ctrl-C)");
+      try {
+        finished.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "pipeline-cancel");
+    Runtime.getRuntime().addShutdownHook(hook);
+    RunReport report;
+    ProgressBoard board = new ProgressBoard(out, System.console() != null, Duration.ofSeconds(10));
+    try (board) {
+      board.start();
+      report = runner.run(pipelineSpec, store, index, options, board, cancel);
+      board.note(report.summary());
+    } finally {
+      finished.countDown();
+      removeHook(hook);
+    }
+    if (!report.succeeded()) {
+      report.failures().forEach((stage, error) -> spec.commandLine().getErr().println("stage " + stage + " failed: " + error));
+      spec.commandLine().getErr().flush();
+      return report.cancelReason() != null && report.failures().isEmpty() ? 130 : Commands.FAILED;
+    }
+    ResultsPublisher.publish(report, store, results, out);
+    return 0;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down (Ctrl-C): the hook is running and will return
+    }
+  }
+}
