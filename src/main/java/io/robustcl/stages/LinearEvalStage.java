@@ -49,8 +49,8 @@ public final class LinearEvalStage implements Stage {
     if (robust) {
       specs.addAll(AttackParams.specs(8 / 255.0, 2 / 255.0, 10));
     }
-    specs.add(ParamSpec.string("augment", "crop-flip", "augmentation of the training images")
-        .oneOf("simclr", "crop-flip", "none"));
+    specs.add(ParamSpec.string("augment", "flip", "augmentation of the training images")
+        .oneOf("simclr", "flip", "none"));
     specs.add(ParamSpec.integer("seed", 0, "seed of the head's initialisation, shuffling and attacks"));
     return specs;
   }

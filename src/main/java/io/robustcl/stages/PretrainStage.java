@@ -30,8 +30,8 @@ public final class PretrainStage implements Stage {
   public List<ParamSpec> params() {
     List<ParamSpec> specs = new ArrayList<>();
     specs.add(ParamSpec.string("method", null, String.join(", ", METHODS)).oneOf(METHODS.toArray(String[]::new)));
-    specs.add(ParamSpec.string("augment", "simclr", "training augmentation: simclr (T of METHODS.md), crop-flip or none")
-        .oneOf("simclr", "crop-flip", "none"));
+    specs.add(ParamSpec.string("augment", "simclr", "training augmentation: simclr (T of METHODS.md), flip (horizontal, p 0.5) or none")
+        .oneOf("simclr", "flip", "none"));
     specs.addAll(ArchitectureParams.specs());
     specs.addAll(OptimizerParams.specs(100, 256, "sgd", 0.1, 5e-4, "cosine", List.of()));
     specs.addAll(AttackParams.specs(8 / 255.0, 2 / 255.0, 10));
@@ -66,6 +66,9 @@ public final class PretrainStage implements Stage {
     String method = params.getString("method");
     if (method.equals("rocl") && params.getDouble("lambda") == 0) {
       problems.add("param 'lambda': rocl weighs its regulariser by 1/lambda; lambda must be > 0 (paper: 256)");
+    }
+    if (!List.of("ce", "at", "trades").contains(method) && !params.getString("augment").equals("simclr")) {
+      problems.add("param 'augment': method " + method + " contrasts two augmented views; set augment: simclr");
     }
     if (!SUPERVISED.contains(method) && params.getLongList("projector").isEmpty()) {
       problems.add("param 'projector': method " + method + " needs a projector g, e.g. [2048, 128]");
