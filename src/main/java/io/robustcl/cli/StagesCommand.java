@@ -43,17 +43,27 @@ final class StagesCommand implements java.util.concurrent.Callable<Integer> {
           range.append(" one of ").append(String.join("|", p.choices()));
         }
         if (p.min() != null) {
-          range.append(" >= ").append(p.min());
+          range.append(" >= ").append(shown(p.min()));
         }
         if (p.max() != null) {
-          range.append(" <= ").append(p.max());
+          range.append(" <= ").append(shown(p.max()));
         }
         out.printf("    param  %-14s %s%s = %s  %s%n", p.name(), p.type().displayName(), range,
-            p.required() ? "(required)" : p.defaultValue(), p.doc());
+            p.required() ? "(required)" : shown(p.defaultValue()), p.doc());
       }
       out.println();
     });
     out.flush();
     return 0;
+  }
+
+  private static String shown(@org.jspecify.annotations.Nullable Object value) {
+    if (value instanceof String s) {
+      return "\"" + s + "\"";
+    }
+    if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return Long.toString(d.longValue());
+    }
+    return String.valueOf(value);
   }
 }

@@ -22,17 +22,17 @@ final class ChangeExplainer {
    *
    * @param lastKey the stage name's last key, or null if it never ran against this cache
    * @param last that key's manifest, or null if it is no longer in the cache
-   * @param key the key it has now
-   * @param inputHashes per port, the content hashes feeding it now
+   * @param key the key it has now, or null while an upstream stage must rerun first
+   * @param inputHashes per port, the content hashes feeding it now, or null with {@code key}
    */
   static ImmutableList<String> reasons(
       @Nullable String lastKey,
       @Nullable Manifest last,
-      String key,
+      @Nullable String key,
       String type,
       int version,
       io.robustcl.pipeline.Params params,
-      Map<String, ? extends List<String>> inputHashes) {
+      @Nullable Map<String, ? extends List<String>> inputHashes) {
     if (lastKey == null) {
       return ImmutableList.of("new");
     }
@@ -56,6 +56,9 @@ final class ChangeExplainer {
       if (!Objects.equals(a, b)) {
         out.add("param changed: " + name + " " + shown(a) + " -> " + shown(b));
       }
+    }
+    if (inputHashes == null) {
+      return out.build();
     }
     TreeSet<String> ports = new TreeSet<>(last.inputs().keySet());
     ports.addAll(inputHashes.keySet());

@@ -4,7 +4,6 @@ import com.google.common.collect.ImmutableList;
 import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.cache.Manifest;
-import io.robustcl.pipeline.cache.ManifestFormatException;
 import io.robustcl.pipeline.config.PipelineSpec;
 import io.robustcl.pipeline.config.StageSpec;
 import io.robustcl.pipeline.graph.StageGraph;
@@ -71,22 +70,10 @@ public final class Planner {
     }
     // the key is unknown, but param and version changes against the last build still show
     Stage stage = resolver.stageOf(spec);
-    Manifest last = index.lastKey(spec.name()).flatMap(k -> {
-      try {
-        return store.lookup(k);
-      } catch (ManifestFormatException e) {
-        return Optional.empty();
-      }
-    }).orElse(null);
-    if (last != null) {
-      for (String reason : ChangeExplainer.reasons(
-          "", last, "", spec.type(), stage.version(), spec.params(), Map.of())) {
-        if (!reason.startsWith("input changed") && !reason.equals("key changed")) {
-          out.add(reason);
-        }
-      }
-    } else if (index.lastKey(spec.name()).isEmpty()) {
-      out.add("new");
+    String lastKey = index.lastKey(spec.name()).orElse(null);
+    Manifest last = lastKey == null ? null : PipelineRunner.lookup(store, lastKey, spec.name(), StageEvents.none()).orElse(null);
+    if (lastKey == null || last != null) {
+      out.addAll(ChangeExplainer.reasons(lastKey, last, null, spec.type(), stage.version(), spec.params(), null));
     }
     out.add("upstream " + String.join(", ", rerunning) + (rerunning.size() == 1 ? " reruns" : " rerun"));
     return ImmutableList.copyOf(out);

@@ -1,0 +1,66 @@
+package io.robustcl.ml.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Throughput of {@link SimClrAugmentation}: two views of each of N random 32x32 uint8 images,
+ * in batches, from the {@link ImageSet} to augmented float arrays on the CPU. Run by
+ * {@code bench/augment.sh}; prints {@code views_per_s=<float>}.
+ * Arguments: {@code --images N} (2000), {@code --batch B} (500). Threads are set with the
+ * system property {@code ai.djl.pytorch.num_threads}.
+ */
+public final class AugmentBenchmark {
+    private AugmentBenchmark() {}
+
+    public static void main(String[] args) {
+        int images = 2000;
+        int batch = 500;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--images" -> images = Integer.parseInt(args[i + 1]);
+                case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (use --images N --batch B)");
+            }
+        }
+        SplittableRandom pixels = new SplittableRandom(0);
+        List<byte[]> data = new ArrayList<>(images);
+        for (int i = 0; i < images; i++) {
+            byte[] image = new byte[3 * 32 * 32];
+            pixels.nextBytes(image);
+            data.add(image);
+        }
+        ImageSet set = ImageSet.ofBytes(List.of("x"), 3, 32, 32, data, new int[images]);
+        SimClrAugmentation t = SimClrAugmentation.builder().build();
+        BatchLoader loader = new BatchLoader(set, batch, true, false, 0);
+        SplittableRandom random = new SplittableRandom(1);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            run(loader, t, random, manager, 0); // warm-up: loads the native library, JIT
+            long start = System.nanoTime();
+            long views = run(loader, t, random, manager, 1);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("views_per_s=%.1f%n", views / seconds);
+        }
+    }
+
+    private static long run(BatchLoader loader, SimClrAugmentation t, SplittableRandom random, NDManager manager, int epoch) {
+        long views = 0;
+        for (var it = loader.epoch(manager, epoch); it.hasNext(); ) {
+            try (Batch b = it.next(); NDManager sub = manager.newSubManager()) {
+                NDArray x = b.images();
+                NDArray v1 = t.apply(x, random);
+                NDArray v2 = t.apply(x, random);
+                v1.attach(sub);
+                v2.attach(sub);
+                // wait for the results as the reference does (its tensors are materialised)
+                views += v1.getShape().get(0) + v2.getShape().get(0);
+                v1.get("0, 0, 0, 0").getFloat();
+                v2.get("0, 0, 0, 0").getFloat();
+            }
+        }
+        return views;
+    }
+}

@@ -1,0 +1,77 @@
+package io.robustcl.testing;
+
+import io.robustcl.pipeline.InputPort;
+import io.robustcl.pipeline.ParamSpec;
+import io.robustcl.pipeline.Stage;
+import io.robustcl.pipeline.StageContext;
+import java.nio.file.Files;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stage type {@code fake} for engine tests: writes {@code out.txt} holding param {@code out}
+ * when it is not empty (so two param sets can give bit-identical artifacts), else {@code
+ * v=<v>}; records every start and end; can fail once on request, meet other stages at a
+ * barrier (to prove they run concurrently), or run slowly when the system property {@value
+ * #SLOW_PROPERTY} names the stage.
+ */
+public final class FakeStage implements Stage {
+
+  public static final String TYPE = "fake";
+  public static final String SLOW_PROPERTY = "robustcl.test.slowStage";
+
+  /** Stage names in the order they started. */
+  public final List<String> ran = new CopyOnWriteArrayList<>();
+  /** {@code start:<name>} and {@code end:<name>} in the order they happened. */
+  public final List<String> events = Collections.synchronizedList(new java.util.ArrayList<>());
+  /** Stage names that throw on their next run, then succeed. */
+  public final Set<String> failOnce = ConcurrentHashMap.newKeySet();
+  /** Stages with {@code meet: true} wait here for each other. */
+  public volatile CyclicBarrier barrier = new CyclicBarrier(2);
+
+  @Override
+  public void run(StageContext ctx) throws Exception {
+    String name = ctx.stageName();
+    events.add("start:" + name);
+    ran.add(name);
+    try {
+      if (failOnce.remove(name)) {
+        Files.writeString(ctx.outputDir().resolve("partial.txt"), "half written");
+        throw new IllegalStateException("fake failure of " + name);
+      }
+      if (ctx.params().getBool("meet")) {
+        barrier.await(10, TimeUnit.SECONDS);
+      }
+      if (name.equals(System.getProperty(SLOW_PROPERTY))) {
+        Files.writeString(ctx.outputDir().resolve("partial.txt"), "half written");
+        for (int i = 0; i < 600; i++) {
+          ctx.checkCancelled();
+          Thread.sleep(100);
+        }
+      }
+      String out = ctx.params().getString("out");
+      Files.writeString(ctx.outputDir().resolve("out.txt"), out.isEmpty() ? "v=" + ctx.params().getLong("v") : out);
+      ctx.putMetric("v", ctx.params().getLong("v"));
+    } finally {
+      events.add("end:" + name);
+    }
+  }
+
+  @Override
+  public List<ParamSpec> params() {
+    return List.of(
+        ParamSpec.integer("v", 0L, "a value"),
+        ParamSpec.string("out", "", "exact output when not empty"),
+        ParamSpec.bool("meet", false, "wait at the barrier"));
+  }
+
+  @Override
+  public List<InputPort> inputs() {
+    return List.of(InputPort.many("in", "anything").optional());
+  }
+}
