@@ -37,7 +37,7 @@ public final class DatasetStage implements Stage {
         ParamSpec.integer("test_count", 0, "test images kept (0 = all; synthetic: how many are generated)")
             .atLeast(0),
         ParamSpec.integer("image_size", 32, "synthetic only: height and width in pixels").atLeast(4).atMost(256),
-        ParamSpec.integer("classes", 10, "synthetic only: number of classes").atLeast(2).atMost(100),
+        ParamSpec.integer("classes", 10, "synthetic only: number of classes").atLeast(2).atMost(10),
         ParamSpec.integer("seed", 0, "synthetic: generator seed; real: seed of the random subset"));
   }
 
