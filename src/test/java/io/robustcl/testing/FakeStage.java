@@ -54,6 +54,10 @@ public final class FakeStage implements Stage {
           Thread.sleep(100);
         }
       }
+      for (long waited = 0; waited < ctx.params().getLong("ms"); waited += 10) {
+        ctx.checkCancelled();
+        Thread.sleep(10);
+      }
       String out = ctx.params().getString("out");
       Files.writeString(ctx.outputDir().resolve("out.txt"), out.isEmpty() ? "v=" + ctx.params().getLong("v") : out);
       ctx.putMetric("v", ctx.params().getLong("v"));
@@ -67,7 +71,8 @@ public final class FakeStage implements Stage {
     return List.of(
         ParamSpec.integer("v", 0L, "a value"),
         ParamSpec.string("out", "", "exact output when not empty"),
-        ParamSpec.bool("meet", false, "wait at the barrier"));
+        ParamSpec.bool("meet", false, "wait at the barrier"),
+        ParamSpec.integer("ms", 0L, "milliseconds to take"));
   }
 
   @Override

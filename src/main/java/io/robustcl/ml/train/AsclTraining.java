@@ -83,7 +83,7 @@ public final class AsclTraining implements TrainingMethod {
       NDArray zClean = network.projection(ps, t1, true);
       NDArray zAdv = network.projection(ps, xAscl, true, advBn);
       NDArray lossAscl = supCon.loss(ParameterArrays.stack(zClean, zAdv), pairLabels);
-      return lossAt.add(lossCl.mul(settings.lambda1())).add(lossAscl.mul(settings.lambda2()));
+      return lossAt.add(lossCl.mul((float) settings.lambda1())).add(lossAscl.mul((float) settings.lambda2()));
     };
   }
 }

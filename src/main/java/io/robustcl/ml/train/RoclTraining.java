@@ -71,7 +71,7 @@ public final class RoclTraining implements TrainingMethod {
     return () -> {
       NDArray loss = ntXent.loss(network.projection(ps, threeViews, true), 3);
       if (advPair != null) {
-        loss = loss.add(ntXent.loss(network.projection(ps, advPair, true), 2).div(settings.lambda()));
+        loss = loss.add(ntXent.loss(network.projection(ps, advPair, true), 2).div((float) settings.lambda()));
       }
       return loss;
     };

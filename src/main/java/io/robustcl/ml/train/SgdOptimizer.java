@@ -97,12 +97,12 @@ public final class SgdOptimizer {
     NDArray w = p.array();
     NDArray d = g;
     if (settings.weightDecay() != 0) {
-      NDArray decay = w.mul(settings.weightDecay());
+      NDArray decay = w.mul((float) settings.weightDecay());
       decay.attach(sub);
       d = g.add(decay);
     }
     buf.muli(settings.momentum()).addi(d);
-    NDArray delta = buf.mul(lr);
+    NDArray delta = buf.mul((float) lr);
     delta.attach(sub);
     w.subi(delta);
   }
@@ -113,7 +113,7 @@ public final class SgdOptimizer {
     if (p.layerAdapted()) {
       NDArray d = g;
       if (settings.weightDecay() != 0) {
-        NDArray decay = w.mul(settings.weightDecay());
+        NDArray decay = w.mul((float) settings.weightDecay());
         decay.attach(sub);
         d = g.add(decay);
       }
@@ -122,10 +122,10 @@ public final class SgdOptimizer {
       NDArray dNorm = d.norm();
       // r = eta ||w|| / ||d|| where both norms are positive, else 1 (SimCLR's tf.where), kept on the device
       NDArray valid = wNorm.gt(0).logicalAnd(dNorm.gt(0));
-      NDArray ratio = NDArrays.where(valid, wNorm.mul(settings.trustCoefficient()).div(dNorm), sub.ones(wNorm.getShape()));
-      scaled = d.mul(ratio.mul(lr));
+      NDArray ratio = NDArrays.where(valid, wNorm.mul((float) settings.trustCoefficient()).div(dNorm), sub.ones(wNorm.getShape()));
+      scaled = d.mul(ratio.mul((float) lr));
     } else {
-      scaled = g.mul(lr);
+      scaled = g.mul((float) lr);
     }
     buf.muli(settings.momentum()).addi(scaled);
     w.subi(buf);

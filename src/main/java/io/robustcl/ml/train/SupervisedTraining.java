@@ -82,7 +82,7 @@ public final class SupervisedTraining implements TrainingMethod {
           // one forward of clean and adversarial inputs together would mix their batch statistics; TRADES's code runs two
           NDArray clean = network.logits(ps, x, true);
           NDArray robust = network.logits(ps, adv, true);
-          return ce.loss(clean, y).add(kl.loss(clean, robust).mul(settings.beta()));
+          return ce.loss(clean, y).add(kl.loss(clean, robust).mul((float) settings.beta()));
         };
       }
     };

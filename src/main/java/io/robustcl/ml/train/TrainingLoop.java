@@ -96,7 +96,7 @@ public final class TrainingLoop {
             collector.backward(lossArray);
           }
           // host sync, once per step: needed for the NaN check before the update and for progress
-          loss = lossArray.getFloat();
+          loss = lossArray.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
           if (!Double.isFinite(loss)) {
             optimizer.zeroGradients();
             throw new NonFiniteLossException(plan.methodName(), epoch, step, loss);

@@ -65,7 +65,7 @@ public final class UpatTraining implements TrainingMethod {
       NDArray za = z.get("{}:", 2 * n);
       NDArray first = ntXent.loss(ParameterArrays.stack(z1, za), 2);
       NDArray second = ntXent.loss(ParameterArrays.stack(z2, za), 2);
-      return first.add(second.mul(settings.lambda()));
+      return first.add(second.mul((float) settings.lambda()));
     };
   }
 }

@@ -19,7 +19,11 @@ import java.util.List;
  * target/classes:target/test-classes:$(cat target/cp.txt) io.robustcl.ml.model.ResNetThroughputBenchmark
  * [depth=18] [width=64] [batch=32] [size=32] [steps=10]}
  *
- * <p>Last line: {@code images_per_s=<x>}: images per second of forward (training mode, batch statistics)
+ * <p>For ResNet-18 it also times {@link BareResNet18} (the same convolutions and batch norms as bare DJL
+ * calls), interleaving the two step by step so that load from other processes hits both alike, and ends
+ * with {@code ours=<x> bare=<y> ratio=<x/y>}.
+ *
+ * <p>Line {@code images_per_s=<x>}: images per second of forward (training mode, batch statistics)
  * plus backward to every weight, after 2 warm-up steps; each step's temporaries in a sub-manager and
  * gradients zeroed in place, as a training loop would.
  */
@@ -41,14 +45,30 @@ public final class ResNetThroughputBenchmark {
       for (int i = 0; i < 2; i++) {
         step(scope, net, ps, params, batch, size);
       }
-      long t0 = System.nanoTime();
-      for (int i = 0; i < steps; i++) {
-        step(scope, net, ps, params, batch, size);
+      BareResNet18 bare = depth == 18 ? new BareResNet18(scope.manager(), width) : null;
+      if (bare != null) {
+        bareStep(scope, bare, batch, size);
       }
-      double seconds = (System.nanoTime() - t0) / 1e9;
+      long ours = 0;
+      long bareNanos = 0;
+      for (int i = 0; i < steps; i++) {
+        long t0 = System.nanoTime();
+        step(scope, net, ps, params, batch, size);
+        ours += System.nanoTime() - t0;
+        if (bare != null) {
+          t0 = System.nanoTime();
+          bareStep(scope, bare, batch, size);
+          bareNanos += System.nanoTime() - t0;
+        }
+      }
       System.out.printf("resnet%d width=%d batch=%d size=%d steps=%d device=%s%n",
           depth, width, batch, size, steps, scope.device());
-      System.out.printf("images_per_s=%.2f%n", batch * steps / seconds);
+      double oursRate = batch * steps / (ours / 1e9);
+      System.out.printf("images_per_s=%.2f%n", oursRate);
+      if (bare != null) {
+        double bareRate = batch * steps / (bareNanos / 1e9);
+        System.out.printf("ours=%.2f bare=%.2f ratio=%.3f%n", oursRate, bareRate, oursRate / bareRate);
+      }
     }
   }
 
@@ -64,6 +84,21 @@ public final class ResNetThroughputBenchmark {
         g.subi(g);
       }
       // the one host sync per step, so that timing covers the finished work
+      x.getFloat(0, 0, 0, 0);
+    }
+  }
+
+  private static void bareStep(ComputeScope scope, BareResNet18 bare, int batch, int size) {
+    try (NDManager sub = scope.manager().newSubManager()) {
+      NDArray x = sub.randomUniform(0, 1, new Shape(batch, 3, size, size));
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(bare.forward(x).mean());
+      }
+      for (NDArray w : bare.weights()) {
+        NDArray g = w.getGradient();
+        g.attach(sub);
+        g.subi(g);
+      }
       x.getFloat(0, 0, 0, 0);
     }
   }
