@@ -52,7 +52,7 @@ final class FineTuneRun {
         ImageTransform views = TrainingDriver.augmentation("simclr", train.height());
         ContrastiveTraining ss = new ContrastiveTraining(network, java.util.Objects.requireNonNull(views), null,
             new ContrastiveTraining.Settings(ContrastiveTraining.Objective.SIMCLR, p.getDouble("tau")));
-        double weight = p.getDouble("ss_weight");
+        float weight = (float) p.getDouble("ss_weight");
         training = (step, batch) -> {
           TrainingMethod.BatchLoss at = supervised.prepare(step, batch);
           TrainingMethod.BatchLoss contrastive = ss.prepare(step, batch);
