@@ -29,17 +29,13 @@ public final class FineTuneStage implements Stage {
     specs.add(ParamSpec.floating("beta", 6.0, "trades: weight of the KL term").atLeast(0));
     specs.add(ParamSpec.floating("ss_weight", 1.0, "at+ss: weight of the self-supervised loss").atLeast(0));
     specs.add(ParamSpec.floating("tau", 0.5, "at+ss: NT-Xent temperature").atLeast(1e-6));
-    specs.add(ParamSpec.string("augment", "flip", "augmentation of the training images")
-        .oneOf("simclr", "flip", "none"));
-    specs.add(ParamSpec.integer("seed", 0, "seed of the head's initialisation, shuffling and attacks"));
+    specs.addAll(HeadTrainingSpecs.augmentAndSeed());
     return specs;
   }
 
   @Override
   public List<InputPort> inputs() {
-    return List.of(
-        InputPort.one("model", "pre-trained network to fine-tune", ArtifactKinds.MODEL),
-        InputPort.one("data", "dataset whose train split is used", ArtifactKinds.DATASET));
+    return HeadTrainingSpecs.ports("pre-trained network to fine-tune");
   }
 
   @Override

@@ -49,17 +49,13 @@ public final class LinearEvalStage implements Stage {
     if (robust) {
       specs.addAll(AttackParams.specs(8 / 255.0, 2 / 255.0, 10));
     }
-    specs.add(ParamSpec.string("augment", "flip", "augmentation of the training images")
-        .oneOf("simclr", "flip", "none"));
-    specs.add(ParamSpec.integer("seed", 0, "seed of the head's initialisation, shuffling and attacks"));
+    specs.addAll(HeadTrainingSpecs.augmentAndSeed());
     return specs;
   }
 
   @Override
   public List<InputPort> inputs() {
-    return List.of(
-        InputPort.one("model", "pre-trained network whose encoder is frozen", ArtifactKinds.MODEL),
-        InputPort.one("data", "dataset whose train split trains the head", ArtifactKinds.DATASET));
+    return HeadTrainingSpecs.ports("pre-trained network whose encoder is frozen");
   }
 
   @Override
