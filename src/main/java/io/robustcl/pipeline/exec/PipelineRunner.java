@@ -24,9 +24,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,7 +79,7 @@ public final class PipelineRunner {
     Map<String, StageOutcome> outcomes = new HashMap<>();
     Map<String, Long> startedAt = new HashMap<>();
     Map<String, int[]> gpusHeld = new HashMap<>();
-    Map<String, Future<?>> running = new LinkedHashMap<>();
+    Map<String, AtomicReference<@Nullable Thread>> running = new LinkedHashMap<>();
     LinkedHashSet<String> pending = new LinkedHashSet<>(order);
     LinkedBlockingQueue<StageExecution.Result> finished = new LinkedBlockingQueue<>();
     StageExecution execution = new StageExecution(store, launcher, this::versionStrings, board, cancel);
@@ -93,7 +93,14 @@ public final class PipelineRunner {
         if (running.isEmpty()) {
           break;
         }
-        StageExecution.Result result = finished.take();
+        // poll, so that a cancel from outside (Ctrl-C) also interrupts stages that never poll it
+        StageExecution.Result result = finished.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (result == null) {
+          if (cancel.isCancelled()) {
+            interruptAll(running);
+          }
+          continue;
+        }
         String name = result.stage().name();
         running.remove(name);
         int[] held = gpusHeld.remove(name);
@@ -123,12 +130,12 @@ public final class PipelineRunner {
             board.failed(name, error);
             if (!options.keepGoing()) {
               cancel.cancel("stage " + name + " failed");
-              running.values().forEach(f -> f.cancel(true));
+              interruptAll(running);
             }
           }
         }
         if (cancel.isCancelled()) {
-          running.values().forEach(f -> f.cancel(true));
+          interruptAll(running);
         }
       }
     } catch (InterruptedException e) {
@@ -159,7 +166,7 @@ public final class PipelineRunner {
       PipelineSpec spec, StageGraph graph, ArtifactStore store, StageNameIndex index, RunOptions options,
       ProgressBoard board, CancelSignal cancel, LinkedHashSet<String> pending, Map<String, Manifest> committed,
       Map<String, StageOutcome> outcomes, GpuSlots gpus, Map<String, int[]> gpusHeld, Map<String, Long> startedAt,
-      Map<String, Future<?>> running, LinkedBlockingQueue<StageExecution.Result> finished,
+      Map<String, AtomicReference<@Nullable Thread>> running, LinkedBlockingQueue<StageExecution.Result> finished,
       StageExecution execution, ExecutorService workers) {
     boolean changed = true;
     while (changed && !cancel.isCancelled()) {
@@ -220,7 +227,17 @@ public final class PipelineRunner {
         board.started(name, device, String.join("; ", why));
         startedAt.put(name, System.nanoTime());
         String chosenDevice = device;
-        running.put(name, workers.submit(() -> finished.add(execution.call(resolved, forced, chosenDevice))));
+        AtomicReference<@Nullable Thread> worker = new AtomicReference<>();
+        running.put(name, worker);
+        // never Future.cancel: a task cancelled before it starts would never report back
+        workers.execute(() -> {
+          worker.set(Thread.currentThread());
+          try {
+            finished.add(execution.call(resolved, forced, chosenDevice));
+          } finally {
+            worker.set(null);
+          }
+        });
         it.remove();
         changed = true;
       }
@@ -260,6 +277,15 @@ public final class PipelineRunner {
     return ChangeExplainer.reasons(
         lastKey, last, resolved.key(), resolved.spec().type(), resolved.stage().version(), resolved.spec().params(),
         resolved.inputHashes());
+  }
+
+  private static void interruptAll(Map<String, AtomicReference<@Nullable Thread>> running) {
+    for (AtomicReference<@Nullable Thread> worker : running.values()) {
+      Thread t = worker.get();
+      if (t != null) {
+        t.interrupt();
+      }
+    }
   }
 
   private static boolean wantsGpu(StageSpec spec, RunOptions options, GpuSlots gpus) {

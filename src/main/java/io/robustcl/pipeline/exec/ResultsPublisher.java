@@ -1,28 +1,27 @@
 package io.robustcl.pipeline.exec;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.io.MoreFiles;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.cache.Manifest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * After a successful run, copies each target's artifact files (never {@code manifest.json})
  * to {@code <results>/<target>/} and prints every top-level {@code *.md} file of it. A target
  * of several stages gets one subdirectory per stage. The previous contents of
- * {@code <results>/<target>/} are replaced.
+ * {@code <results>/<target>/} are replaced when the target's artifacts changed; the keys they
+ * were copied from are kept in {@code <results>/.<target>.keys}, so a cached re-run copies
+ * nothing.
  */
 public final class ResultsPublisher {
 
@@ -35,16 +34,35 @@ public final class ResultsPublisher {
         throw new IllegalArgumentException("target name '" + target.getKey() + "' escapes " + resultsDir);
       }
       try {
-        deleteTree(targetDir);
         List<String> stages = target.getValue();
+        StringBuilder keys = new StringBuilder();
+        for (String stage : stages) {
+          Manifest m = report.manifest(stage);
+          keys.append(stage).append(' ').append(m == null ? "-" : m.key()).append('\n');
+        }
+        Path stamp = resultsDir.resolve("." + target.getKey() + ".keys");
+        boolean current = Files.isDirectory(targetDir) && Files.isRegularFile(stamp)
+            && Files.readString(stamp, StandardCharsets.UTF_8).contentEquals(keys);
+        if (!current) {
+          Files.deleteIfExists(stamp);
+          deleteTree(targetDir);
+          Files.createDirectories(targetDir);
+        }
         for (String stage : stages) {
           Manifest m = report.manifest(stage);
           if (m == null) {
             continue;
           }
           Path dest = stages.size() == 1 ? targetDir : targetDir.resolve(stage);
-          copyArtifact(store.artifactDir(m.key()), m, dest);
-          printMarkdown(dest, stages.size() == 1 ? target.getKey() : target.getKey() + "/" + stage, out);
+          if (!current) {
+            copyArtifact(store.artifactDir(m.key()), m, dest);
+          }
+          if (m.files().keySet().stream().anyMatch(f -> f.endsWith(".md") && f.indexOf('/') < 0)) {
+            printMarkdown(dest, stages.size() == 1 ? target.getKey() : target.getKey() + "/" + stage, out);
+          }
+        }
+        if (!current) {
+          Files.writeString(stamp, keys, StandardCharsets.UTF_8);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write results to " + targetDir + ": " + e.getMessage(), e);
@@ -75,21 +93,8 @@ public final class ResultsPublisher {
   }
 
   private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
+    if (Files.exists(dir)) {
+      MoreFiles.deleteRecursively(dir);
     }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

@@ -133,6 +133,24 @@ class PipelineRunnerTest {
   }
 
   @Test
+  void aFailureCancelsTheOtherRunningStagesAndRemovesTheirTemporaryDirectories() {
+    Fixture f = new Fixture(tmp).write("""
+        stages:
+          slow: {type: fake, params: {v: 1, ms: 30000}}
+          bad: {type: fake, params: {v: 2, ms: 300}}
+        """);
+    f.stage.failOnce.add("bad");
+    long start = System.nanoTime();
+    RunReport report = f.run(RunOptions.of("slow", "bad").withJobs(2));
+    assertTrue(System.nanoTime() - start < 20_000_000_000L, "slow was not cancelled");
+    assertEquals(StageStatus.FAILED, report.outcomes().get("bad").status());
+    assertEquals(StageStatus.CANCELLED, report.outcomes().get("slow").status());
+    assertEquals("stage bad failed", report.cancelReason());
+    assertTrue(f.list("tmp").isEmpty(), f.list("tmp").toString());
+    assertTrue(f.list("artifacts").isEmpty());
+  }
+
+  @Test
   void twoJobsRunIndependentStagesConcurrentlyAndNeverBeforeTheirInputs() {
     Fixture f = new Fixture(tmp).write("""
         stages:
