@@ -2,7 +2,10 @@ package io.robustcl.stages;
 
 import io.robustcl.ml.data.Cifar100Reader;
 import io.robustcl.ml.data.Cifar10Reader;
+import io.robustcl.ml.data.DatasetArchive;
+import io.robustcl.ml.data.DatasetDownloader;
 import io.robustcl.ml.data.ImageSet;
+import io.robustcl.ml.data.SyntheticImages;
 import io.robustcl.ml.data.Stl10Reader;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.StageContext;
@@ -13,6 +16,15 @@ final class DatasetBuilder {
 
   private DatasetBuilder() {}
 
+  private static DatasetArchive archive(String source) {
+    return switch (source) {
+      case "cifar10" -> DatasetArchive.CIFAR10;
+      case "cifar100" -> DatasetArchive.CIFAR100;
+      case "stl10" -> DatasetArchive.STL10;
+      default -> throw new IllegalArgumentException("no archive for source '" + source + "'");
+    };
+  }
+
   static void build(StageContext ctx) throws Exception {
     Params p = ctx.params();
     String source = p.getString("source");
@@ -22,15 +34,16 @@ final class DatasetBuilder {
     ImageSet test;
     if (source.equals("synthetic")) {
       int size = p.getInt("image_size");
-      int classes = p.getInt("classes");
       // distinct seeds per split: the test images are new instances, not copies of training ones
-      train = SyntheticShapes.generate(trainCount, size, classes, p.getLong("seed") * 2);
-      test = SyntheticShapes.generate(testCount, size, classes, p.getLong("seed") * 2 + 1);
+      train = SyntheticImages.generate(trainCount, size, p.getLong("seed") * 2);
+      test = SyntheticImages.generate(testCount, size, p.getLong("seed") * 2 + 1);
     } else {
-      Path dir = DatasetStage.formatDir(source, Path.of(p.getString("path")));
+      Path root = p.getString("path").isEmpty()
+          ? new DatasetDownloader(Path.of(p.getString("download_dir"))).fetch(archive(source))
+          : Path.of(p.getString("path"));
+      Path dir = DatasetStage.formatDir(source, root);
       if (dir == null) {
-        throw new IllegalArgumentException("param 'path': no " + source + " binary files below '" + p.getString("path")
-            + "'");
+        throw new IllegalArgumentException("param 'path': no " + source + " binary files below '" + root + "'");
       }
       int trainLimit = trainCount == 0 ? Integer.MAX_VALUE : trainCount;
       int testLimit = testCount == 0 ? Integer.MAX_VALUE : testCount;

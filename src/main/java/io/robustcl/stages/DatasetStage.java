@@ -13,7 +13,9 @@ import java.util.List;
  * Stage type {@code dataset}: a train and a test {@code ImageSet} saved into the artifact
  * ({@code train/}, {@code test/}), so that every downstream key depends on the data's content.
  * Sources: {@code cifar10}, {@code cifar100}, {@code stl10} read from {@code path} in their
- * published binary formats, or {@code synthetic} generated from {@code seed}.
+ * published binary formats (or, with {@code download: true} and no path, from the official
+ * archive, downloaded once and checksum-verified), or {@code synthetic} (ml.data's
+ * {@code SyntheticImages}, 10 classes) generated from {@code seed}.
  */
 public final class DatasetStage implements Stage {
 
@@ -37,7 +39,9 @@ public final class DatasetStage implements Stage {
         ParamSpec.integer("test_count", 0, "test images kept (0 = all; synthetic: how many are generated)")
             .atLeast(0),
         ParamSpec.integer("image_size", 32, "synthetic only: height and width in pixels").atLeast(4).atMost(256),
-        ParamSpec.integer("classes", 10, "synthetic only: number of classes").atLeast(2).atMost(10),
+        ParamSpec.bool("download", false,
+            "real sources with an empty path: download the official archive (checksums verified) into download_dir"),
+        ParamSpec.string("download_dir", "cache/downloads", "where downloaded archives are extracted"),
         ParamSpec.integer("seed", 0, "synthetic: generator seed; real: seed of the random subset"));
   }
 
@@ -58,8 +62,10 @@ public final class DatasetStage implements Stage {
     }
     String path = params.getString("path");
     if (path.isEmpty()) {
-      problems.add("param 'path': source " + source + " needs the directory holding " + FORMAT_DIRS.get(source)
-          + "; pass --data-dir DIR (or set path)");
+      if (!params.getBool("download")) {
+        problems.add("param 'path': source " + source + " needs the directory holding " + FORMAT_DIRS.get(source)
+            + "; pass --data-dir DIR (or set path), or set download: true to fetch the official archive");
+      }
     } else if (!Files.isDirectory(Path.of(path))) {
       problems.add("param 'path': directory '" + path + "' does not exist (source " + source + "); fix --data-dir");
     } else if (formatDir(source, Path.of(path)) == null) {

@@ -28,7 +28,7 @@ class DatasetStageTest {
     assertEquals(30, train.size());
     assertEquals(20, test.size());
     assertEquals(8, train.height());
-    assertEquals(10, train.classes().size());
+    assertEquals(io.robustcl.ml.data.SyntheticImages.CLASSES, train.classes());
     assertTrue(!java.util.Arrays.equals(train.imageAsFloats(0), test.imageAsFloats(0)), "test images are new instances");
     assertEquals(30.0, ctx.metrics.get("train_images"));
   }
