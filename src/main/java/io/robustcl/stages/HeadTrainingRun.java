@@ -5,8 +5,7 @@ import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.device.ComputeScope;
 import io.robustcl.ml.model.Network;
-import io.robustcl.ml.train.ModelParameters;
-import io.robustcl.ml.train.SupervisedTraining;
+import io.robustcl.ml.train.LinearEvaluation;
 import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.StageContext;
@@ -14,8 +13,8 @@ import io.robustcl.pipeline.StageContext;
 /**
  * The computation of a {@link LinearEvalStage}: a new head l on the frozen encoder f, trained with
  * cross-entropy on clean images (LE) or on PGD examples through f and l (r-LE, RoCL eq. 7).
- * Only l's parameters are updated; the frozen encoder runs in training mode like the rest of the
- * step, so its batch-norm statistics follow the training images.
+ * Only l's parameters are updated (ml.train's {@link LinearEvaluation}); f runs in inference mode
+ * unless {@code adapt_bn} lets its batch-norm statistics follow the training images (RUSH).
  */
 final class HeadTrainingRun {
 
@@ -35,20 +34,19 @@ final class HeadTrainingRun {
       ImageSet train = StageFiles.imageSet(ctx.input("data"), StageFiles.TRAIN);
       Network pretrained = StageFiles.network(model, scope.manager());
       Network network = pretrained.withHead(train.classes().size(), scope.manager(), scope.random());
-      network.freezeEncoder(true);
-      SupervisedTraining.Settings settings;
+      OptimizerParams o = OptimizerParams.from(p);
+      PgdAttack pgd = null;
       if (robust) {
         AttackParams a = AttackParams.from(p);
-        PgdAttack pgd = new PgdAttack(Norm.LINF, a.eps(), Math.max(a.step(), Double.MIN_NORMAL), a.steps(),
-            a.randomStart(), 1, PgdAttack.DEFAULT_L1_TOP_FRACTION);
-        settings = new SupervisedTraining.Settings(SupervisedTraining.Objective.AT, pgd, 0);
-      } else {
-        settings = SupervisedTraining.Settings.ce();
+        pgd = new PgdAttack(Norm.LINF, a.eps(), Math.max(a.step(), Double.MIN_NORMAL), a.steps(), a.randomStart(), 1,
+            PgdAttack.DEFAULT_L1_TOP_FRACTION);
       }
-      SupervisedTraining method = new SupervisedTraining(
-          network, TrainingDriver.augmentation(p.getString("augment"), train.height()), settings);
-      TrainingDriver.train(ctx, scope.manager(), network, ModelParameters.of(network.parameters()), method, train,
-          OptimizerParams.from(p), seed, robust ? "r-LE" : "LE");
+      LinearEvaluation.Settings settings = new LinearEvaluation.Settings(
+          o.epochs(), Math.min(o.batchSize(), train.size()), TrainingDriver.schedule(o), TrainingDriver.sgd(o),
+          TrainingDriver.augmentation(p.getString("augment"), train.height()), null, p.getBool("adapt_bn"), pgd, seed,
+          ctx.workDir().resolve("checkpoints"));
+      TrainingDriver.CurveListener listener = new TrainingDriver.CurveListener(ctx, robust ? "r-LE" : "LE");
+      listener.finish(new LinearEvaluation(network, train, settings).run(scope.manager(), listener, ctx::isCancelled));
       network.save(ctx.outputDir().resolve(StageFiles.NETWORK));
       StageFiles.writeLineage(ctx, StageFiles.encoderOrigin(model));
     }

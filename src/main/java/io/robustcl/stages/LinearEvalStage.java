@@ -50,6 +50,8 @@ public final class LinearEvalStage implements Stage {
       specs.addAll(AttackParams.specs(8 / 255.0, 2 / 255.0, 10));
     }
     specs.addAll(HeadTrainingSpecs.augmentAndSeed());
+    specs.add(ParamSpec.bool("adapt_bn", false,
+        "let the frozen encoder's batch-norm statistics adapt to the training images (RUSH); RoCL: false"));
     return specs;
   }
 

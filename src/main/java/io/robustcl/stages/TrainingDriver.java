@@ -48,6 +48,50 @@ final class TrainingDriver {
     };
   }
 
+  static SgdSettings sgd(OptimizerParams o) {
+    return o.optimizer().equals("lars")
+        ? SgdSettings.lars(o.momentum(), o.weightDecay())
+        : SgdSettings.sgd(o.momentum(), o.weightDecay());
+  }
+
+  /**
+   * Reports every step as engine progress and collects the per-epoch curve; {@link #finish}
+   * writes {@code curve.csv} and the final metrics into the artifact.
+   */
+  static final class CurveListener implements TrainingListener {
+    private final StageContext ctx;
+    private final String phase;
+    private final StringBuilder curve = new StringBuilder("epoch,mean_loss,images_per_second\n");
+
+    CurveListener(StageContext ctx, String phase) {
+      this.ctx = ctx;
+      this.phase = phase;
+    }
+
+    @Override
+    public void stepFinished(StepReport r) {
+      ctx.progress(new Progress(phase, r.epoch() + 1, r.epochs(), r.step() + 1, r.stepsPerEpoch(), r.loss(),
+          r.imagesPerSecond()));
+    }
+
+    @Override
+    public void epochFinished(EpochReport r) {
+      curve.append(String.format(Locale.ROOT, "%d,%.6f,%.2f%n", r.epoch() + 1, r.meanLoss(), r.imagesPerSecond()));
+    }
+
+    @Override
+    public void resumed(int nextEpoch, java.nio.file.Path checkpoint) {
+      ctx.log("resuming at epoch " + (nextEpoch + 1) + " from " + checkpoint.getFileName());
+    }
+
+    /** Writes the curve (epochs trained before a resume are not in it) and the final metrics. */
+    void finish(TrainingOutcome outcome) throws IOException {
+      Files.writeString(ctx.outputDir().resolve("curve.csv"), curve.toString(), StandardCharsets.UTF_8);
+      ctx.putMetric("epochs", outcome.epochs());
+      ctx.putMetric("final_loss", outcome.lastEpochMeanLoss());
+    }
+  }
+
   static LearningRateSchedule schedule(OptimizerParams o) {
     LearningRateSchedule main = switch (o.schedule()) {
       case "cosine" -> CosineSchedule.perEpoch(o.lr() * o.warmupMultiplier(), o.lrMin(), o.epochs());
@@ -73,36 +117,13 @@ final class TrainingDriver {
     }
     int batchSize = Math.min(o.batchSize(), train.size());
     BatchLoader loader = new BatchLoader(train, batchSize, true, true, seed);
-    SgdSettings settings = o.optimizer().equals("lars")
-        ? SgdSettings.lars(o.momentum(), o.weightDecay())
-        : SgdSettings.sgd(o.momentum(), o.weightDecay());
-    SgdOptimizer optimizer = new SgdOptimizer(trainable, settings, manager);
-    StringBuilder curve = new StringBuilder("epoch,mean_loss,images_per_second\n");
-    TrainingListener listener = new TrainingListener() {
-      @Override
-      public void stepFinished(StepReport r) {
-        ctx.progress(new Progress(phase, r.epoch() + 1, r.epochs(), r.step() + 1, r.stepsPerEpoch(), r.loss(),
-            r.imagesPerSecond()));
-      }
-
-      @Override
-      public void epochFinished(EpochReport r) {
-        curve.append(String.format(Locale.ROOT, "%d,%.6f,%.2f%n", r.epoch() + 1, r.meanLoss(), r.imagesPerSecond()));
-      }
-
-      @Override
-      public void resumed(int nextEpoch, java.nio.file.Path checkpoint) {
-        ctx.log("resuming at epoch " + (nextEpoch + 1) + " from " + checkpoint.getFileName());
-      }
-    };
+    SgdOptimizer optimizer = new SgdOptimizer(trainable, sgd(o), manager);
+    CurveListener listener = new CurveListener(ctx, phase);
     TrainingLoop loop = new TrainingLoop(trainable, optimizer, schedule(o), method, BatchSource.of(loader), listener,
         ctx::isCancelled);
     TrainingOutcome outcome =
         loop.run(manager, new TrainingPlan(phase, o.epochs(), seed, ctx.workDir().resolve("checkpoints")));
-    // epochs trained before a resume are not in this run's curve; the checkpoint holds the weights only
-    Files.writeString(ctx.outputDir().resolve("curve.csv"), curve.toString(), StandardCharsets.UTF_8);
-    ctx.putMetric("epochs", outcome.epochs());
-    ctx.putMetric("final_loss", outcome.lastEpochMeanLoss());
+    listener.finish(outcome);
     return outcome;
   }
 }
