@@ -20,12 +20,17 @@ final class FakeStageContext implements StageContext {
   final Path workDir;
   final Map<String, Double> metrics = new ConcurrentHashMap<>();
   final List<Progress> progress = new ArrayList<>();
+  final List<String> logs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   FakeStageContext(Params params, Map<String, List<Artifact>> inputs, Path root) {
+    this(params, inputs, root.resolve("out"), root.resolve("work"));
+  }
+
+  FakeStageContext(Params params, Map<String, List<Artifact>> inputs, Path outputDir, Path workDir) {
     this.params = params;
     this.inputs = new LinkedHashMap<>(inputs);
-    this.outputDir = root.resolve("out");
-    this.workDir = root.resolve("work");
+    this.outputDir = outputDir;
+    this.workDir = workDir;
     try {
       java.nio.file.Files.createDirectories(outputDir);
       java.nio.file.Files.createDirectories(workDir);
@@ -89,7 +94,9 @@ final class FakeStageContext implements StageContext {
   }
 
   @Override
-  public void log(String message) {}
+  public void log(String message) {
+    logs.add(message);
+  }
 
   @Override
   public boolean isCancelled() {
