@@ -176,6 +176,9 @@ public final class SimClrAugmentation implements ImageTransform {
         }
         NDManager owner = images.getManager();
         try (NDManager sub = owner.newSubManager()) {
+            // results of an operation attach to its input's manager: lending the input to the
+            // sub-manager keeps every intermediate there, freed when it closes (the input returns)
+            sub.tempAttachAll(images);
             NDArray x = cropResizeFlip(images, parameters, sub);
             x = colourJitter(x, parameters, sub);
             x = grayscale(x, parameters, sub);

@@ -161,32 +161,36 @@ final class TarArchiveReader {
         return true;
     }
 
+    /** Reads a header block; false at a clean end of the stream. */
     private boolean readBlock(byte[] block) throws IOException {
-        int done = 0;
-        while (done < block.length) {
-            int n = in.read(block, done, block.length - done);
-            if (n < 0) {
-                if (done == 0) {
-                    return false;
-                }
-                throw new MalformedDataException(archive, offset + done, "archive ends inside a header");
-            }
-            done += n;
+        int done = readUpTo(block);
+        if (done == 0) {
+            return false;
         }
-        offset += block.length;
+        if (done < block.length) {
+            throw new MalformedDataException(archive, offset, "archive ends inside a header");
+        }
         return true;
     }
 
     private void readFully(byte[] data) throws IOException {
+        if (readUpTo(data) < data.length) {
+            throw new MalformedDataException(archive, offset, "archive ends inside a member");
+        }
+    }
+
+    /** Reads until {@code buffer} is full or the stream ends; returns the bytes read. */
+    private int readUpTo(byte[] buffer) throws IOException {
         int done = 0;
-        while (done < data.length) {
-            int n = in.read(data, done, data.length - done);
+        while (done < buffer.length) {
+            int n = in.read(buffer, done, buffer.length - done);
             if (n < 0) {
-                throw new MalformedDataException(archive, offset + done, "archive ends inside a member");
+                break;
             }
             done += n;
         }
-        offset += data.length;
+        offset += done;
+        return done;
     }
 
     private void skip(long bytes) throws IOException {
