@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One RoCL training step of ResNet-18 (CIFAR stem, width 64), batch 32, k=7, 2 threads, CPU:
+# ours (io.robustcl.ml.train.RoclStepBenchmark, a main in src/test/java run on the test classpath)
+# vs the PyTorch reference ../shared/bench/rocl_step.py, plus the engine bound (bare ResNet-18 +
+# projector passes of the same count per image). Usage: bench/rocl-step.sh [--batch N] [--k K] [--steps S]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BATCH=32; K=7; STEPS=3; THREADS=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --batch) BATCH=$2; shift 2 ;;
+    --k) K=$2; shift 2 ;;
+    --steps) STEPS=$2; shift 2 ;;
+    *) echo "unknown option $1 (known: --batch --k --steps)" >&2; exit 2 ;;
+  esac
+done
+mvn -B -o -q test-compile >&2
+CP_FILE=target/bench.classpath
+mvn -B -o -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >&2
+CP="target/classes:target/test-classes:$(cat "$CP_FILE")"
+export OMP_NUM_THREADS=$THREADS
+run_java() {
+  java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=$THREADS -Dai.djl.pytorch.num_interop_threads=1 \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" io.robustcl.ml.train.RoclStepBenchmark \
+    --mode "$1" --batch "$BATCH" --k "$K" --steps "$STEPS" 2>/dev/null | sed -n 's/^images_per_s=//p'
+}
+echo "machine shared with other jobs: figures are as measured" >&2
+OURS=$(run_java ours)
+echo "ours images_per_s=$OURS"
+BOUND=$(run_java bound)
+echo "bound images_per_s=$BOUND"
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  REF=$(/usr/bin/python3 ../shared/bench/rocl_step.py --batch "$BATCH" --k "$K" --threads "$THREADS" --steps "$STEPS" | sed -n 's/^images_per_s=//p')
+else
+  echo "reference unavailable: /usr/bin/python3 has no torch (install python3-torch)" >&2
+  REF=nan
+fi
+echo "reference images_per_s=$REF"
+python3 - "$OURS" "$BOUND" "$REF" <<'PY'
+import sys
+o, b, r = (float(v) for v in sys.argv[1:])
+print(f"engine_bound={b:.3f} fraction_of_bound={o / b:.3f}")
+print(f"ours={o:.3f} reference={r:.3f} ratio={(o / r if r == r else float('nan')):.3f}")
+PY

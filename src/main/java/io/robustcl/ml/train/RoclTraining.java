@@ -1,0 +1,79 @@
+package io.robustcl.ml.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+import io.robustcl.ml.attack.InstanceWiseAttack;
+import io.robustcl.ml.attack.PgdAttack;
+import io.robustcl.ml.data.Batch;
+import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.loss.NtXentLoss;
+import io.robustcl.ml.model.Network;
+import java.util.List;
+
+/**
+ * RoCL (Kim et al. 2020, eq. 4-6): with t, t' ~ T, the instance-wise attack perturbs t(x) to maximise the
+ * contrastive loss against its target (t'(x) by default), then
+ * {@code L = NT-Xent_3views(t(x), t'(x), t(x)_adv) + (1/lambda) NT-Xent(t(x)_adv, t'(x))}.
+ *
+ * <p>Eq. 6 writes the second weight as lambda; the public code (and METHODS.md) divide by lambda = 256,
+ * which is what {@link Settings#lambda} means here. The second term has its own forward pass of
+ * (t(x)_adv, t'(x)), as in the public code, so its batch-norm statistics are those of 2N images.
+ */
+public final class RoclTraining implements TrainingMethod {
+  /**
+   * @param attack the instance-wise attack's search (PGD-7 l_inf eps 0.0314 step 0.007, random start)
+   * @param loss the attack loss (RoCL table 7: contrastive by default)
+   * @param target the attack target (RoCL table 5)
+   * @param tau NT-Xent temperature (0.5)
+   * @param lambda the second term is divided by lambda (256); infinity drops it
+   */
+  public record Settings(PgdAttack attack, InstanceWiseAttack.Loss loss, InstanceWiseAttack.Target target, double tau, double lambda) {
+    public Settings {
+      if (!(lambda > 0)) {
+        throw new IllegalArgumentException("rocl: lambda must be > 0, got " + lambda);
+      }
+    }
+
+    public static Settings paper() {
+      return new Settings(PgdAttack.linf(0.0314, 0.007, 7), InstanceWiseAttack.Loss.CONTRASTIVE,
+          InstanceWiseAttack.Target.OTHER_VIEW, 0.5, 256);
+    }
+  }
+
+  private final Network network;
+  private final ImageTransform augmentation;
+  private final Settings settings;
+  private final InstanceWiseAttack attack;
+  private final List<NDArray> parameterArrays;
+  private final NtXentLoss ntXent;
+
+  public RoclTraining(Network network, ImageTransform augmentation, Settings settings) {
+    if (network.projector() == null) {
+      throw new IllegalArgumentException("method rocl needs a network with a projector");
+    }
+    this.network = network;
+    this.augmentation = augmentation;
+    this.settings = settings;
+    this.attack = new InstanceWiseAttack(settings.attack(), settings.loss(), settings.tau());
+    this.parameterArrays = ParameterArrays.of(network);
+    this.ntXent = new NtXentLoss(settings.tau());
+  }
+
+  @Override
+  public BatchLoss prepare(StepContext ctx, Batch batch) {
+    ParameterStore ps = ctx.parameters();
+    NDArray x = batch.images();
+    NDArray t1 = augmentation.apply(x, ctx.random());
+    NDArray t2 = augmentation.apply(x, ctx.random());
+    NDArray adv = attack.perturb(t1, settings.target().select(x, t1, t2), in -> network.projection(ps, in, false), parameterArrays);
+    NDArray threeViews = ParameterArrays.stack(t1, t2, adv);
+    NDArray advPair = Double.isInfinite(settings.lambda()) ? null : ParameterArrays.stack(adv, t2);
+    return () -> {
+      NDArray loss = ntXent.loss(network.projection(ps, threeViews, true), 3);
+      if (advPair != null) {
+        loss = loss.add(ntXent.loss(network.projection(ps, advPair, true), 2).div((float) settings.lambda()));
+      }
+      return loss;
+    };
+  }
+}

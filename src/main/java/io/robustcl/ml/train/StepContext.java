@@ -1,0 +1,17 @@
+package io.robustcl.ml.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.util.random.RandomGenerator;
+
+/**
+ * What a {@link TrainingMethod} may use during one step.
+ *
+ * @param manager a sub-manager closed at the end of the step: every temporary goes here
+ * @param parameters the parameter store to pass to the network's forward calls
+ * @param random the epoch's Java-side generator (augmentation and attack randomness)
+ * @param epoch 0-based epoch
+ * @param step 0-based step within the epoch
+ */
+public record StepContext(
+    NDManager manager, ParameterStore parameters, RandomGenerator random, int epoch, int step) {}

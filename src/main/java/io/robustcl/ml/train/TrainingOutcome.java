@@ -1,0 +1,9 @@
+package io.robustcl.ml.train;
+
+/**
+ * @param epochs epochs completed in total
+ * @param resumedAtEpoch the first epoch this run trained (0 if it started fresh)
+ * @param lastEpochMeanLoss mean step loss of the last epoch this run trained (NaN if it trained none)
+ * @param steps optimiser steps this run took
+ */
+public record TrainingOutcome(int epochs, int resumedAtEpoch, double lastEpochMeanLoss, long steps) {}

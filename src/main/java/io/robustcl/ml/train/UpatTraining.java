@@ -1,0 +1,71 @@
+package io.robustcl.ml.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+import io.robustcl.ml.attack.InstanceWiseAttack;
+import io.robustcl.ml.attack.PgdAttack;
+import io.robustcl.ml.data.Batch;
+import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.loss.NtXentLoss;
+import io.robustcl.ml.model.Network;
+import java.util.List;
+
+/**
+ * UPAT (eq. 3 and 6): the instance-wise attack perturbs T(x), T one of {t, t'} (UPAT table 4), to
+ * maximise the attack loss against the other view; then
+ * {@code L = L_cont(t(x), x_adv) + lambda L_cont(t'(x), x_adv)}, each L_cont the 2-view NT-Xent (eq. 4)
+ * over the batch, computed from one forward pass of (t(x), t'(x), x_adv).
+ */
+public final class UpatTraining implements TrainingMethod {
+  /** Which view the attack perturbs. */
+  public enum AttackedView { T, T_PRIME }
+
+  /**
+   * @param attack PGD l_inf eps 0.03, step 2/256; the paper does not state K, 7 steps as in RoCL
+   * @param lambda 1/256
+   */
+  public record Settings(PgdAttack attack, InstanceWiseAttack.Loss loss, AttackedView attacked, double tau, double lambda) {
+    public static Settings paper() {
+      return new Settings(PgdAttack.linf(0.03, 2.0 / 256, 7), InstanceWiseAttack.Loss.CONTRASTIVE, AttackedView.T, 0.5, 1.0 / 256);
+    }
+  }
+
+  private final Network network;
+  private final ImageTransform augmentation;
+  private final Settings settings;
+  private final InstanceWiseAttack attack;
+  private final List<NDArray> parameterArrays;
+  private final NtXentLoss ntXent;
+
+  public UpatTraining(Network network, ImageTransform augmentation, Settings settings) {
+    if (network.projector() == null) {
+      throw new IllegalArgumentException("method upat needs a network with a projector");
+    }
+    this.network = network;
+    this.augmentation = augmentation;
+    this.settings = settings;
+    this.attack = new InstanceWiseAttack(settings.attack(), settings.loss(), settings.tau());
+    this.parameterArrays = ParameterArrays.of(network);
+    this.ntXent = new NtXentLoss(settings.tau());
+  }
+
+  @Override
+  public BatchLoss prepare(StepContext ctx, Batch batch) {
+    ParameterStore ps = ctx.parameters();
+    NDArray t1 = augmentation.apply(batch.images(), ctx.random());
+    NDArray t2 = augmentation.apply(batch.images(), ctx.random());
+    boolean onT = settings.attacked() == AttackedView.T;
+    NDArray adv = attack.perturb(onT ? t1 : t2, onT ? t2 : t1, in -> network.projection(ps, in, false), parameterArrays);
+    NDArray views = ParameterArrays.stack(t1, t2, adv);
+    long n = t1.getShape().get(0);
+    return () -> {
+      NDArray z = network.projection(ps, views, true);
+      NDArray z1 = z.get("0:{}", n);
+      NDArray z2 = z.get("{}:{}", n, 2 * n);
+      NDArray za = z.get("{}:", 2 * n);
+      NDArray first = ntXent.loss(ParameterArrays.stack(z1, za), 2);
+      NDArray second = ntXent.loss(ParameterArrays.stack(z2, za), 2);
+      return first.add(second.mul((float) settings.lambda()));
+    };
+  }
+}

@@ -1,0 +1,99 @@
+package io.robustcl.stages;
+
+import io.robustcl.pipeline.ParamSpec;
+import io.robustcl.pipeline.Params;
+import io.robustcl.pipeline.Stage;
+import io.robustcl.pipeline.StageContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stage type {@code dataset}: a train and a test {@code ImageSet} saved into the artifact
+ * ({@code train/}, {@code test/}), so that every downstream key depends on the data's content.
+ * Sources: {@code cifar10}, {@code cifar100}, {@code stl10} read from {@code path} in their
+ * published binary formats (or, with {@code download: true} and no path, from the official
+ * archive, downloaded once and checksum-verified), or {@code synthetic} (ml.data's
+ * {@code SyntheticImages}, 10 classes) generated from {@code seed}.
+ */
+public final class DatasetStage implements Stage {
+
+  /** Directory names of the published binary formats, looked for inside {@code path}. */
+  static final java.util.Map<String, String> FORMAT_DIRS =
+      java.util.Map.of("cifar10", "cifar-10-batches-bin", "cifar100", "cifar-100-binary", "stl10", "stl10_binary");
+
+  @Override
+  public String doc() {
+    return "train and test image sets: cifar10/cifar100/stl10 from a directory, or synthetic";
+  }
+
+  @Override
+  public List<ParamSpec> params() {
+    return List.of(
+        ParamSpec.string("source", "synthetic", "cifar10, cifar100, stl10 or synthetic")
+            .oneOf("cifar10", "cifar100", "stl10", "synthetic"),
+        ParamSpec.string("path", "", "directory holding the binary format (or its parent); real sources only"),
+        ParamSpec.integer("train_count", 0, "train images kept (0 = all; synthetic: how many are generated)")
+            .atLeast(0),
+        ParamSpec.integer("test_count", 0, "test images kept (0 = all; synthetic: how many are generated)")
+            .atLeast(0),
+        ParamSpec.integer("image_size", 32, "synthetic only: height and width in pixels").atLeast(4).atMost(256),
+        ParamSpec.bool("download", false,
+            "real sources with an empty path: download the official archive (checksums verified) into download_dir"),
+        ParamSpec.string("download_dir", "cache/downloads", "where downloaded archives are extracted"),
+        ParamSpec.integer("seed", 0, "synthetic: generator seed; real: seed of the random subset"));
+  }
+
+  @Override
+  public String outputKind() {
+    return ArtifactKinds.DATASET;
+  }
+
+  @Override
+  public List<String> validate(Params params) {
+    List<String> problems = new ArrayList<>();
+    String source = params.getString("source");
+    if (source.equals("synthetic")) {
+      if (params.getLong("train_count") == 0 || params.getLong("test_count") == 0) {
+        problems.add("params 'train_count' and 'test_count': synthetic data needs both > 0 (how many images to generate)");
+      }
+      return problems;
+    }
+    String path = params.getString("path");
+    if (path.isEmpty()) {
+      if (!params.getBool("download")) {
+        problems.add("param 'path': source " + source + " needs the directory holding " + FORMAT_DIRS.get(source)
+            + "; pass --data-dir DIR (or set path), or set download: true to fetch the official archive");
+      }
+    } else if (!Files.isDirectory(Path.of(path))) {
+      problems.add("param 'path': directory '" + path + "' does not exist (source " + source + "); fix --data-dir");
+    } else if (formatDir(source, Path.of(path)) == null) {
+      problems.add("param 'path': neither '" + path + "' nor '" + Path.of(path, FORMAT_DIRS.get(source))
+          + "' holds the " + source + " binary files; point --data-dir at the directory containing "
+          + FORMAT_DIRS.get(source));
+    }
+    return problems;
+  }
+
+  /** The directory with the binary files: {@code path} itself or {@code path/<format dir>}; null if neither. */
+  static @org.jspecify.annotations.Nullable Path formatDir(String source, Path path) {
+    String marker = switch (source) {
+      case "cifar10" -> "test_batch.bin";
+      case "cifar100" -> "test.bin";
+      case "stl10" -> "test_X.bin";
+      default -> throw new IllegalArgumentException("not a file source: " + source);
+    };
+    for (Path candidate : List.of(path, path.resolve(FORMAT_DIRS.get(source)))) {
+      if (Files.isRegularFile(candidate.resolve(marker))) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void run(StageContext ctx) throws Exception {
+    DatasetBuilder.build(ctx);
+  }
+}

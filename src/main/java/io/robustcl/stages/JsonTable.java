@@ -1,0 +1,71 @@
+package io.robustcl.stages;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.robustcl.stages.TableLayout.Cell;
+import io.robustcl.stages.TableLayout.Group;
+import io.robustcl.stages.TableLayout.Row;
+import java.util.List;
+
+/**
+ * Renders a {@link ResolvedTable} as JSON: {@code title}, {@code note}, {@code groups},
+ * {@code columns}, and {@code rows} each with {@code label} (or {@code section}) and
+ * {@code cells} of {@code {ours, paper, stage, metric}} (null for an empty cell).
+ */
+final class JsonTable {
+
+  private JsonTable() {}
+
+  static String render(ResolvedTable table) {
+    TableLayout layout = table.layout();
+    JsonObject root = new JsonObject();
+    root.addProperty("title", table.title());
+    root.addProperty("note", table.note());
+    root.addProperty("corner", layout.corner());
+    JsonArray groups = new JsonArray();
+    for (List<Group> headerRow : layout.groups()) {
+      JsonArray row = new JsonArray();
+      for (Group group : headerRow) {
+        JsonObject g = new JsonObject();
+        g.addProperty("label", group.label());
+        g.addProperty("span", group.span());
+        row.add(g);
+      }
+      groups.add(row);
+    }
+    root.add("groups", groups);
+    JsonArray columns = new JsonArray();
+    layout.columns().forEach(columns::add);
+    root.add("columns", columns);
+    JsonArray rows = new JsonArray();
+    for (int r = 0; r < layout.rows().size(); r++) {
+      Row row = layout.rows().get(r);
+      JsonObject out = new JsonObject();
+      if (row.isSection()) {
+        out.addProperty("section", row.section());
+        rows.add(out);
+        continue;
+      }
+      out.addProperty("label", row.label());
+      JsonArray cells = new JsonArray();
+      for (int c = 0; c < row.cells().size(); c++) {
+        Cell cell = row.cells().get(c);
+        if (cell.isEmpty()) {
+          cells.add(com.google.gson.JsonNull.INSTANCE);
+          continue;
+        }
+        JsonObject value = new JsonObject();
+        value.addProperty("ours", table.ours().get(r).get(c));
+        value.addProperty("paper", cell.paper());
+        value.addProperty("stage", cell.stage());
+        value.addProperty("metric", cell.metric());
+        cells.add(value);
+      }
+      out.add("cells", cells);
+      rows.add(out);
+    }
+    root.add("rows", rows);
+    return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n";
+  }
+}

@@ -1,0 +1,86 @@
+package io.robustcl.stages;
+
+import com.google.common.collect.ImmutableList;
+import io.robustcl.pipeline.Artifact;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link TableLayout} with our numbers filled in from input artifacts' metrics.
+ *
+ * @param title caption
+ * @param note one line under the table saying what a cell shows
+ * @param layout the declared layout
+ * @param ours for each layout row, one value per column (null for an empty cell); unmodifiable
+ * @param digits decimals shown for our values
+ */
+public record ResolvedTable(
+    String title,
+    String note,
+    TableLayout layout,
+    List<List<@Nullable Double>> ours,
+    int digits) {
+
+  /**
+   * Looks up every non-empty cell's metric in the artifact of the stage it names.
+   *
+   * @throws IllegalArgumentException naming the row, column, stage and metric when a cell's
+   *     stage is not among {@code inputs} or its artifact lacks the metric
+   */
+  public static ResolvedTable resolve(
+      String title, String note, TableLayout layout, List<Artifact> inputs, int digits) {
+    Map<String, Artifact> byStage =
+        inputs.stream().collect(Collectors.toMap(Artifact::stageName, Function.identity(), (a, b) -> a));
+    ImmutableList.Builder<List<@Nullable Double>> rows = ImmutableList.builder();
+    for (TableLayout.Row row : layout.rows()) {
+      java.util.ArrayList<@Nullable Double> values = new java.util.ArrayList<>();
+      for (int c = 0; c < row.cells().size(); c++) {
+        TableLayout.Cell cell = row.cells().get(c);
+        if (cell.isEmpty()) {
+          values.add(null);
+          continue;
+        }
+        String where = "table row '" + row.label() + "', column " + (c + 1) + " ('" + layout.columns().get(c) + "')";
+        Artifact artifact = byStage.get(cell.stage());
+        if (artifact == null) {
+          throw new IllegalArgumentException(
+              where + " names stage '" + cell.stage() + "', which is not wired to the table's 'cells' input; wired: "
+                  + byStage.keySet());
+        }
+        Double value = artifact.metrics().get(cell.metric());
+        if (value == null) {
+          throw new IllegalArgumentException(
+              where + ": stage '" + cell.stage() + "' has no metric '" + cell.metric() + "'; it has "
+                  + artifact.metrics().keySet());
+        }
+        values.add(value * cell.scale());
+      }
+      rows.add(java.util.Collections.unmodifiableList(values));
+    }
+    return new ResolvedTable(title, note, layout, rows.build(), digits);
+  }
+
+  /** Our value of a cell as text, {@code "-"} when empty. */
+  public String oursText(int row, int column) {
+    Double value = ours.get(row).get(column);
+    return value == null ? "-" : String.format(Locale.ROOT, "%." + digits + "f", value);
+  }
+
+  /** The paper's value of a cell as text (as printed in the paper), {@code "-"} when absent. */
+  public String paperText(int row, int column) {
+    Double paper = layout.rows().get(row).cells().get(column).paper();
+    return paper == null ? "-" : String.format(Locale.ROOT, "%.2f", paper);
+  }
+
+  /** {@code "ours / paper"}, or {@code "-"} for an empty cell. */
+  public String sideBySide(int row, int column) {
+    if (layout.rows().get(row).cells().get(column).isEmpty()) {
+      return "-";
+    }
+    return oursText(row, column) + " / " + paperText(row, column);
+  }
+}

@@ -1,0 +1,129 @@
+package io.robustcl.stages;
+
+import ai.djl.ndarray.NDManager;
+import io.robustcl.ml.data.BatchLoader;
+import io.robustcl.ml.data.ImageSet;
+import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.data.SimClrAugmentation;
+import io.robustcl.ml.model.Network;
+import io.robustcl.ml.train.BatchSource;
+import io.robustcl.ml.train.CosineSchedule;
+import io.robustcl.ml.train.LearningRateSchedule;
+import io.robustcl.ml.train.ModelParameters;
+import io.robustcl.ml.train.MultiStepSchedule;
+import io.robustcl.ml.train.SgdOptimizer;
+import io.robustcl.ml.train.SgdSettings;
+import io.robustcl.ml.train.TrainingListener;
+import io.robustcl.ml.train.TrainingLoop;
+import io.robustcl.ml.train.TrainingMethod;
+import io.robustcl.ml.train.TrainingOutcome;
+import io.robustcl.ml.train.TrainingPlan;
+import io.robustcl.ml.train.WarmupSchedule;
+import io.robustcl.pipeline.Progress;
+import io.robustcl.pipeline.StageContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs an ml.train {@link TrainingLoop} for a training stage: optimiser and schedule from
+ * {@link OptimizerParams}, epoch checkpoints in the stage's work directory (so a crashed run
+ * resumes), progress to the engine, and {@code curve.csv} plus final metrics into the artifact.
+ */
+final class TrainingDriver {
+
+  private TrainingDriver() {}
+
+  /** The augmentation named by an {@code augment} param, or null for none. */
+  static @Nullable ImageTransform augmentation(String name, int size) {
+    return switch (name) {
+      case "simclr" -> SimClrAugmentation.builder().optSize(size).build();
+      // horizontal flip only: the SimCLR pipeline with the crop, jitter and grayscale switched off
+      case "flip" -> SimClrAugmentation.builder().optSize(size).optScale(1, 1).optRatio(1, 1)
+          .optJitterProbability(0).optGrayscaleProbability(0).build();
+      case "none" -> null;
+      default -> throw new IllegalArgumentException("unknown augmentation '" + name + "'");
+    };
+  }
+
+  static SgdSettings sgd(OptimizerParams o) {
+    return o.optimizer().equals("lars")
+        ? SgdSettings.lars(o.momentum(), o.weightDecay())
+        : SgdSettings.sgd(o.momentum(), o.weightDecay());
+  }
+
+  /**
+   * Reports every step as engine progress and collects the per-epoch curve; {@link #finish}
+   * writes {@code curve.csv} and the final metrics into the artifact.
+   */
+  static final class CurveListener implements TrainingListener {
+    private final StageContext ctx;
+    private final String phase;
+    private final StringBuilder curve = new StringBuilder("epoch,mean_loss,images_per_second\n");
+
+    CurveListener(StageContext ctx, String phase) {
+      this.ctx = ctx;
+      this.phase = phase;
+    }
+
+    @Override
+    public void stepFinished(StepReport r) {
+      ctx.progress(new Progress(phase, r.epoch() + 1, r.epochs(), r.step() + 1, r.stepsPerEpoch(), r.loss(),
+          r.imagesPerSecond()));
+    }
+
+    @Override
+    public void epochFinished(EpochReport r) {
+      curve.append(String.format(Locale.ROOT, "%d,%.6f,%.2f%n", r.epoch() + 1, r.meanLoss(), r.imagesPerSecond()));
+    }
+
+    @Override
+    public void resumed(int nextEpoch, java.nio.file.Path checkpoint) {
+      ctx.log("resuming at epoch " + (nextEpoch + 1) + " from " + checkpoint.getFileName());
+    }
+
+    /** Writes the curve (epochs trained before a resume are not in it) and the final metrics. */
+    void finish(TrainingOutcome outcome) throws IOException {
+      Files.writeString(ctx.outputDir().resolve("curve.csv"), curve.toString(), StandardCharsets.UTF_8);
+      ctx.putMetric("epochs", outcome.epochs());
+      ctx.putMetric("final_loss", outcome.lastEpochMeanLoss());
+    }
+  }
+
+  static LearningRateSchedule schedule(OptimizerParams o) {
+    LearningRateSchedule main = switch (o.schedule()) {
+      case "cosine" -> CosineSchedule.perEpoch(o.lr() * o.warmupMultiplier(), o.lrMin(), o.epochs());
+      case "multistep" -> MultiStepSchedule.atFractions(o.lr() * o.warmupMultiplier(), o.epochs(), o.gamma(),
+          o.milestones().stream().mapToDouble(Double::doubleValue).toArray());
+      case "constant" -> (epoch, step) -> o.lr() * o.warmupMultiplier();
+      default -> throw new IllegalArgumentException("unknown schedule '" + o.schedule() + "'");
+    };
+    return o.warmupEpochs() > 0 ? new WarmupSchedule(o.lr(), o.warmupMultiplier(), o.warmupEpochs(), main) : main;
+  }
+
+  /**
+   * Trains {@code network}'s currently trainable parameters with {@code method} on {@code train}.
+   *
+   * @param trainable the parameters the optimiser updates and checkpoints save
+   */
+  static TrainingOutcome train(
+      StageContext ctx, NDManager manager, Network network, ModelParameters trainable, TrainingMethod method,
+      ImageSet train, OptimizerParams o, long seed, String phase) throws IOException {
+    if (train.size() < 2) {
+      throw new IllegalArgumentException("stage '" + ctx.stageName() + "': the train split has " + train.size()
+          + " images; training needs at least 2");
+    }
+    int batchSize = Math.min(o.batchSize(), train.size());
+    BatchLoader loader = new BatchLoader(train, batchSize, true, true, seed);
+    SgdOptimizer optimizer = new SgdOptimizer(trainable, sgd(o), manager);
+    CurveListener listener = new CurveListener(ctx, phase);
+    TrainingLoop loop = new TrainingLoop(trainable, optimizer, schedule(o), method, BatchSource.of(loader), listener,
+        ctx::isCancelled);
+    TrainingOutcome outcome =
+        loop.run(manager, new TrainingPlan(phase, o.epochs(), seed, ctx.workDir().resolve("checkpoints")));
+    listener.finish(outcome);
+    return outcome;
+  }
+}

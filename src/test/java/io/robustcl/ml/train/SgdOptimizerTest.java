@@ -1,0 +1,103 @@
+package io.robustcl.ml.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SgdOptimizerTest {
+  private NDManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  /** Accumulates d(sum(w * c))/dw = c into w's gradient. */
+  private static void gradient(NDArray w, NDArray c) {
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      gc.backward(w.mul(c).sum());
+    }
+  }
+
+  @Test
+  void sgdWithMomentumAndWeightDecayMatchesHandComputedSteps() {
+    NDArray w = manager.create(new float[] {1f, -2f}, new ai.djl.ndarray.types.Shape(1, 2));
+    w.setRequiresGradient(true);
+    NDArray c = manager.create(new float[] {0.5f, -1f}, new ai.djl.ndarray.types.Shape(1, 2));
+    SgdOptimizer sgd =
+        new SgdOptimizer(new ModelParameters(List.of(ModelParameter.trainable("w", w))), SgdSettings.sgd(0.9, 0.01), manager);
+    gradient(w, c);
+    sgd.step(0.1);
+    // d = g + 0.01 w = [0.51, -1.02]; buf = d; w = [1, -2] - 0.1 d
+    assertArrayEquals(new float[] {0.949f, -1.898f}, w.toFloatArray(), 1e-6f);
+    gradient(w, c);
+    sgd.step(0.1);
+    // d = [0.50949, -1.01898]; buf = 0.9 [0.51, -1.02] + d = [0.96849, -1.93698]; w -= 0.1 buf
+    assertArrayEquals(new float[] {0.852151f, -1.704302f}, w.toFloatArray(), 1e-6f);
+    assertArrayEquals(new float[] {0.96849f, -1.93698f}, sgd.state().get(0).array().toFloatArray(), 1e-6f);
+  }
+
+  @Test
+  void stepZeroesGradientsAndSkipsParametersWithoutGradient() {
+    NDArray w = manager.create(new float[] {1f, 2f}, new ai.djl.ndarray.types.Shape(1, 2));
+    NDArray unused = manager.create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
+    w.setRequiresGradient(true);
+    unused.setRequiresGradient(true);
+    SgdOptimizer sgd =
+        new SgdOptimizer(
+            new ModelParameters(List.of(ModelParameter.trainable("w", w), ModelParameter.trainable("u", unused))),
+            SgdSettings.sgd(0.9, 0.5),
+            manager);
+    gradient(w, manager.create(new float[] {1f, 1f}, new ai.djl.ndarray.types.Shape(1, 2)));
+    sgd.step(0.1);
+    try (NDArray g = w.getGradient()) {
+      assertArrayEquals(new float[] {0f, 0f}, g.toFloatArray());
+    }
+    // no gradient was ever computed for `unused`: weight decay must not touch it (PyTorch skips it)
+    assertArrayEquals(new float[] {3f, 4f}, unused.toFloatArray());
+  }
+
+  @Test
+  void larsScalesLayerWeightsByTrustRatioAndExemptsBiases() {
+    NDArray w = manager.create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
+    NDArray b = manager.create(new float[] {1f});
+    w.setRequiresGradient(true);
+    b.setRequiresGradient(true);
+    SgdOptimizer lars =
+        new SgdOptimizer(
+            new ModelParameters(List.of(ModelParameter.trainable("w", w), ModelParameter.trainable("b", b))),
+            SgdSettings.lars(0.9, 0.1),
+            manager);
+    gradient(w, manager.create(new float[] {0.6f, 0.8f}, new ai.djl.ndarray.types.Shape(1, 2)));
+    gradient(b, manager.create(new float[] {2f}));
+    lars.step(1.0);
+    // d = g + 0.1 w = [0.9, 1.2], ||d|| = 1.5, ||w|| = 5, r = 0.001 * 5 / 1.5; buf = r d = [0.003, 0.004]
+    assertArrayEquals(new float[] {2.997f, 3.996f}, w.toFloatArray(), 1e-6f);
+    // bias: no weight decay, no trust ratio: buf = lr g = 2
+    assertEquals(-1f, b.toFloatArray()[0], 1e-6f);
+  }
+
+  @Test
+  void larsTrustRatioIsOneForZeroWeights() {
+    NDArray w = manager.zeros(new ai.djl.ndarray.types.Shape(2, 2));
+    w.setRequiresGradient(true);
+    SgdOptimizer lars =
+        new SgdOptimizer(new ModelParameters(List.of(ModelParameter.trainable("w", w))), SgdSettings.lars(0.9, 0), manager);
+    gradient(w, manager.ones(new ai.djl.ndarray.types.Shape(2, 2)));
+    lars.step(0.5);
+    assertArrayEquals(new float[] {-0.5f, -0.5f, -0.5f, -0.5f}, w.toFloatArray(), 1e-6f);
+  }
+}

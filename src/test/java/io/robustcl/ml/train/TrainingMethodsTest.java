@@ -1,0 +1,85 @@
+package io.robustcl.ml.train;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.robustcl.ml.attack.InstanceWiseAttack;
+import io.robustcl.ml.attack.PgdAttack;
+import io.robustcl.ml.data.BatchLoader;
+import io.robustcl.ml.data.ImageSet;
+import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.data.SimClrAugmentation;
+import io.robustcl.ml.data.UniformNoise;
+import io.robustcl.ml.model.Network;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each pre-training method lowers its own loss over a few dozen steps on tiny images. */
+class TrainingMethodsTest {
+  private NDManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  private static final ImageTransform AUGMENT = SimClrAugmentation.builder().optSize(TinyImages.SIZE).optScale(0.5, 1.0).build();
+  /** Short attacks keep the test in seconds; the papers' step counts are the settings' defaults. */
+  private static final PgdAttack SHORT = PgdAttack.linf(8.0 / 255, 2.0 / 255, 2);
+
+  static Stream<Arguments> methods() {
+    List<Arguments> out = new ArrayList<>();
+    out.add(Arguments.of("ce", (Function<Network, TrainingMethod>) n -> new SupervisedTraining(n, null, SupervisedTraining.Settings.ce())));
+    out.add(Arguments.of("at", (Function<Network, TrainingMethod>) n ->
+        new SupervisedTraining(n, null, new SupervisedTraining.Settings(SupervisedTraining.Objective.AT, SHORT, 0))));
+    out.add(Arguments.of("trades", (Function<Network, TrainingMethod>) n ->
+        new SupervisedTraining(n, null, new SupervisedTraining.Settings(SupervisedTraining.Objective.TRADES, SHORT, 6))));
+    out.add(Arguments.of("simclr", (Function<Network, TrainingMethod>) n ->
+        new ContrastiveTraining(n, AUGMENT, null, ContrastiveTraining.Settings.simclr())));
+    out.add(Arguments.of("scl", (Function<Network, TrainingMethod>) n ->
+        new ContrastiveTraining(n, AUGMENT, null, ContrastiveTraining.Settings.scl())));
+    out.add(Arguments.of("rush", (Function<Network, TrainingMethod>) n ->
+        new ContrastiveTraining(n, AUGMENT, new UniformNoise(), ContrastiveTraining.Settings.rush())));
+    out.add(Arguments.of("rocl", (Function<Network, TrainingMethod>) n -> new RoclTraining(n, AUGMENT,
+        new RoclTraining.Settings(PgdAttack.linf(0.0314, 0.007, 2), InstanceWiseAttack.Loss.CONTRASTIVE,
+            InstanceWiseAttack.Target.OTHER_VIEW, 0.5, 256))));
+    out.add(Arguments.of("upat", (Function<Network, TrainingMethod>) n -> new UpatTraining(n, AUGMENT,
+        new UpatTraining.Settings(PgdAttack.linf(0.03, 2.0 / 256, 2), InstanceWiseAttack.Loss.CONTRASTIVE,
+            UpatTraining.AttackedView.T, 0.5, 1.0 / 256))));
+    out.add(Arguments.of("ascl", (Function<Network, TrainingMethod>) n ->
+        new AsclTraining(n, AUGMENT, new AsclTraining.Settings(SHORT, 0.5, 0.2, 0.5, false))));
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("methods")
+  void lowersItsLoss(String name, Function<Network, TrainingMethod> factory) {
+    Network network = TinyImages.network(manager, 3);
+    ImageSet data = TinyImages.generate(48, 5);
+    ModelParameters parameters = ModelParameters.of(network.parameters());
+    float[] before = parameters.trainable().get(0).array().toFloatArray();
+    SgdOptimizer sgd = new SgdOptimizer(parameters, SgdSettings.sgd(0.9, 1e-4), manager);
+    List<Double> losses = new ArrayList<>();
+    TrainingLoop loop = new TrainingLoop(parameters, sgd, LearningRateSchedule.constant(0.05), factory.apply(network),
+        BatchSource.of(new BatchLoader(data, 16, true, true, 1)), r -> losses.add(r.loss()), CancellationCheck.never());
+    loop.run(manager, new TrainingPlan(name, 10, 7, null));
+    assertTrue(losses.size() == 30 && losses.stream().allMatch(Double::isFinite), losses.toString());
+    double first = losses.subList(0, 6).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double last = losses.subList(24, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    assertTrue(last < first, name + ": mean loss of the last 6 steps " + last + " not below the first 6 " + first);
+    float[] after = parameters.trainable().get(0).array().toFloatArray();
+    assertTrue(!java.util.Arrays.equals(before, after), "parameters must change");
+  }
+}
