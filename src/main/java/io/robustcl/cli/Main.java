@@ -5,6 +5,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import io.robustcl.pipeline.exec.EngineModule;
+import io.robustcl.stages.StagesModule;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -22,7 +23,7 @@ public final class Main {
    * ML stage types, add {@code new io.robustcl.stages.StagesModule()} here.
    */
   public static ImmutableList<Module> modules() {
-    return ImmutableList.of(new EngineModule());
+    return ImmutableList.of(new EngineModule(), new StagesModule());
   }
 
   public static void main(String[] args) {

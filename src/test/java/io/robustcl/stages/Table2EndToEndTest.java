@@ -3,13 +3,11 @@ package io.robustcl.stages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.collect.ImmutableList;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Module;
 import io.robustcl.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -55,12 +53,7 @@ class Table2EndToEndTest {
   }
 
   private static Injector injector() {
-    ImmutableList.Builder<Module> modules = ImmutableList.builder();
-    modules.addAll(Main.modules());
-    if (Main.modules().stream().noneMatch(m -> m instanceof StagesModule)) {
-      modules.add(new StagesModule());
-    }
-    return Guice.createInjector(com.google.inject.Stage.DEVELOPMENT, modules.build());
+    return Guice.createInjector(com.google.inject.Stage.DEVELOPMENT, Main.modules());
   }
 
   private Run run(String... extra) {

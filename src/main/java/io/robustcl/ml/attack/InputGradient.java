@@ -1,10 +1,9 @@
 package io.robustcl.ml.attack;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import io.robustcl.ml.device.GradientTape;
 
 /** The gradient of sum_n L_n(x) with respect to the input x, on a fresh leaf copy of x. */
 final class InputGradient {
@@ -23,26 +22,17 @@ final class InputGradient {
         NDArray leaf = flat.reshape(shape).duplicate();
         leaf.attach(step);
         leaf.setRequiresGradient(true);
-        Engine engine = step.getEngine();
-        try (GradientCollector collector = newCollector(engine)) {
+        // a tape of our own, so attacks also run inside a training step's recording
+        try (GradientTape tape = GradientTape.record()) {
             NDArray losses = objective.losses(leaf);
             if (losses.getShape().dimension() != 1 || losses.getShape().get(0) != shape.get(0)) {
                 throw new IllegalStateException("attack objective must return per-sample losses of shape ("
                         + shape.get(0) + "), got " + losses.getShape());
             }
-            collector.backward(losses.sum());
+            tape.backward(losses.sum());
         }
         NDArray gradient = leaf.getGradient();
         gradient.attach(step);
         return gradient.reshape(shape.get(0), -1);
-    }
-
-    private static GradientCollector newCollector(Engine engine) {
-        try {
-            return engine.newGradientCollector();
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("an attack needs its own GradientCollector, but one is already"
-                    + " open (DJL allows one at a time): run the attack before opening the training step's collector", e);
-        }
     }
 }

@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * flags are restored afterwards; parameter values and accumulated gradients are not touched.
  * Every step differentiates a fresh leaf copy of the input, so no gradient is ever accumulated
  * or needs zeroing, and every step's temporaries live in a sub-manager closed at the end of the
- * step. DJL allows one {@code GradientCollector} at a time: call attacks outside a training step's
- * collector. Noise comes from the engine's seeded generator (seed it through ComputeScope).
+ * step. Input gradients come from a {@link io.robustcl.ml.device.GradientTape}, so an attack may run
+ * inside a training step's recording and on several threads at once. Noise comes from the engine's seeded generator (seed it through ComputeScope).
  *
  * @param norm the ball's norm
  * @param eps radius, >= 0 (e.g. 8/255 l_inf, 0.5 l_2, 12 l_1)

@@ -3,6 +3,7 @@ package io.robustcl.ml.device;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +26,13 @@ import org.jspecify.annotations.Nullable;
  * this process. Code that must be reproducible regardless should draw from {@link #random()} or
  * {@link #random(String)} instead (model initialisation does).
  *
+ * <p>Confined to the thread that opens it: {@link #open} switches PyTorch's gradient recording off
+ * for that thread and {@link #close} restores it. PyTorch's grad mode is thread-local and on by
+ * default; DJL switches it off only on the thread that happens to start the engine, so on any
+ * other thread (an engine worker, a test runner) in-place parameter updates would fail with "a leaf
+ * Variable that requires grad is being used in an in-place operation". Gradients are recorded
+ * inside a {@link GradientTape} only.
+ *
  * <p>Not thread-safe: {@link #random()} is a stateful stream.
  */
 public final class ComputeScope implements AutoCloseable {
@@ -34,8 +42,10 @@ public final class ComputeScope implements AutoCloseable {
   private final NDManager manager;
   private final SeededRandoms randoms;
   private final RandomGenerator random;
+  private final boolean previousGradMode;
 
-  private ComputeScope(Device device, long seed, NDManager manager) {
+  private ComputeScope(Device device, long seed, NDManager manager, boolean previousGradMode) {
+    this.previousGradMode = previousGradMode;
     this.device = device;
     this.seed = seed;
     this.manager = manager;
@@ -56,7 +66,9 @@ public final class ComputeScope implements AutoCloseable {
     Engine engine = Engine.getInstance();
     Device resolved = resolve(spec, engine.getGpuCount());
     engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
-    return new ComputeScope(resolved, seed, engine.newBaseManager(resolved));
+    boolean previousGradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    return new ComputeScope(resolved, seed, engine.newBaseManager(resolved), previousGradMode);
   }
 
   /**
@@ -152,6 +164,7 @@ public final class ComputeScope implements AutoCloseable {
   @Override
   public void close() {
     manager.close();
+    JniUtils.setGradMode(previousGradMode);
   }
 
   @Override

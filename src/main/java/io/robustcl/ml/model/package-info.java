@@ -11,7 +11,7 @@
  * <pre>{@code
  * try (NDManager step = scope.manager().newSubManager()) {
  *   NDArray x = batch.images();            // created on (or attached to) `step`
- *   try (GradientCollector gc = engine.newGradientCollector()) { gc.backward(loss(net.projection(ps, x, true))); }
+ *   try (GradientTape tape = GradientTape.record()) { tape.backward(loss(net.projection(ps, x, true))); }
  *   for (Parameter p : net.trainableParameters()) {
  *     NDArray g = p.getArray().getGradient(); // a NEW handle on the parameter's manager each call
  *     g.attach(step);                         // so it dies with the step, not with the model

@@ -1,10 +1,9 @@
 package io.robustcl.ml.train;
 
 import io.robustcl.ml.data.Batch;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
+import io.robustcl.ml.device.GradientTape;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +90,7 @@ public final class TrainingLoop {
           size = batch.size();
           TrainingMethod.BatchLoss prepared = method.prepare(new StepContext(sub, parameters, random, epoch, step), batch);
           NDArray lossArray;
-          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          try (GradientTape collector = GradientTape.record()) {
             lossArray = prepared.compute();
             collector.backward(lossArray);
           }

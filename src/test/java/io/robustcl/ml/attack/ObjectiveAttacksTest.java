@@ -1,5 +1,7 @@
 package io.robustcl.ml.attack;
 
+import io.robustcl.ml.device.ComputeScope;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,18 +18,21 @@ import org.junit.jupiter.api.Test;
 
 class ObjectiveAttacksTest {
 
+    private ComputeScope scope;
+
     private NDManager manager;
     private TinyClassifier model;
 
     @BeforeEach
     void open() {
-        manager = NDManager.newBaseManager();
+        scope = ComputeScope.open("cpu", 0);
+        manager = scope.manager();
         model = new TinyClassifier(manager, 32, 5);
     }
 
     @AfterEach
     void close() {
-        manager.close();
+        scope.close();
     }
 
     /** The classifier's logits stand in for g(f(.)): a 2-d embedding. */

@@ -1,5 +1,7 @@
 package io.robustcl.ml.attack;
 
+import io.robustcl.ml.device.ComputeScope;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,18 +20,21 @@ import org.junit.jupiter.api.Test;
 
 class PgdAttackTest {
 
+    private ComputeScope scope;
+
     private NDManager manager;
     private TinyClassifier model;
 
     @BeforeEach
     void open() {
-        manager = NDManager.newBaseManager();
+        scope = ComputeScope.open("cpu", 0);
+        manager = scope.manager();
         model = new TinyClassifier(manager, 64, 7);
     }
 
     @AfterEach
     void close() {
-        manager.close();
+        scope.close();
     }
 
     @Test
@@ -113,7 +118,7 @@ class PgdAttackTest {
     void attackLeavesParametersGradientsAndFlagsUntouched() {
         List<NDArray> parameters = model.parameters();
         // give the weights non-zero accumulated gradients, then switch one parameter's gradient off
-        try (ai.djl.training.GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        try (io.robustcl.ml.device.GradientTape collector = io.robustcl.ml.device.GradientTape.record()) {
             collector.backward(model.logits(model.images).sum());
         }
         NDArray switchedOff = parameters.get(0);

@@ -11,7 +11,7 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.training.GradientCollector;
+import io.robustcl.ml.device.GradientTape;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.loss.CrossEntropyLoss;
 import java.util.List;
@@ -60,7 +60,7 @@ final class TinyClassifier {
         for (int s = 0; s < steps; s++) {
             try (NDManager step = manager.newSubManager()) {
                 images.tempAttach(step);
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                try (GradientTape collector = GradientTape.record()) {
                     NDArray out = block.forward(store, new NDList(images), true).singletonOrThrow();
                     collector.backward(new CrossEntropyLoss().loss(out, labels));
                 }

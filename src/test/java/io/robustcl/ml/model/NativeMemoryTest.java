@@ -3,13 +3,12 @@ package io.robustcl.ml.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
+import io.robustcl.ml.device.GradientTape;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.device.ComputeScope;
 import java.io.IOException;
@@ -43,7 +42,7 @@ class NativeMemoryTest {
       for (int step = 0; step < 200; step++) {
         try (NDManager sub = root.newSubManager()) {
           NDArray x = sub.randomUniform(0, 1, new Shape(2, 3, 4, 4));
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          try (GradientTape gc = GradientTape.record()) {
             NDArray loss = net.projection(ps, x, true).square().mean().add(net.logits(ps, x, true).square().mean());
             gc.backward(loss);
           }

@@ -1,11 +1,10 @@
 package io.robustcl.ml.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
+import io.robustcl.ml.device.GradientTape;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.device.ComputeScope;
 import java.util.List;
@@ -75,7 +74,7 @@ public final class ResNetThroughputBenchmark {
   private static void step(ComputeScope scope, Network net, ParameterStore ps, List<Parameter> params, int batch, int size) {
     try (NDManager sub = scope.manager().newSubManager()) {
       NDArray x = sub.randomUniform(0, 1, new Shape(batch, 3, size, size));
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (GradientTape gc = GradientTape.record()) {
         gc.backward(net.features(ps, x, true).mean());
       }
       for (Parameter p : params) {
@@ -91,7 +90,7 @@ public final class ResNetThroughputBenchmark {
   private static void bareStep(ComputeScope scope, BareResNet18 bare, int batch, int size) {
     try (NDManager sub = scope.manager().newSubManager()) {
       NDArray x = sub.randomUniform(0, 1, new Shape(batch, 3, size, size));
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (GradientTape gc = GradientTape.record()) {
         gc.backward(bare.forward(x).mean());
       }
       for (NDArray w : bare.weights()) {

@@ -1,5 +1,7 @@
 package io.robustcl.ml.train;
 
+import io.robustcl.ml.device.ComputeScope;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,16 +24,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DownstreamTest {
+  private ComputeScope scope;
   private NDManager manager;
 
   @BeforeEach
   void open() {
-    manager = NDManager.newBaseManager();
+    scope = ComputeScope.open("cpu", 0);
+    manager = scope.manager();
   }
 
   @AfterEach
   void close() {
-    manager.close();
+    scope.close();
   }
 
   private static List<float[]> encoder(Network network) {

@@ -1,10 +1,9 @@
 package io.robustcl.ml.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import io.robustcl.ml.device.GradientTape;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.SimClrAugmentation;
@@ -120,13 +119,13 @@ public final class RoclStepBenchmark {
           for (int i = 0; i < k; i++) {
             NDArray in = x.duplicate();
             in.setRequiresGradient(true);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (GradientTape gc = GradientTape.record()) {
               gc.backward(network.projection(ps, in, false).sum());
             }
             in.getGradient().getFloat(0, 0, 0, 0);
           }
         }
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (GradientTape gc = GradientTape.record()) {
           NDArray three = sub.randomUniform(0, 1, new Shape(3L * batch, 3, 32, 32));
           NDArray two = sub.randomUniform(0, 1, new Shape(2L * batch, 3, 32, 32));
           gc.backward(network.projection(ps, three, true).sum().add(network.projection(ps, two, true).sum()));

@@ -1,33 +1,36 @@
 package io.robustcl.ml.train;
 
+import io.robustcl.ml.device.ComputeScope;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
+import io.robustcl.ml.device.GradientTape;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SgdOptimizerTest {
+  private ComputeScope scope;
   private NDManager manager;
 
   @BeforeEach
   void open() {
-    manager = NDManager.newBaseManager();
+    scope = ComputeScope.open("cpu", 0);
+    manager = scope.manager();
   }
 
   @AfterEach
   void close() {
-    manager.close();
+    scope.close();
   }
 
   /** Accumulates d(sum(w * c))/dw = c into w's gradient. */
   private static void gradient(NDArray w, NDArray c) {
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (GradientTape gc = GradientTape.record()) {
       gc.backward(w.mul(c).sum());
     }
   }

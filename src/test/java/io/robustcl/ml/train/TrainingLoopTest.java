@@ -1,5 +1,7 @@
 package io.robustcl.ml.train;
 
+import io.robustcl.ml.device.ComputeScope;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,17 +21,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainingLoopTest {
+  private ComputeScope scope;
   private NDManager manager;
   @TempDir Path dir;
 
   @BeforeEach
   void open() {
-    manager = NDManager.newBaseManager();
+    scope = ComputeScope.open("cpu", 0);
+    manager = scope.manager();
   }
 
   @AfterEach
   void close() {
-    manager.close();
+    scope.close();
   }
 
   private static List<float[]> values(TinyClassifier model) {

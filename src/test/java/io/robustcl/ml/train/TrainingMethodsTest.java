@@ -1,5 +1,7 @@
 package io.robustcl.ml.train;
 
+import io.robustcl.ml.device.ComputeScope;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -23,16 +25,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each pre-training method lowers its own loss over a few dozen steps on tiny images. */
 class TrainingMethodsTest {
+  private ComputeScope scope;
   private NDManager manager;
 
   @BeforeEach
   void open() {
-    manager = NDManager.newBaseManager();
+    scope = ComputeScope.open("cpu", 0);
+    manager = scope.manager();
   }
 
   @AfterEach
   void close() {
-    manager.close();
+    scope.close();
   }
 
   private static final ImageTransform AUGMENT = SimClrAugmentation.builder().optSize(TinyImages.SIZE).optScale(0.5, 1.0).build();
