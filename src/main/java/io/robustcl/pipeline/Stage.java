@@ -66,6 +66,18 @@ public interface Stage {
   }
 
   /**
+   * Files or directories outside the cache that {@link #run} reads, e.g. a dataset directory
+   * named by a param. The engine folds a fingerprint of them (every regular file below each
+   * path: relative path, size and modification time, as Make and Snakemake do) into the key,
+   * so editing, adding or removing such a file reruns the stage; if the rerun produces a
+   * bit-identical artifact, nothing downstream reruns. Called before every run, including fully
+   * cached ones, so it must be cheap and must not read file contents. Default: none.
+   */
+  default List<java.nio.file.Path> externalInputs(Params params) {
+    return List.of();
+  }
+
+  /**
    * Checks that go beyond one param's type and range (a path that must exist, a value that
    * must match another). Called before anything runs; each returned string is one problem,
    * phrased as what is wrong and how to fix it, naming the param. Default: none.

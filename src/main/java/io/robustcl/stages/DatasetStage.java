@@ -76,6 +76,18 @@ public final class DatasetStage implements Stage {
     return problems;
   }
 
+  /** The binary files read from {@code path}: their edits rerun the stage (a downloaded archive is verified instead). */
+  @Override
+  public List<Path> externalInputs(Params params) {
+    String source = params.getString("source");
+    String path = params.getString("path");
+    if (source.equals("synthetic") || path.isEmpty()) {
+      return List.of();
+    }
+    Path dir = formatDir(source, Path.of(path));
+    return List.of(dir == null ? Path.of(path) : dir);
+  }
+
   /** The directory with the binary files: {@code path} itself or {@code path/<format dir>}; null if neither. */
   static @org.jspecify.annotations.Nullable Path formatDir(String source, Path path) {
     String marker = switch (source) {

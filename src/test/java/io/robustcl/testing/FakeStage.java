@@ -58,7 +58,8 @@ public final class FakeStage implements Stage {
         ctx.checkCancelled();
         Thread.sleep(10);
       }
-      String out = ctx.params().getString("out");
+      String reads = ctx.params().getString("reads");
+      String out = reads.isEmpty() ? ctx.params().getString("out") : Files.readString(java.nio.file.Path.of(reads));
       Files.writeString(ctx.outputDir().resolve("out.txt"), out.isEmpty() ? "v=" + ctx.params().getLong("v") : out);
       ctx.putMetric("v", ctx.params().getLong("v"));
     } finally {
@@ -72,7 +73,14 @@ public final class FakeStage implements Stage {
         ParamSpec.integer("v", 0L, "a value"),
         ParamSpec.string("out", "", "exact output when not empty"),
         ParamSpec.bool("meet", false, "wait at the barrier"),
-        ParamSpec.integer("ms", 0L, "milliseconds to take"));
+        ParamSpec.integer("ms", 0L, "milliseconds to take"),
+        ParamSpec.string("reads", "", "an external file whose content becomes the output"));
+  }
+
+  @Override
+  public List<java.nio.file.Path> externalInputs(io.robustcl.pipeline.Params params) {
+    String reads = params.getString("reads");
+    return reads.isEmpty() ? List.of() : List.of(java.nio.file.Path.of(reads));
   }
 
   @Override

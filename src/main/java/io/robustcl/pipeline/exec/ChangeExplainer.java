@@ -67,7 +67,7 @@ final class ChangeExplainer {
           .map(InputRef::contentHash).toList();
       List<String> is = inputHashes.containsKey(port) ? List.copyOf(inputHashes.get(port)) : List.of();
       if (!was.equals(is)) {
-        out.add("input changed: " + port);
+        out.add(port.equals(ExternalInputs.PORT) ? "external files changed" : "input changed: " + port);
       }
     }
     ImmutableList<String> reasons = out.build();

@@ -63,6 +63,12 @@ public final class StageResolver {
       artifacts.put(port, portArtifacts.build());
       hashes.put(port, portHashes.build());
     });
+    List<java.nio.file.Path> external = stage.externalInputs(spec.params());
+    if (!external.isEmpty()) {
+      String fingerprint = ExternalInputs.fingerprint(external);
+      refs.put(ExternalInputs.PORT, ImmutableList.of(new InputRef(ExternalInputs.PORT, fingerprint, fingerprint)));
+      hashes.put(ExternalInputs.PORT, ImmutableList.of(fingerprint));
+    }
     String key = keys.key(spec, stage, hashes.buildOrThrow()).hex();
     return new ResolvedStage(spec, stage, key, refs.build(), artifacts.buildOrThrow());
   }

@@ -55,6 +55,33 @@ class PipelineRunnerTest {
   }
 
   @Test
+  void editingAnExternalInputRerunsItsReaderAndATouchIsCutOffThere() throws Exception {
+    Path data = tmp.resolve("data.txt");
+    java.nio.file.Files.writeString(data, "first");
+    String pipeline = """
+        stages:
+          a: {type: fake, params: {reads: "%s"}}
+          b: {type: fake, inputs: {in: [a]}, params: {v: 2}}
+        """.formatted(data);
+    Fixture f = new Fixture(tmp).write(pipeline);
+    f.run("b");
+    assertEquals(List.of("a", "b"), f.stage.ran);
+
+    java.nio.file.Files.writeString(data, "second");
+    java.nio.file.Files.setLastModifiedTime(data, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    f.stage.ran.clear();
+    assertTrue(f.run("b").succeeded());
+    assertEquals(List.of("a", "b"), f.stage.ran, "an edited external file reruns its reader and what follows");
+
+    java.nio.file.Files.setLastModifiedTime(data, java.nio.file.attribute.FileTime.fromMillis(2_000_000));
+    assertEquals(0, f.cli("plan", f.file.toString(), "--target", "b", "--cache", f.cache.toString()));
+    assertTrue(f.out().contains("external files changed"), f.out());
+    f.stage.ran.clear();
+    f.run("b");
+    assertEquals(List.of("a"), f.stage.ran, "a touched file reruns its reader only: same output, b stays cached");
+  }
+
+  @Test
   void onlyTheTargetsClosureRuns() {
     Fixture f = new Fixture(tmp).write(DIAMOND);
     RunReport report = f.run("c");
