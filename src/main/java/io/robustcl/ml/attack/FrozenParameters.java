@@ -3,6 +3,7 @@ package io.robustcl.ml.attack;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,8 +42,13 @@ public final class FrozenParameters implements AutoCloseable {
 
     /** The initialised parameter arrays of a DJL block, in the block's order. */
     public static List<NDArray> arraysOf(Block block) {
+        return arraysOf(block.getParameters());
+    }
+
+    /** The initialised parameter arrays of a parameter list (e.g. {@code network.parameters()}). */
+    public static List<NDArray> arraysOf(ParameterList parameters) {
         List<NDArray> arrays = new ArrayList<>();
-        for (Parameter parameter : block.getParameters().values()) {
+        for (Parameter parameter : parameters.values()) {
             if (parameter.isInitialized()) {
                 arrays.add(parameter.getArray());
             }

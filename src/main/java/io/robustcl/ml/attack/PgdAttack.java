@@ -187,7 +187,8 @@ public record PgdAttack(
                     mergedFooled.attach(attack);
                 }
                 long n = losses.getShape().get(0);
-                NDArray input = NDArrays.where(takeOther.reshape(n, 1), other.input, this.input);
+                NDArray rows = takeOther.reshape(n, 1).broadcast(this.input.getShape());
+                NDArray input = NDArrays.where(rows, other.input, this.input);
                 NDArray mergedLosses = NDArrays.where(takeOther, other.losses, losses);
                 input.attach(attack);
                 mergedLosses.attach(attack);

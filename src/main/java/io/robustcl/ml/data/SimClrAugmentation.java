@@ -1,7 +1,6 @@
 package io.robustcl.ml.data;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -177,6 +176,9 @@ public final class SimClrAugmentation implements ImageTransform {
         }
         NDManager owner = images.getManager();
         try (NDManager sub = owner.newSubManager()) {
+            // results of an operation attach to its input's manager: lending the input to the
+            // sub-manager keeps every intermediate there, freed when it closes (the input returns)
+            sub.tempAttachAll(images);
             NDArray x = cropResizeFlip(images, parameters, sub);
             x = colourJitter(x, parameters, sub);
             x = grayscale(x, parameters, sub);
@@ -241,13 +243,45 @@ public final class SimClrAugmentation implements ImageTransform {
         }
     }
 
-    private static NDArray gray(NDArray x, NDManager sub) {
-        NDArray w = sub.create(GRAY_WEIGHTS, new Shape(1, 3, 1, 1));
-        return x.mul(w).sum(new int[] {1}, true);
+    /**
+     * gray = 0.2989 R + 0.587 G + 0.114 B, shape (N,1,H,W). Written as three channel slices
+     * because a reduction over the channel axis is strided and several times slower on the CPU.
+     */
+    private static NDArray gray(NDArray x) {
+        return x.get(":, 0:1").mul(GRAY_WEIGHTS[0]).addi(x.get(":, 1:2").mul(GRAY_WEIGHTS[1]))
+                .addi(x.get(":, 2:3").mul(GRAY_WEIGHTS[2]));
     }
 
     private static NDArray perSample(NDManager sub, float[] values) {
         return sub.create(values, new Shape(values.length, 1, 1, 1));
+    }
+
+    /**
+     * One step that applies, per sample, either brightness, contrast, saturation or nothing:
+     * clip(a x + s gray(x) + m mean(gray(x)), 0, 1) with (a, s, m) = (b, 0, 0) for brightness,
+     * (c, 0, 1 - c) for contrast, (f, 1 - f, 0) for saturation and (1, 0, 0) for nothing; these
+     * are torchvision's _blend formulas, and exact identities for the (1, 0, 0) samples.
+     */
+    private static NDArray blendStep(NDArray x, float[] scale, float[] grayWeight, float[] meanWeight, NDManager sub) {
+        int n = scale.length;
+        boolean anyGray = false;
+        boolean anyMean = false;
+        for (int i = 0; i < n; i++) {
+            anyGray |= grayWeight[i] != 0f;
+            anyMean |= meanWeight[i] != 0f;
+        }
+        NDArray out = x.mul(perSample(sub, scale));
+        if (anyGray || anyMean) {
+            NDArray gray = gray(x);
+            NDArray offset = gray.mul(perSample(sub, grayWeight));
+            if (anyMean) {
+                // DJL's PyTorch engine reduces one axis at a time: flatten each sample first
+                NDArray mean = gray.reshape(n, -1).mean(new int[] {1}, true).reshape(n, 1, 1, 1);
+                offset = offset.addi(mean.muli(perSample(sub, meanWeight)));
+            }
+            out = out.addi(offset);
+        }
+        return out.clip(0f, 1f);
     }
 
     private NDArray colourJitter(NDArray x, List<SampleParameters> parameters, NDManager sub) {
@@ -273,7 +307,6 @@ public final class SimClrAugmentation implements ImageTransform {
                 }
             }
         }
-        int[] sorted = new int[n];
         int[] start = new int[6];
         for (int s = 0; s < n; s++) {
             start[huePosition[s] + 1]++;
@@ -281,42 +314,42 @@ public final class SimClrAugmentation implements ImageTransform {
         for (int k = 1; k < 6; k++) {
             start[k] += start[k - 1];
         }
+        int[] sorted = new int[n];
         int[] fill = start.clone();
         for (int s = 0; s < n; s++) {
             sorted[fill[huePosition[s]]++] = s;
         }
+        boolean permute = false;
         long[] sortedIndex = new long[n];
         long[] inverse = new long[n];
         for (int i = 0; i < n; i++) {
             sortedIndex[i] = sorted[i];
             inverse[sorted[i]] = i;
+            permute |= sorted[i] != i;
         }
-        NDArray y = x.get(new NDIndex("{}", sub.create(sortedIndex)));
+        NDArray y = permute ? x.get(new NDIndex("{}", sub.create(sortedIndex))) : x;
         for (int k = 0; k < 4; k++) {
-            float[][] factors = {new float[n], new float[n], new float[n]};
-            boolean[] used = new boolean[3];
+            float[] scale = new float[n];
+            float[] grayWeight = new float[n];
+            float[] meanWeight = new float[n];
+            boolean used = false;
             for (int i = 0; i < n; i++) {
                 SampleParameters p = parameters.get(sorted[i]);
                 int op = p.jitter() ? p.jitterOrder()[k] : -1;
-                factors[0][i] = op == BRIGHTNESS ? p.brightness() : 1f;
-                factors[1][i] = op == CONTRAST ? p.contrast() : 1f;
-                factors[2][i] = op == SATURATION ? p.saturation() : 1f;
-                if (op >= 0 && op < 3 && factors[op][i] != 1f) {
-                    used[op] = true;
+                scale[i] = 1f;
+                if (op == BRIGHTNESS) {
+                    scale[i] = p.brightness();
+                } else if (op == CONTRAST) {
+                    scale[i] = p.contrast();
+                    meanWeight[i] = 1f - p.contrast();
+                } else if (op == SATURATION) {
+                    scale[i] = p.saturation();
+                    grayWeight[i] = 1f - p.saturation();
                 }
+                used |= scale[i] != 1f;
             }
-            // the three blends in a fixed sequence are exact identities for samples whose step k is another op
-            if (used[BRIGHTNESS]) {
-                y = y.mul(perSample(sub, factors[0])).clip(0f, 1f);
-            }
-            if (used[CONTRAST]) {
-                NDArray f = perSample(sub, factors[1]);
-                // DJL's PyTorch engine reduces one axis at a time: flatten each sample first
-                NDArray mean = gray(y, sub).reshape(n, -1).mean(new int[] {1}, true).reshape(n, 1, 1, 1);
-                y = blend(y, mean, f);
-            }
-            if (used[SATURATION]) {
-                y = blend(y, gray(y, sub), perSample(sub, factors[2]));
+            if (used) {
+                y = blendStep(y, scale, grayWeight, meanWeight, sub);
             }
             if (start[k + 1] > start[k]) {
                 float[] shifts = new float[start[k + 1] - start[k]];
@@ -325,62 +358,60 @@ public final class SimClrAugmentation implements ImageTransform {
                 }
                 NDIndex slice = new NDIndex(start[k] + ":" + start[k + 1]);
                 NDArray shifted = shiftHue(y.get(slice), perSample(sub, shifts), sub);
+                if (y == x) {
+                    y = x.duplicate();
+                }
                 y.set(slice, shifted);
             }
         }
-        return y.get(new NDIndex("{}", sub.create(inverse)));
-    }
-
-    /** torchvision's _blend: clip(f x + (1 - f) other, 0, 1). */
-    private static NDArray blend(NDArray x, NDArray other, NDArray f) {
-        return x.mul(f).addi(other.mul(f.neg().addi(1f))).clip(0f, 1f);
+        return permute ? y.get(new NDIndex("{}", sub.create(inverse))) : y;
     }
 
     /**
-     * Hue rotation through HSV: torchvision's _rgb2hsv for the hue, then the closed form of
-     * HSV -> RGB, channel(n) = V - V S clip(min(k, 4 - k), 0, 1) with k = (n + 6 hue) mod 6,
-     * n = 5, 3, 1 for R, G, B (equal to the piecewise p/q/t form; V S = max - min).
+     * Hue rotation through HSV: torchvision's _rgb2hsv for the hue (in sixths of the circle,
+     * h6 in [-1, 5)), then the closed form of HSV -> RGB, channel(n) = V - V S clip(min(k, 4 - k), 0, 1)
+     * with k = (n + h6 + 6 shift) mod 6 and n = 5, 3, 1 for R, G, B (equal to torchvision's
+     * piecewise p/q/t form; V = max, V S = max - min). No where/mod/channel reductions: those
+     * are the slow operations on the CPU.
      */
     static NDArray shiftHue(NDArray x, NDArray shift, NDManager sub) {
-        NDArray maxc = x.max(new int[] {1}, true);
-        NDArray minc = x.min(new int[] {1}, true);
-        NDArray range = maxc.sub(minc);
-        NDArray safeRange = range.add(range.eq(0f).toType(DataType.FLOAT32, false));
         NDArray r = x.get(":, 0:1");
         NDArray g = x.get(":, 1:2");
         NDArray b = x.get(":, 2:3");
-        NDArray rc = maxc.sub(r).divi(safeRange);
-        NDArray gc = maxc.sub(g).divi(safeRange);
-        NDArray bc = maxc.sub(b).divi(safeRange);
-        NDArray hueR = bc.sub(gc);
-        NDArray hueG = rc.sub(bc).addi(2f);
-        NDArray hueB = gc.subi(rc).addi(4f);
-        // torchvision: hr = [max == r](bc - gc), hg = [max == g, max != r](2 + rc - bc), hb = the rest
+        NDArray maxc = r.maximum(g).maximum(b);
+        NDArray minc = r.minimum(g).minimum(b);
+        NDArray range = maxc.sub(minc);
+        // where max == min all differences below are 0 too, so any positive divisor gives h = 0 as in torchvision
+        NDArray divisor = range.maximum(1e-30f);
         NDArray isR = maxc.eq(r).toType(DataType.FLOAT32, false);
-        NDArray isG = maxc.eq(g).toType(DataType.FLOAT32, false).muli(isR.neg().addi(1f));
-        NDArray isB = isR.add(isG).negi().addi(1f);
-        NDArray h = hueR.muli(isR).addi(hueG.muli(isG)).addi(hueB.muli(isB));
-        // h/6 lies in [-1/6, 1); +2 keeps the argument of mod positive whatever mod's sign rule
-        NDArray hue6 = h.divi(6f).addi(shift).addi(2f).modi(1f).muli(6f);
-        NDArray k = hue6.add(sub.create(new float[] {5f, 3f, 1f}, new Shape(1, 3, 1, 1))).modi(6f);
+        NDArray notR = isR.neg().addi(1f);
+        NDArray isG = maxc.eq(g).toType(DataType.FLOAT32, false).muli(notR);
+        NDArray isB = notR.subi(isG);
+        NDArray hueR = g.sub(b).muli(isR);
+        NDArray hueG = b.sub(r).addi(divisor.mul(2f)).muli(isG);
+        NDArray hueB = r.sub(g).addi(divisor.mul(4f)).muli(isB);
+        NDArray h6 = hueR.addi(hueG).addi(hueB).divi(divisor);
+        // + 12 keeps the argument positive for any |shift| <= 0.5
+        NDArray channelOffset = shift.mul(6f).addi(12f).add(sub.create(new float[] {5f, 3f, 1f}, new Shape(1, 3, 1, 1)));
+        NDArray v = channelOffset.add(h6);
+        NDArray k = v.sub(v.div(6f).floor().muli(6f));
         NDArray ramp = k.minimum(k.neg().addi(4f)).clip(0f, 1f);
         return maxc.sub(ramp.muli(range));
     }
 
     private static NDArray grayscale(NDArray x, List<SampleParameters> parameters, NDManager sub) {
         int n = parameters.size();
-        boolean[] mask = new boolean[n];
+        float[] scale = new float[n];
+        float[] grayWeight = new float[n];
         boolean any = false;
         for (int s = 0; s < n; s++) {
-            mask[s] = parameters.get(s).grayscale();
-            any |= mask[s];
+            boolean gray = parameters.get(s).grayscale();
+            // 0 x + 1 gray is exactly gray in every channel; 1 x + 0 gray is exactly x
+            scale[s] = gray ? 0f : 1f;
+            grayWeight[s] = gray ? 1f : 0f;
+            any |= gray;
         }
-        if (!any) {
-            return x;
-        }
-        // DJL's where does not broadcast: expand condition and gray to the batch's shape
-        NDArray condition = sub.create(mask, new Shape(n, 1, 1, 1)).broadcast(x.getShape());
-        return NDArrays.where(condition, gray(x, sub).broadcast(x.getShape()), x);
+        return any ? blendStep(x, scale, grayWeight, new float[n], sub) : x;
     }
 
     /**

@@ -1,3 +1,6 @@
+/**
+ * Device choice, seeding and native-memory ownership: {@link io.robustcl.ml.device.ComputeScope}.
+ */
 @NullMarked
 package io.robustcl.ml.device;
 

@@ -235,6 +235,19 @@ class SimClrAugmentationTest {
     }
 
     @Test
+    void intermediatesAreFreedAndOnlyTheOutputStaysWithTheInputsManager() {
+        try (NDManager owner = manager.newSubManager()) {
+            NDArray x = owner.randomUniform(0f, 1f, new Shape(8, 3, 16, 16));
+            NDArray out = SimClrAugmentation.builder().optSize(16).optJitterProbability(1).optGrayscaleProbability(0.5)
+                    .build().apply(x, new SplittableRandom(1));
+            assertEquals(2, owner.getManagedArrays().size());
+            assertEquals(owner, out.getManager());
+            assertEquals(owner, x.getManager());
+            assertTrue(x.max().getFloat() <= 1f); // the input is still usable
+        }
+    }
+
+    @Test
     void sameSeedSameOutputDifferentSeedDifferentOutput() {
         SimClrAugmentation t = SimClrAugmentation.builder().build();
         NDArray x = randomImages(8, 32, 32, 12);
