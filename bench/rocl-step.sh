@@ -5,7 +5,7 @@
 # projector passes of the same count per image). Usage: bench/rocl-step.sh [--batch N] [--k K] [--steps S]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BATCH=32; K=7; STEPS=3; THREADS=2; ROUNDS=2
+BATCH=32; K=7; STEPS=3; THREADS=2; ROUNDS=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --batch) BATCH=$2; shift 2 ;;
@@ -20,6 +20,9 @@ CP_FILE=target/bench.classpath
 mvn -B -o -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >&2
 CP="target/classes:target/test-classes:$(cat "$CP_FILE")"
 export OMP_NUM_THREADS=$THREADS
+# Both sides use libgomp; on a shared 2-core machine its default spin-waiting makes a thread spin while
+# its partner is descheduled (ml-data measured ~20x slowdowns at load ~9), so both run with passive waits.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 run_java() {
   java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=$THREADS -Dai.djl.pytorch.num_interop_threads=1 \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" io.robustcl.ml.train.RoclStepBenchmark \
