@@ -6,9 +6,7 @@ import io.robustcl.ml.attack.InstanceWiseAttack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
-import io.robustcl.ml.loss.NtXentLoss;
 import io.robustcl.ml.model.Network;
-import java.util.List;
 
 /**
  * RoCL (Kim et al. 2020, eq. 4-6): with t, t' ~ T, the instance-wise attack perturbs t(x) to maximise the
@@ -40,23 +38,14 @@ public final class RoclTraining implements TrainingMethod {
     }
   }
 
-  private final Network network;
   private final ImageTransform augmentation;
   private final Settings settings;
-  private final InstanceWiseAttack attack;
-  private final List<NDArray> parameterArrays;
-  private final NtXentLoss ntXent;
+  private final InstanceWiseContrast contrast;
 
   public RoclTraining(Network network, ImageTransform augmentation, Settings settings) {
-    if (network.projector() == null) {
-      throw new IllegalArgumentException("method rocl needs a network with a projector");
-    }
-    this.network = network;
     this.augmentation = augmentation;
     this.settings = settings;
-    this.attack = new InstanceWiseAttack(settings.attack(), settings.loss(), settings.tau());
-    this.parameterArrays = ParameterArrays.of(network);
-    this.ntXent = new NtXentLoss(settings.tau());
+    this.contrast = new InstanceWiseContrast("rocl", network, settings.attack(), settings.loss(), settings.tau());
   }
 
   @Override
@@ -65,13 +54,13 @@ public final class RoclTraining implements TrainingMethod {
     NDArray x = batch.images();
     NDArray t1 = augmentation.apply(x, ctx.random());
     NDArray t2 = augmentation.apply(x, ctx.random());
-    NDArray adv = attack.perturb(t1, settings.target().select(x, t1, t2), in -> network.projection(ps, in, false), parameterArrays);
+    NDArray adv = contrast.perturb(ps, t1, settings.target().select(x, t1, t2));
     NDArray threeViews = ParameterArrays.stack(t1, t2, adv);
     NDArray advPair = Double.isInfinite(settings.lambda()) ? null : ParameterArrays.stack(adv, t2);
     return () -> {
-      NDArray loss = ntXent.loss(network.projection(ps, threeViews, true), 3);
+      NDArray loss = contrast.ntXent(contrast.embed(ps, threeViews), 3);
       if (advPair != null) {
-        loss = loss.add(ntXent.loss(network.projection(ps, advPair, true), 2).div((float) settings.lambda()));
+        loss = loss.add(contrast.ntXent(contrast.embed(ps, advPair), 2).div((float) settings.lambda()));
       }
       return loss;
     };

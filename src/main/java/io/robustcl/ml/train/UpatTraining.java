@@ -6,9 +6,7 @@ import io.robustcl.ml.attack.InstanceWiseAttack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
-import io.robustcl.ml.loss.NtXentLoss;
 import io.robustcl.ml.model.Network;
-import java.util.List;
 
 /**
  * UPAT (eq. 3 and 6): the instance-wise attack perturbs T(x), T one of {t, t'} (UPAT table 4), to
@@ -30,23 +28,14 @@ public final class UpatTraining implements TrainingMethod {
     }
   }
 
-  private final Network network;
   private final ImageTransform augmentation;
   private final Settings settings;
-  private final InstanceWiseAttack attack;
-  private final List<NDArray> parameterArrays;
-  private final NtXentLoss ntXent;
+  private final InstanceWiseContrast contrast;
 
   public UpatTraining(Network network, ImageTransform augmentation, Settings settings) {
-    if (network.projector() == null) {
-      throw new IllegalArgumentException("method upat needs a network with a projector");
-    }
-    this.network = network;
     this.augmentation = augmentation;
     this.settings = settings;
-    this.attack = new InstanceWiseAttack(settings.attack(), settings.loss(), settings.tau());
-    this.parameterArrays = ParameterArrays.of(network);
-    this.ntXent = new NtXentLoss(settings.tau());
+    this.contrast = new InstanceWiseContrast("upat", network, settings.attack(), settings.loss(), settings.tau());
   }
 
   @Override
@@ -55,16 +44,16 @@ public final class UpatTraining implements TrainingMethod {
     NDArray t1 = augmentation.apply(batch.images(), ctx.random());
     NDArray t2 = augmentation.apply(batch.images(), ctx.random());
     boolean onT = settings.attacked() == AttackedView.T;
-    NDArray adv = attack.perturb(onT ? t1 : t2, onT ? t2 : t1, in -> network.projection(ps, in, false), parameterArrays);
+    NDArray adv = contrast.perturb(ps, onT ? t1 : t2, onT ? t2 : t1);
     NDArray views = ParameterArrays.stack(t1, t2, adv);
     long n = t1.getShape().get(0);
     return () -> {
-      NDArray z = network.projection(ps, views, true);
+      NDArray z = contrast.embed(ps, views);
       NDArray z1 = z.get("0:{}", n);
       NDArray z2 = z.get("{}:{}", n, 2 * n);
       NDArray za = z.get("{}:", 2 * n);
-      NDArray first = ntXent.loss(ParameterArrays.stack(z1, za), 2);
-      NDArray second = ntXent.loss(ParameterArrays.stack(z2, za), 2);
+      NDArray first = contrast.ntXent(ParameterArrays.stack(z1, za), 2);
+      NDArray second = contrast.ntXent(ParameterArrays.stack(z2, za), 2);
       return first.add(second.mul((float) settings.lambda()));
     };
   }

@@ -50,6 +50,7 @@ public final class RoclStepBenchmark {
       double rate = switch (opts.get("--mode")) {
         case "ours" -> ours(network, manager, batch, k, steps);
         case "bound" -> bound(network, manager, batch, k, steps);
+        case "profile" -> profile(network, manager, scope.random(), batch, k, steps);
         default -> throw new IllegalArgumentException("--mode must be ours or bound");
       };
       System.out.printf("images_per_s=%.3f%n", rate);
@@ -70,12 +71,13 @@ public final class RoclStepBenchmark {
 
       @Override
       public EpochBatches epoch(int epoch, RandomGenerator r) {
+        int count = epoch == 0 ? 1 : steps; // epoch 0: one warm-up step
         return new EpochBatches() {
           int next;
 
           @Override
           public boolean hasNext() {
-            return next < steps;
+            return next < count;
           }
 
           @Override
@@ -101,6 +103,51 @@ public final class RoclStepBenchmark {
     // epoch 0 warms up (allocator, oneDNN primitive caches); epoch 1 is timed
     loop.run(manager, new TrainingPlan("rocl", 2, 0, null));
     return rate[0];
+  }
+
+  /** Seconds per phase of a RoCL step, on stderr; returns the images/s of the timed steps. */
+  private static double profile(Network network, NDManager manager, RandomGenerator random, int batch, int k, int steps) {
+    ParameterStore ps = new ParameterStore(manager, false);
+    SimClrAugmentation t = SimClrAugmentation.builder().build();
+    io.robustcl.ml.attack.InstanceWiseAttack attack = new io.robustcl.ml.attack.InstanceWiseAttack(
+        io.robustcl.ml.attack.PgdAttack.linf(0.0314, 0.007, k), io.robustcl.ml.attack.InstanceWiseAttack.Loss.CONTRASTIVE, 0.5);
+    io.robustcl.ml.loss.NtXentLoss ntXent = new io.robustcl.ml.loss.NtXentLoss(0.5);
+    SgdOptimizer lars = new SgdOptimizer(ModelParameters.of(network.parameters()), SgdSettings.lars(0.9, 1e-6), manager);
+    double[] phase = new double[4];
+    long total = 0;
+    for (int s = 0; s < steps + 1; s++) {
+      try (NDManager sub = manager.newSubManager()) {
+        NDArray x = sub.randomUniform(0, 1, new Shape(batch, 3, 32, 32));
+        long t0 = System.nanoTime();
+        NDArray t1 = t.apply(x, random);
+        NDArray t2 = t.apply(x, random);
+        t2.getFloat(0, 0, 0, 0); // sync so that the phase is timed on its own
+        long a = System.nanoTime();
+        NDArray adv = attack.perturb(t1, t2, in -> network.projection(ps, in, false), ParameterArrays.of(network));
+        adv.getFloat(0, 0, 0, 0);
+        long b = System.nanoTime();
+        NDArray loss;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          loss = ntXent.loss(network.projection(ps, ParameterArrays.stack(t1, t2, adv), true), 3)
+              .add(ntXent.loss(network.projection(ps, ParameterArrays.stack(adv, t2), true), 2).div(256f));
+          gc.backward(loss);
+        }
+        loss.getFloat();
+        long c = System.nanoTime();
+        lars.step(0.1);
+        long d = System.nanoTime();
+        if (s > 0) {
+          phase[0] += (a - t0) / 1e9;
+          phase[1] += (b - a) / 1e9;
+          phase[2] += (c - b) / 1e9;
+          phase[3] += (d - c) / 1e9;
+          total += d - t0;
+        }
+      }
+    }
+    System.err.printf("per step: augmentation %.2f s, attack %.2f s, loss+backward %.2f s, LARS step %.2f s%n",
+        phase[0] / steps, phase[1] / steps, phase[2] / steps, phase[3] / steps);
+    return batch * steps / (total / 1e9);
   }
 
   private static double bound(Network network, NDManager manager, int batch, int k, int steps) {
