@@ -127,7 +127,7 @@ public final class RoclStepBenchmark {
         adv.getFloat(0, 0, 0, 0);
         long b = System.nanoTime();
         NDArray loss;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (GradientTape gc = GradientTape.record()) {
           loss = ntXent.loss(network.projection(ps, ParameterArrays.stack(t1, t2, adv), true), 3)
               .add(ntXent.loss(network.projection(ps, ParameterArrays.stack(adv, t2), true), 2).div(256f));
           gc.backward(loss);
