@@ -4,10 +4,10 @@
 # vs the PyTorch reference ../shared/bench/rocl_step.py, plus the engine bound (bare ResNet-18 +
 # projector passes of the same count per image). Usage: bench/rocl-step.sh [--batch N] [--k K] [--steps S] [--rounds R]
 # Each figure is the best of R interleaved rounds (the machine is shared); a per-phase profile of our step
-# follows. Measured here (AMD EPYC, AVX2, no AVX-512): per-pass speed of DJL's PyTorch 2.0.1 and Debian's 1.13
-# was equal (eval forward + input backward 14.5 vs 14.4 images/s, training forward+backward 9.6 vs 9.5, same
-# load), so our gain over the reference comes from the attack's N instead of 2N images per PGD step (the target
-# view's embedding is fixed in inference mode), about 1.5x in theory.
+# follows. Measured here on a quiet machine (AMD EPYC with AVX-512, 2 threads): a bare ResNet-18 forward+backward
+# at batch 32 runs at about the same speed in DJL's PyTorch 2.0.1 (92 images/s) and in Debian's 1.13 (105), so
+# the reference is not slowed by its build on this host; our gain comes from the attack's N instead of 2N images
+# per PGD step (the target view's embedding is fixed in inference mode, so the input gradient is the same).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BATCH=32; K=7; STEPS=3; THREADS=2; ROUNDS=3
