@@ -222,18 +222,6 @@ public final class Network {
         && p.getType() != Parameter.Type.RUNNING_VAR);
   }
 
-  /**
-   * Switches off gradients of every parameter array that has one until the returned pause is closed;
-   * see {@link ParameterGradientPause}.
-   */
-  public ParameterGradientPause pauseParameterGradients() {
-    List<NDArray> arrays = new ArrayList<>();
-    for (Pair<String, Parameter> p : parameters()) {
-      arrays.add(p.getValue().getArray());
-    }
-    return new ParameterGradientPause(arrays);
-  }
-
   /** Number of learnable scalars (parameters that require gradients); running statistics excluded. */
   public long learnableScalarCount() {
     long n = 0;

@@ -2,6 +2,7 @@ package io.robustcl.ml.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
+import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.ClassificationObjective;
 import io.robustcl.ml.attack.InstanceWiseAttack;
 import io.robustcl.ml.attack.PgdAttack;
@@ -52,7 +53,7 @@ public final class AsclTraining implements TrainingMethod {
     this.augmentation = augmentation;
     this.settings = settings;
     this.labelFree = new InstanceWiseAttack(settings.attack(), InstanceWiseAttack.Loss.CONTRASTIVE, settings.tau());
-    this.parameterArrays = ParameterArrays.of(network);
+    this.parameterArrays = FrozenParameters.arraysOf(network.parameters());
     this.ntXent = new NtXentLoss(settings.tau());
     this.supCon = new SupConLoss(settings.tau());
   }
@@ -69,20 +70,20 @@ public final class AsclTraining implements TrainingMethod {
         new ClassificationObjective(in -> network.logits(ps, in, false, advBn), y, network.spec().classes()), parameterArrays);
     NDArray a1 = labelFree.perturb(t1, t2, in -> network.projection(ps, in, false, advBn), parameterArrays);
     NDArray a2 = labelFree.perturb(t2, t1, in -> network.projection(ps, in, false, advBn), parameterArrays);
-    NDArray pairLabels = ParameterArrays.stack(y, y);
+    NDArray pairLabels = Views.stack(y, y);
     long n = x.getShape().get(0);
     NDArray zT1 = network.projection(ps, t1, false).stopGradient();
     // eq. 9's inner maximisation: per-anchor SupCon of the anchors x + delta against t(x)'s fixed embeddings
     NDArray xAscl = settings.attack().perturb(x, in -> {
-      NDArray z = ParameterArrays.stack(zT1, network.projection(ps, in, false, advBn));
+      NDArray z = Views.stack(zT1, network.projection(ps, in, false, advBn));
       return supCon.perAnchor(z, pairLabels).get("{}:", n);
     }, parameterArrays);
     return () -> {
       NDArray lossAt = ce.loss(network.logits(ps, xCe, true, advBn), y);
-      NDArray lossCl = ntXent.loss(network.projection(ps, ParameterArrays.stack(a1, a2), true, advBn), 2);
+      NDArray lossCl = ntXent.loss(network.projection(ps, Views.stack(a1, a2), true, advBn), 2);
       NDArray zClean = network.projection(ps, t1, true);
       NDArray zAdv = network.projection(ps, xAscl, true, advBn);
-      NDArray lossAscl = supCon.loss(ParameterArrays.stack(zClean, zAdv), pairLabels);
+      NDArray lossAscl = supCon.loss(Views.stack(zClean, zAdv), pairLabels);
       return lossAt.add(lossCl.mul((float) settings.lambda1())).add(lossAscl.mul((float) settings.lambda2()));
     };
   }

@@ -64,11 +64,11 @@ public final class ContrastiveTraining implements TrainingMethod {
     if (settings.objective() == Objective.RUSH) {
       v2 = noise.apply(v2, ctx.random());
     }
-    NDArray views = ParameterArrays.stack(v1, v2);
+    NDArray views = Views.stack(v1, v2);
     return switch (settings.objective()) {
       case SIMCLR, RUSH -> () -> new NtXentLoss(settings.tau()).loss(network.projection(ps, views, true), 2);
       case SCL -> {
-        NDArray labels = ParameterArrays.stack(batch.labels(), batch.labels());
+        NDArray labels = Views.stack(batch.labels(), batch.labels());
         yield () -> new SupConLoss(settings.tau()).loss(network.projection(ps, views, true), labels);
       }
     };

@@ -2,6 +2,7 @@ package io.robustcl.ml.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
+import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.InstanceWiseAttack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.loss.NtXentLoss;
@@ -24,7 +25,7 @@ final class InstanceWiseContrast {
     }
     this.network = network;
     this.attack = new InstanceWiseAttack(search, loss, tau);
-    this.parameterArrays = ParameterArrays.of(network);
+    this.parameterArrays = FrozenParameters.arraysOf(network.parameters());
     this.ntXent = new NtXentLoss(tau);
   }
 

@@ -3,6 +3,7 @@ package io.robustcl.ml.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.ClassificationObjective;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.BatchLoader;
@@ -104,7 +105,7 @@ public final class LinearEvaluation {
   public TrainingOutcome run(NDManager manager, TrainingListener listener, CancellationCheck cancellation) {
     network.freezeEncoder(true);
     try {
-      List<NDArray> parameterArrays = ParameterArrays.of(network);
+      List<NDArray> parameterArrays = FrozenParameters.arraysOf(network.parameters());
       CrossEntropyLoss ce = new CrossEntropyLoss();
       TrainingMethod method = (ctx, batch) -> {
         ParameterStore ps = ctx.parameters();

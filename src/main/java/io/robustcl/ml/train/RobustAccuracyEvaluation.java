@@ -3,6 +3,7 @@ package io.robustcl.ml.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.Attack;
 import io.robustcl.ml.attack.ClassificationObjective;
 import io.robustcl.ml.attack.PgdAttack;
@@ -33,7 +34,7 @@ public final class RobustAccuracyEvaluation {
     this.network = network;
     this.data = data;
     this.settings = settings;
-    this.parameterArrays = ParameterArrays.of(network);
+    this.parameterArrays = FrozenParameters.arraysOf(network.parameters());
   }
 
   public Accuracy run(NDManager manager) {

@@ -55,8 +55,8 @@ public final class RoclTraining implements TrainingMethod {
     NDArray t1 = augmentation.apply(x, ctx.random());
     NDArray t2 = augmentation.apply(x, ctx.random());
     NDArray adv = contrast.perturb(ps, t1, settings.target().select(x, t1, t2));
-    NDArray threeViews = ParameterArrays.stack(t1, t2, adv);
-    NDArray advPair = Double.isInfinite(settings.lambda()) ? null : ParameterArrays.stack(adv, t2);
+    NDArray threeViews = Views.stack(t1, t2, adv);
+    NDArray advPair = Double.isInfinite(settings.lambda()) ? null : Views.stack(adv, t2);
     return () -> {
       NDArray loss = contrast.ntXent(contrast.embed(ps, threeViews), 3);
       if (advPair != null) {

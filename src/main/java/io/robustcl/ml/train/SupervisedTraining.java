@@ -2,6 +2,7 @@ package io.robustcl.ml.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
+import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.ClassificationObjective;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
@@ -60,7 +61,7 @@ public final class SupervisedTraining implements TrainingMethod {
     this.network = network;
     this.augmentation = augmentation;
     this.settings = settings;
-    this.parameterArrays = ParameterArrays.of(network);
+    this.parameterArrays = FrozenParameters.arraysOf(network.parameters());
   }
 
   @Override

@@ -45,15 +45,15 @@ public final class UpatTraining implements TrainingMethod {
     NDArray t2 = augmentation.apply(batch.images(), ctx.random());
     boolean onT = settings.attacked() == AttackedView.T;
     NDArray adv = contrast.perturb(ps, onT ? t1 : t2, onT ? t2 : t1);
-    NDArray views = ParameterArrays.stack(t1, t2, adv);
+    NDArray views = Views.stack(t1, t2, adv);
     long n = t1.getShape().get(0);
     return () -> {
       NDArray z = contrast.embed(ps, views);
       NDArray z1 = z.get("0:{}", n);
       NDArray z2 = z.get("{}:{}", n, 2 * n);
       NDArray za = z.get("{}:", 2 * n);
-      NDArray first = contrast.ntXent(ParameterArrays.stack(z1, za), 2);
-      NDArray second = contrast.ntXent(ParameterArrays.stack(z2, za), 2);
+      NDArray first = contrast.ntXent(Views.stack(z1, za), 2);
+      NDArray second = contrast.ntXent(Views.stack(z2, za), 2);
       return first.add(second.mul((float) settings.lambda()));
     };
   }

@@ -13,7 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
-import io.robustcl.ml.device.GradientTape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.robustcl.ml.device.ComputeScope;
@@ -260,39 +259,6 @@ class NetworkTest {
     for (Pair<String, Parameter> p : eval.encoderParameters()) {
       assertEquals(p.getValue().getType() != Parameter.Type.RUNNING_MEAN && p.getValue().getType() != Parameter.Type.RUNNING_VAR,
           p.getValue().getArray().hasGradient(), p.getKey());
-    }
-  }
-
-  @Test
-  void pausingParameterGradientsKeepsInputGradientsAndAccumulatedOnes() {
-    NetworkSpec spec = new NetworkSpec(ResNetSpec.resnet18(4).withBlocks(List.of(1)), List.of(), 3);
-    Network net = Network.create(spec, manager, new SplittableRandom(8));
-    NDArray weight = find(net, "head_01linear_weight").getArray();
-    try (GradientTape gc = GradientTape.record()) {
-      gc.backward(net.logits(ps, images(2, 8), true).sum());
-    }
-    float[] before;
-    try (NDManager sub = manager.newSubManager()) {
-      NDArray g = weight.getGradient();
-      g.attach(sub);
-      before = g.toFloatArray();
-    }
-    assertTrue(java.util.Arrays.stream(toDoubles(before)).anyMatch(v -> v != 0));
-    NDArray x = images(2, 8);
-    x.setRequiresGradient(true);
-    try (ParameterGradientPause pause = net.pauseParameterGradients()) {
-      assertEquals(net.trainableParameters().size(), pause.pausedCount());
-      assertFalse(weight.hasGradient());
-      try (GradientTape gc = GradientTape.record()) {
-        gc.backward(net.logits(ps, x, false).sum());
-      }
-      assertTrue(x.getGradient().abs().sum().getFloat() > 0);
-    }
-    assertTrue(weight.hasGradient());
-    try (NDManager sub = manager.newSubManager()) {
-      NDArray g = weight.getGradient();
-      g.attach(sub);
-      assertArrayEquals(before, g.toFloatArray(), "the paused backward must not touch parameter gradients");
     }
   }
 

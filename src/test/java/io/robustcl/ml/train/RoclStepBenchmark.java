@@ -3,6 +3,7 @@ package io.robustcl.ml.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.device.GradientTape;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.data.Batch;
@@ -10,7 +11,6 @@ import io.robustcl.ml.data.SimClrAugmentation;
 import io.robustcl.ml.device.ComputeScope;
 import io.robustcl.ml.model.Network;
 import io.robustcl.ml.model.NetworkSpec;
-import io.robustcl.ml.model.ParameterGradientPause;
 import io.robustcl.ml.model.ResNetSpec;
 import java.util.HashMap;
 import java.util.Map;
@@ -123,13 +123,13 @@ public final class RoclStepBenchmark {
         NDArray t2 = t.apply(x, random);
         t2.getFloat(0, 0, 0, 0); // sync so that the phase is timed on its own
         long a = System.nanoTime();
-        NDArray adv = attack.perturb(t1, t2, in -> network.projection(ps, in, false), ParameterArrays.of(network));
+        NDArray adv = attack.perturb(t1, t2, in -> network.projection(ps, in, false), FrozenParameters.arraysOf(network.parameters()));
         adv.getFloat(0, 0, 0, 0);
         long b = System.nanoTime();
         NDArray loss;
         try (GradientTape gc = GradientTape.record()) {
-          loss = ntXent.loss(network.projection(ps, ParameterArrays.stack(t1, t2, adv), true), 3)
-              .add(ntXent.loss(network.projection(ps, ParameterArrays.stack(adv, t2), true), 2).div(256f));
+          loss = ntXent.loss(network.projection(ps, Views.stack(t1, t2, adv), true), 3)
+              .add(ntXent.loss(network.projection(ps, Views.stack(adv, t2), true), 2).div(256f));
           gc.backward(loss);
         }
         loss.getFloat();
@@ -162,7 +162,7 @@ public final class RoclStepBenchmark {
       try (NDManager sub = manager.newSubManager()) {
         NDArray x = sub.randomUniform(0, 1, shape);
         network.projection(ps, x, false).getFloat(0, 0); // attack target embedding
-        try (ParameterGradientPause paused = network.pauseParameterGradients()) {
+        try (FrozenParameters paused = FrozenParameters.freeze(FrozenParameters.arraysOf(network.parameters()))) {
           for (int i = 0; i < k; i++) {
             NDArray in = x.duplicate();
             in.setRequiresGradient(true);
