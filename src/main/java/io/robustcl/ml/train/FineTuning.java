@@ -7,7 +7,6 @@ import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.data.ImageTransform;
 import io.robustcl.ml.model.Network;
 import java.nio.file.Path;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**

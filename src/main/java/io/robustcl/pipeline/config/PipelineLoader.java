@@ -7,7 +7,6 @@ import io.robustcl.pipeline.InputPort;
 import io.robustcl.pipeline.ParamSpec;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Stage;
-import io.robustcl.pipeline.graph.StageGraph;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -426,7 +425,7 @@ public final class PipelineLoader {
       Map<String, List<String>> dependencies = new LinkedHashMap<>();
       inputs.forEach((name, ports) -> dependencies.put(
           name, ports.values().stream().flatMap(List::stream).distinct().toList()));
-      Optional<ImmutableList<String>> cycle = StageGraph.findCycle(dependencies);
+      Optional<ImmutableList<String>> cycle = DependencyOrder.findCycle(dependencies);
       if (cycle.isEmpty()) {
         return;
       }

@@ -3,6 +3,7 @@ package io.robustcl.pipeline.graph;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
+import io.robustcl.pipeline.config.DependencyOrder;
 import io.robustcl.pipeline.config.PipelineSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -76,65 +77,14 @@ public final class StageGraph {
   }
 
   /**
-   * A dependency cycle of {@code dependencies} (stage -> stages it reads from), if any, as the
-   * path {@code [a, b, ..., a]} where each stage reads from the next. Deterministic: the
-   * search starts from stages in map order and follows inputs in list order. Unknown
-   * dependencies are ignored.
+   * A dependency cycle of {@code dependencies}, if any; see {@link DependencyOrder#findCycle}.
    */
   public static Optional<ImmutableList<String>> findCycle(Map<String, ? extends Collection<String>> dependencies) {
-    return walk(dependencies).cycle();
+    return DependencyOrder.findCycle(dependencies);
   }
 
   private static ImmutableList<String> topologicalOrder(ImmutableMap<String, ImmutableList<String>> deps) {
-    return walk(deps).postOrder();
-  }
-
-  /** The result of one depth-first walk: post-order (inputs first) and the first cycle met. */
-  private record Walk(ImmutableList<String> postOrder, Optional<ImmutableList<String>> cycle) {}
-
-  /**
-   * Depth-first from each stage in declaration order, following inputs in list order, so that
-   * inputs come first and independent stages keep their declared order. Iterative: deep
-   * pipelines must not overflow the stack.
-   */
-  private static Walk walk(Map<String, ? extends Collection<String>> deps) {
-    ImmutableList.Builder<String> postOrder = ImmutableList.builder();
-    Set<String> done = new HashSet<>();
-    for (String start : deps.keySet()) {
-      if (done.contains(start)) {
-        continue;
-      }
-      List<String> path = new ArrayList<>();
-      Deque<java.util.Iterator<String>> pending = new ArrayDeque<>();
-      Set<String> onPath = new HashSet<>();
-      path.add(start);
-      onPath.add(start);
-      pending.addLast(deps.get(start).iterator());
-      while (!path.isEmpty()) {
-        java.util.Iterator<String> next = pending.peekLast();
-        if (next.hasNext()) {
-          String input = next.next();
-          if (!deps.containsKey(input) || done.contains(input)) {
-            continue;
-          }
-          if (onPath.contains(input)) {
-            ImmutableList<String> cycle = ImmutableList.<String>builder()
-                .addAll(path.subList(path.indexOf(input), path.size())).add(input).build();
-            return new Walk(postOrder.build(), Optional.of(cycle));
-          }
-          path.add(input);
-          onPath.add(input);
-          pending.addLast(deps.get(input).iterator());
-        } else {
-          String finished = path.remove(path.size() - 1);
-          pending.removeLast();
-          onPath.remove(finished);
-          done.add(finished);
-          postOrder.add(finished);
-        }
-      }
-    }
-    return new Walk(postOrder.build(), Optional.empty());
+    return DependencyOrder.topologicalOrder(deps);
   }
 
   /** All stages in topological order (inputs before readers). */
