@@ -2,7 +2,9 @@ package io.robustcl.cli;
 
 import com.google.common.collect.ImmutableSet;
 import io.robustcl.pipeline.cache.ArtifactStore;
+import io.robustcl.pipeline.cache.CacheKeys;
 import io.robustcl.pipeline.cache.GcReport;
+import io.robustcl.pipeline.config.ConfigException;
 import io.robustcl.pipeline.config.PipelineLoader;
 import io.robustcl.pipeline.config.PipelineSpec;
 import io.robustcl.pipeline.exec.ArtifactStores;
@@ -20,8 +22,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code pipeline gc FILE [--dry-run]}: remove artifacts that no target of the file reaches. */
-@Command(name = "gc", description = "Remove cached artifacts that no target of the pipeline file reaches (with the given profile and --set).")
+/**
+ * {@code pipeline gc FILE [--dry-run]}: remove artifacts that no target of the file reaches.
+ *
+ * <p>Without {@code --target} and {@code --profile}, gc is conservative, because a profile's
+ * artifacts can take hours to rebuild: it keeps what every declared target reaches under every
+ * profile of the file that loads with the given {@code --set}/{@code --data-dir}, and the last
+ * build of every stage name (the {@code names/} index) with the inputs it was built from.
+ * {@code --target} or {@code --profile} narrow it to exactly what those reach.
+ */
+@Command(name = "gc", description = "Remove cached artifacts that no target of the pipeline file reaches "
+    + "(default: under any of its profiles, plus each stage's last build; --target/--profile narrow it).")
 final class GcCommand implements java.util.concurrent.Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -50,15 +61,24 @@ final class GcCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() {
     PipelineSpec p = loader.load(pipeline.file, pipeline.loadOptions());
     ArtifactStore store = stores.open(cache.cache);
-    List<String> chosen = targets.isEmpty() ? DagCommand.allTargets(p) : targets;
+    StageNameIndex names = new StageNameIndex(cache.cache);
+    boolean narrow = !targets.isEmpty() || pipeline.profile != null;
+    PrintWriter out = spec.commandLine().getOut();
     Set<String> live = new java.util.HashSet<>();
-    for (PlanEntry e : planner.plan(p, store, new StageNameIndex(cache.cache), chosen, ImmutableSet.of())) {
-      if (e.key() != null) {
-        live.add(e.key());
+    for (PipelineSpec profile : narrow ? List.of(p) : everyProfile(p, out)) {
+      List<String> chosen = targets.isEmpty() ? DagCommand.allTargets(profile) : targets;
+      for (PlanEntry e : planner.plan(profile, store, names, chosen, ImmutableSet.of())) {
+        if (e.key() != null) {
+          live.add(e.key());
+        }
+      }
+    }
+    if (!narrow) {
+      for (String stage : p.stages().keySet()) {
+        names.lastKey(stage).ifPresent(key -> keepWithInputs(key, store, live));
       }
     }
     GcReport report = store.gc(live, dryRun);
-    PrintWriter out = spec.commandLine().getOut();
     String verb = dryRun ? "would remove" : "removed";
     for (GcReport.Entry e : report.entries()) {
       out.printf("%s %s %s (%d bytes)%n", verb, e.kind().name().toLowerCase(), e.name(), e.bytes());
@@ -68,5 +88,34 @@ final class GcCommand implements java.util.concurrent.Callable<Integer> {
         report.totalBytes(), live.size());
     out.flush();
     return 0;
+  }
+
+  /** The file under each of its profiles that loads with the given --set; the others are reported and skipped. */
+  private List<PipelineSpec> everyProfile(PipelineSpec loaded, PrintWriter out) {
+    List<PipelineSpec> specs = new ArrayList<>(List.of(loaded));
+    for (String profile : loaded.profiles()) {
+      if (profile.equals(loaded.profile())) {
+        continue;
+      }
+      try {
+        specs.add(loader.load(pipeline.file, pipeline.loadOptions().withProfile(profile)));
+      } catch (ConfigException e) {
+        out.printf("gc: profile %s not considered (%s); its stages' last builds are kept%n",
+            profile, e.getMessage().lines().findFirst().orElse("does not load"));
+      }
+    }
+    return specs;
+  }
+
+  /** Keeps {@code key} and, through the manifests, every artifact it was built from. */
+  private static void keepWithInputs(String key, ArtifactStore store, Set<String> live) {
+    if (!live.add(key)) {
+      return;
+    }
+    store.lookup(key).ifPresent(m -> m.inputs().values().forEach(refs -> refs.forEach(ref -> {
+      if (CacheKeys.isValid(ref.key()) && store.lookup(ref.key()).isPresent()) {
+        keepWithInputs(ref.key(), store, live);
+      }
+    })));
   }
 }

@@ -154,6 +154,40 @@ class CliTest {
   }
 
   @Test
+  void gcWithoutTargetOrProfileKeepsEveryProfilesArtifactsAndTheLastBuilds() throws Exception {
+    Fixture f = new Fixture(tmp).write("""
+        vars: {bv: 1, need: 0}
+        profiles:
+          small: {bv: 1}
+          large: {bv: 2}
+          strict: {need: many}
+        default_profile: small
+        stages:
+          a: {type: fake, params: {v: 1}}
+          b: {type: fake, inputs: {in: [a]}, params: {v: "${bv}", ms: "${need}"}}
+        targets:
+          table: b
+        """);
+    f.cli(run(f, "--target", "table"));
+    String smallB = Files.readString(f.cache.resolve("names/b")).trim();
+    f.cli(run(f, "--target", "table", "--profile", "large"));
+    String largeB = Files.readString(f.cache.resolve("names/b")).trim();
+    f.cli(run(f, "--target", "table", "--set", "bv=3"));
+    String setB = Files.readString(f.cache.resolve("names/b")).trim();
+    assertEquals(4, f.list("artifacts").size());
+
+    assertEquals(0, f.cli("gc", f.file.toString(), "--cache", f.cache.toString()));
+    assertTrue(f.out().contains("profile strict not considered"), f.out());
+    String a = Files.readString(f.cache.resolve("names/a")).trim();
+    assertEquals(java.util.Set.of(a, smallB, largeB, setB), java.util.Set.copyOf(f.list("artifacts")),
+        "each profile's b and the last build (bv=3) survive");
+
+    assertEquals(0, f.cli("gc", f.file.toString(), "--cache", f.cache.toString(), "--profile", "large"));
+    assertEquals(2, f.list("artifacts").size(), f.out());
+    assertTrue(f.list("artifacts").contains(largeB));
+  }
+
+  @Test
   void aFailingStageExitsOne() {
     Fixture f = fixture();
     f.stage.failOnce.add("b");

@@ -72,6 +72,7 @@ public final class PipelineLoader {
     private final Problems problems;
     private final ParamValues values;
     private @Nullable String profile;
+    private ImmutableList<String> profileNames = ImmutableList.of();
 
     Resolution(Path file, LoadOptions options, Problems problems) {
       this.file = file;
@@ -114,7 +115,7 @@ public final class PipelineLoader {
       ImmutableMap.Builder<String, StageSpec> wired = ImmutableMap.builder();
       stages.forEach((name, spec) -> wired.put(name, new StageSpec(
           name, spec.type(), spec.params(), inputs.getOrDefault(name, ImmutableMap.of()), spec.gpus(), spec.location())));
-      return new PipelineSpec(file, profile, resolvedVars, wired.buildOrThrow(), targets);
+      return new PipelineSpec(file, profile, profileNames, resolvedVars, wired.buildOrThrow(), targets);
     }
 
     // ---- vars, profiles, --set -------------------------------------------------------
@@ -160,6 +161,7 @@ public final class PipelineLoader {
       } else if (profilesNode != null && !isNull(profilesNode)) {
         problems.add(profilesNode.location(), "`profiles` must map profile names to var values, not " + profilesNode.describe());
       }
+      profileNames = ImmutableList.copyOf(profiles.keySet());
       String known = profiles.isEmpty() ? "none" : String.join(", ", profiles.keySet());
       YamlNode defaultNode = root.get("default_profile");
       String chosen = options.profile();

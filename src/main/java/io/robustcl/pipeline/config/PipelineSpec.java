@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param file the pipeline file as given to the loader
  * @param profile the profile whose vars were applied, or null if none
+ * @param profiles every profile the file declares, in file order
  * @param vars resolved vars (file defaults, then the profile, then {@code --set}) in the
  *     normal form of {@link io.robustcl.pipeline.Params} values
  * @param stages the stages in file order
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 public record PipelineSpec(
     Path file,
     @Nullable String profile,
+    ImmutableList<String> profiles,
     ImmutableMap<String, Object> vars,
     ImmutableMap<String, StageSpec> stages,
     ImmutableMap<String, ImmutableList<String>> targets) {
