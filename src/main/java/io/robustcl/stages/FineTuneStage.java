@@ -38,6 +38,12 @@ public final class FineTuneStage implements Stage {
     return HeadTrainingSpecs.ports("pre-trained network to fine-tune");
   }
 
+  /** 2: {@code curve.csv} no longer carries throughput (a machine figure, now a metric). */
+  @Override
+  public int version() {
+    return 2;
+  }
+
   @Override
   public String outputKind() {
     return ArtifactKinds.CLASSIFIER;

@@ -60,6 +60,12 @@ public final class LinearEvalStage implements Stage {
     return HeadTrainingSpecs.ports("pre-trained network whose encoder is frozen");
   }
 
+  /** 2: {@code curve.csv} no longer carries throughput (a machine figure, now a metric). */
+  @Override
+  public int version() {
+    return 2;
+  }
+
   @Override
   public String outputKind() {
     return ArtifactKinds.CLASSIFIER;

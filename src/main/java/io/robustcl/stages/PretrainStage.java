@@ -12,7 +12,7 @@ import java.util.List;
  * Stage type {@code pretrain}: trains a network on the {@code data} input's train split with one
  * of the methods of METHODS.md. Supervised methods ({@code ce}, {@code at}, {@code trades},
  * {@code ascl}) produce f with the head l; contrastive ones f with the projector g. The
- * artifact holds {@code network.bin}, {@code curve.csv} (epoch, mean loss, images/s) and final
+ * artifact holds {@code network.bin}, {@code curve.csv} (epoch, mean loss; throughput is a manifest metric) and final
  * metrics; epoch checkpoints in the work directory make a crashed run resume.
  */
 public final class PretrainStage implements Stage {
@@ -50,6 +50,12 @@ public final class PretrainStage implements Stage {
   @Override
   public List<InputPort> inputs() {
     return List.of(InputPort.one("data", "the dataset whose train split is used", ArtifactKinds.DATASET));
+  }
+
+  /** 2: {@code curve.csv} no longer carries throughput (a machine figure, now a metric). */
+  @Override
+  public int version() {
+    return 2;
   }
 
   @Override

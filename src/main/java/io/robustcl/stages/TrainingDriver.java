@@ -22,9 +22,14 @@ import io.robustcl.ml.train.WarmupSchedule;
 import io.robustcl.pipeline.Progress;
 import io.robustcl.pipeline.StageContext;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,17 +60,25 @@ final class TrainingDriver {
   }
 
   /**
-   * Reports every step as engine progress and collects the per-epoch curve; {@link #finish}
+   * Reports every step as engine progress and records the per-epoch mean loss; {@link #finish}
    * writes {@code curve.csv} and the final metrics into the artifact.
+   *
+   * <p>The artifact must be a function of params and inputs alone (early cut-off compares
+   * content hashes), so throughput, which depends on the machine, goes to the manifest's metrics,
+   * never into a file. The curve is appended to the work directory as epochs finish, so that a
+   * run resumed from a checkpoint still writes every epoch's line.
    */
   static final class CurveListener implements TrainingListener {
     private final StageContext ctx;
     private final String phase;
-    private final StringBuilder curve = new StringBuilder("epoch,mean_loss,images_per_second\n");
+    private final Path epochLog;
+    private double imagesPerSecondSum;
+    private int epochsTimed;
 
     CurveListener(StageContext ctx, String phase) {
       this.ctx = ctx;
       this.phase = phase;
+      this.epochLog = ctx.workDir().resolve("curve-" + phase + ".csv");
     }
 
     @Override
@@ -76,7 +89,15 @@ final class TrainingDriver {
 
     @Override
     public void epochFinished(EpochReport r) {
-      curve.append(String.format(Locale.ROOT, "%d,%.6f,%.2f%n", r.epoch() + 1, r.meanLoss(), r.imagesPerSecond()));
+      imagesPerSecondSum += r.imagesPerSecond();
+      epochsTimed++;
+      String line = String.format(Locale.ROOT, "%d,%.6f%n", r.epoch() + 1, r.meanLoss());
+      try {
+        Files.createDirectories(epochLog.getParent());
+        Files.writeString(epochLog, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot record the training curve in " + epochLog, e);
+      }
     }
 
     @Override
@@ -84,11 +105,25 @@ final class TrainingDriver {
       ctx.log("resuming at epoch " + (nextEpoch + 1) + " from " + checkpoint.getFileName());
     }
 
-    /** Writes the curve (epochs trained before a resume are not in it) and the final metrics. */
+    /** Writes the whole curve (a resumed epoch's latest line wins) and the final metrics. */
     void finish(TrainingOutcome outcome) throws IOException {
+      SortedMap<Integer, String> byEpoch = new TreeMap<>();
+      if (Files.exists(epochLog)) {
+        for (String line : Files.readAllLines(epochLog, StandardCharsets.UTF_8)) {
+          int epoch = Integer.parseInt(line.substring(0, line.indexOf(',')));
+          if (epoch <= outcome.epochs()) {
+            byEpoch.put(epoch, line);
+          }
+        }
+      }
+      StringBuilder curve = new StringBuilder("epoch,mean_loss\n");
+      byEpoch.values().forEach(line -> curve.append(line).append('\n'));
       Files.writeString(ctx.outputDir().resolve("curve.csv"), curve.toString(), StandardCharsets.UTF_8);
       ctx.putMetric("epochs", outcome.epochs());
       ctx.putMetric("final_loss", outcome.lastEpochMeanLoss());
+      if (epochsTimed > 0) {
+        ctx.putMetric("images_per_second", imagesPerSecondSum / epochsTimed);
+      }
     }
   }
 
