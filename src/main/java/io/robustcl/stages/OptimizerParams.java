@@ -12,7 +12,8 @@ import java.util.List;
  *
  * @param epochs training epochs
  * @param batchSize images per step
- * @param optimizer {@code sgd} or {@code lars}
+ * @param optimizer {@code sgd}, {@code lars} (SimCLR's: biases and batch norm unadapted) or
+ *     {@code lars-all} (torchlars, every parameter adapted: RoCL's public code)
  * @param lr peak learning rate
  * @param momentum SGD momentum
  * @param weightDecay L2 weight decay
@@ -45,7 +46,9 @@ record OptimizerParams(
     List<ParamSpec> specs = new ArrayList<>();
     specs.add(ParamSpec.integer("epochs", epochs, "training epochs").atLeast(1));
     specs.add(ParamSpec.integer("batch_size", batchSize, "images per step").atLeast(2));
-    specs.add(ParamSpec.string("optimizer", optimizer, "sgd (momentum) or lars").oneOf("sgd", "lars"));
+    specs.add(ParamSpec.string("optimizer", optimizer,
+        "sgd (momentum), lars (SimCLR's: biases and BN unadapted) or lars-all (torchlars, as RoCL's code)")
+        .oneOf("sgd", "lars", "lars-all"));
     specs.add(ParamSpec.floating("lr", lr, "peak learning rate").atLeast(0));
     specs.add(ParamSpec.floating("momentum", 0.9, "SGD momentum").atLeast(0).atMost(1));
     specs.add(ParamSpec.floating("weight_decay", weightDecay, "L2 weight decay").atLeast(0));

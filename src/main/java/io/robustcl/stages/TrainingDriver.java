@@ -54,9 +54,11 @@ final class TrainingDriver {
   }
 
   static SgdSettings sgd(OptimizerParams o) {
-    return o.optimizer().equals("lars")
-        ? SgdSettings.lars(o.momentum(), o.weightDecay())
-        : SgdSettings.sgd(o.momentum(), o.weightDecay());
+    return switch (o.optimizer()) {
+      case "lars" -> SgdSettings.lars(o.momentum(), o.weightDecay());
+      case "lars-all" -> SgdSettings.larsEveryParameter(o.momentum(), o.weightDecay());
+      default -> SgdSettings.sgd(o.momentum(), o.weightDecay());
+    };
   }
 
   /**

@@ -18,6 +18,10 @@ import java.util.List;
  * batch-norm parameters no weight decay and no adaptation: {@code buf = mom buf + lr g}; then
  * {@code w -= buf}. The learning rate sits inside the momentum buffer there, as in SimCLR.
  *
+ * <p>With {@link SgdSettings#larsEveryParameter()} it follows {@code torchlars}, the wrapper RoCL's
+ * public code uses: for every parameter {@code r = eta ||w|| / (||g|| + wd ||w||)} (1 when either norm
+ * is 0), {@code d = r (g + wd w)}, then the wrapped SGD step {@code buf = mom buf + d; w -= lr buf}.
+ *
  * <p>All updates are in-place NDArray operations on the parameters' device; one momentum buffer per
  * parameter lives in the manager given to the constructor. {@link #step} zeroes the gradients it
  * consumed. Parameters without a computed gradient are skipped, as PyTorch does.
@@ -75,7 +79,9 @@ public final class SgdOptimizer {
                 continue;
               }
               g.attach(sub);
-              if (settings.lars()) {
+              if (settings.lars() && settings.larsEveryParameter()) {
+                torchlarsUpdate(p, g, buffers.get(i), lr, sub);
+              } else if (settings.lars()) {
                 larsUpdate(p, g, buffers.get(i), lr, sub);
               } else {
                 sgdUpdate(p, g, buffers.get(i), lr, sub);
@@ -129,5 +135,22 @@ public final class SgdOptimizer {
     }
     buf.muli(settings.momentum()).addi(scaled);
     w.subi(buf);
+  }
+
+  private void torchlarsUpdate(ModelParameter p, NDArray g, NDArray buf, double lr, NDManager sub) {
+    NDArray w = p.array();
+    float wd = (float) settings.weightDecay();
+    NDArray wNorm = w.norm();
+    wNorm.attach(sub);
+    NDArray gNorm = g.norm();
+    // r = eta ||w|| / (||g|| + wd ||w||) where both norms are positive, else 1; kept on the device
+    NDArray valid = wNorm.gt(0).logicalAnd(gNorm.gt(0));
+    NDArray ratio = NDArrays.where(valid,
+        wNorm.mul((float) settings.trustCoefficient()).div(gNorm.add(wNorm.mul(wd))), sub.ones(wNorm.getShape()));
+    NDArray d = wd == 0 ? g : g.add(w.mul(wd));
+    buf.muli(settings.momentum()).addi(d.mul(ratio));
+    NDArray delta = buf.mul((float) lr);
+    delta.attach(sub);
+    w.subi(delta);
   }
 }

@@ -103,4 +103,24 @@ class SgdOptimizerTest {
     lars.step(0.5);
     assertArrayEquals(new float[] {-0.5f, -0.5f, -0.5f, -0.5f}, w.toFloatArray(), 1e-6f);
   }
+
+  @Test
+  void torchlarsAdaptsEveryParameterBiasesIncluded() {
+    NDArray w = manager.create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
+    NDArray b = manager.create(new float[] {1f});
+    w.setRequiresGradient(true);
+    b.setRequiresGradient(true);
+    SgdOptimizer lars =
+        new SgdOptimizer(
+            new ModelParameters(List.of(ModelParameter.trainable("w", w), ModelParameter.trainable("b", b))),
+            SgdSettings.larsEveryParameter(0.9, 0.1),
+            manager);
+    gradient(w, manager.create(new float[] {0.6f, 0.8f}, new ai.djl.ndarray.types.Shape(1, 2)));
+    gradient(b, manager.create(new float[] {2f}));
+    lars.step(2.0);
+    // w: r = 0.001 * 5 / (1 + 0.1 * 5) = 1/300; d = r (g + 0.1 w) = [0.003, 0.004]; w -= 2 d
+    assertArrayEquals(new float[] {2.994f, 3.992f}, w.toFloatArray(), 1e-6f);
+    // b: r = 0.001 * 1 / (2 + 0.1) ; d = r (2 + 0.1 * 1) = 0.001; b -= 2 * 0.001
+    assertEquals(0.998f, b.toFloatArray()[0], 1e-6f);
+  }
 }
