@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.attack.Attack;
 import io.robustcl.ml.attack.ClassificationObjective;
+import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.InstanceWiseAttack;
 import io.robustcl.ml.attack.Norm;
 import io.robustcl.ml.attack.PgdAttack;
@@ -51,7 +52,7 @@ final class AttackRun {
       Norm norm = Norm.valueOf(p.getString("norm").toUpperCase(Locale.ROOT));
       PgdAttack pgd = new PgdAttack(norm, eps, step, p.getInt("steps"), p.getBool("random_start"), 1,
           PgdAttack.DEFAULT_L1_TOP_FRACTION);
-      List<NDArray> parameters = StageFiles.parameterArrays(network);
+      List<NDArray> parameters = FrozenParameters.arraysOf(network.parameters());
       ParameterStore store = new ParameterStore(manager, false);
       SimClrAugmentation augmentation = SimClrAugmentation.builder().optSize(test.height()).build();
       InstanceWiseAttack instance = new InstanceWiseAttack(pgd, InstanceWiseAttack.Loss.CONTRASTIVE, p.getDouble("tau"));

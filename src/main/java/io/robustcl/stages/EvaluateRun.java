@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.attack.ClassificationObjective;
+import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.Norm;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.attack.RobustAccuracy;
@@ -41,7 +42,7 @@ final class EvaluateRun {
         test = test.head(p.getInt("limit"));
       }
       Network network = StageFiles.classifier(ctx.input("model"), manager);
-      List<NDArray> parameters = StageFiles.parameterArrays(network);
+      List<NDArray> parameters = FrozenParameters.arraysOf(network.parameters());
       ParameterStore store = new ParameterStore(manager, false);
       List<PgdAttack> pgd = new ArrayList<>();
       for (AttackSpec a : attacks) {

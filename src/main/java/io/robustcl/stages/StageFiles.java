@@ -1,8 +1,6 @@
 package io.robustcl.stages;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.robustcl.ml.data.ImageSet;
@@ -13,8 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The file layout of the artifacts stages exchange, and reading them back with errors that name
@@ -65,17 +61,6 @@ final class StageFiles {
           + " feed it through linear-eval, robust-linear-eval or fine-tune first");
     }
     return network;
-  }
-
-  /** Every parameter array of {@code network}, for attacks to switch their gradients off. */
-  static List<NDArray> parameterArrays(Network network) {
-    List<NDArray> arrays = new ArrayList<>();
-    for (Pair<String, ai.djl.nn.Parameter> p : network.parameters()) {
-      if (p.getValue().isInitialized()) {
-        arrays.add(p.getValue().getArray());
-      }
-    }
-    return arrays;
   }
 
   /** The content hash of the artifact whose training produced {@code artifact}'s encoder. */
