@@ -72,12 +72,12 @@ final class AttackRun {
             // RoCL eq. 4 on the test image itself, pushed away from another augmentation t'(x)
             // of the same instance; the rest of the batch are the negatives.
             NDArray other = augmentation.apply(x, scope.random());
-            out = instance.perturb(x, other, v -> network.projection(store, v, false), parameters);
+            out = instance.perturb(x, other, v -> network.projection(store, v, false), parameters, scope.random());
           } else {
             NDArray labels = test.labels(sub, indices);
             Attack attack = pgd;
             out = attack.perturb(x, new ClassificationObjective(v -> network.logits(store, v, false), labels,
-                test.classes().size()), parameters);
+                test.classes().size()), parameters, scope.random());
           }
           // host copy once per batch: the adversarial set is stored on disk
           System.arraycopy(out.toFloatArray(), 0, adversarial, from * test.pixelsPerImage(),

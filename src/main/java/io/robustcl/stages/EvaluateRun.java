@@ -68,7 +68,7 @@ final class EvaluateRun {
               new ClassificationObjective(v -> network.logits(store, v, false), labels, test.classes().size());
           for (int a = 0; a < pgd.size(); a++) {
             ctx.checkCancelled();
-            NDArray adversarial = pgd.get(a).perturb(x, objective, parameters);
+            NDArray adversarial = pgd.get(a).perturb(x, objective, parameters, scope.random());
             robust[a] = robust[a].plus(RobustAccuracy.of(network.logits(store, adversarial, false), labels));
           }
         }

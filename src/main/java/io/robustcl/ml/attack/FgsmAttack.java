@@ -1,6 +1,7 @@
 package io.robustcl.ml.attack;
 
 import ai.djl.ndarray.NDArray;
+import java.util.random.RandomGenerator;
 
 /**
  * Fast gradient sign method (Goodfellow et al., 2015): {@code x_adv = clip_[0,1](x + eps sign(grad_x L(x)))},
@@ -17,8 +18,8 @@ public record FgsmAttack(double eps) implements Attack {
     }
 
     @Override
-    public NDArray perturb(NDArray x, AttackObjective objective, Iterable<NDArray> parameters) {
+    public NDArray perturb(NDArray x, AttackObjective objective, Iterable<NDArray> parameters, RandomGenerator random) {
         return new PgdAttack(Norm.LINF, eps, eps, 1, false, 1, PgdAttack.DEFAULT_L1_TOP_FRACTION)
-                .perturb(x, objective, parameters);
+                .perturb(x, objective, parameters, random);
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import io.robustcl.ml.loss.FeatureDistanceLoss;
 import io.robustcl.ml.loss.NtXentLoss;
 import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
 
 /**
  * The label-free instance-wise attack of RoCL (eq. 4) and UPAT (eq. 3): PGD (l_inf in the papers)
@@ -74,9 +75,11 @@ public final class InstanceWiseAttack {
      * @param target the target images (same shape), see {@link Target}
      * @param embedding z = g(f(.)) in inference mode, e.g. {@code x -> network.projection(store, x, false)}
      * @param parameters the model's parameter arrays (gradients off during the attack)
+     * @param random the source of the random start
      * @return t(x)_adv, attached to view's manager
      */
-    public NDArray perturb(NDArray view, NDArray target, UnaryOperator<NDArray> embedding, Iterable<NDArray> parameters) {
+    public NDArray perturb(NDArray view, NDArray target, UnaryOperator<NDArray> embedding, Iterable<NDArray> parameters,
+            RandomGenerator random) {
         if (!view.getShape().equals(target.getShape())) {
             throw new IllegalArgumentException("instance-wise attack: view " + view.getShape()
                     + " and target " + target.getShape() + " must have the same shape");
@@ -86,7 +89,7 @@ public final class InstanceWiseAttack {
             target.tempAttach(scope);
             NDArray targetEmbedding = embedding.apply(target).stopGradient();
             targetEmbedding.attach(scope);
-            return attack.perturb(view, objective(targetEmbedding, embedding), parameters);
+            return attack.perturb(view, objective(targetEmbedding, embedding), parameters, random);
         }
     }
 

@@ -3,6 +3,8 @@ package io.robustcl.ml.attack;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.EngineDraws;
+import java.util.random.RandomGenerator;
 
 /**
  * The geometry of one l_p ball of radius eps around clean inputs x in [0,1]: random starts,
@@ -24,33 +26,33 @@ final class PerturbationBall {
     /**
      * A perturbation uniform in the ball: l_inf uniform per coordinate; l_2 a Gaussian direction
      * with radius eps u^(1/D); l_1 a Laplace direction normalised in l_1, radius eps u^(1/D) (both
-     * are the uniform distributions on their balls). Drawn from the engine's seeded generator on
-     * x's device. Not yet clipped to the box.
+     * are the uniform distributions on their balls). Drawn on x's device from {@code random}
+     * ({@link EngineDraws}). Not yet clipped to the box.
      */
-    NDArray randomDelta(NDArray x) {
+    NDArray randomDelta(NDArray x, RandomGenerator random) {
         NDManager manager = x.getManager();
         Shape shape = x.getShape();
         long n = shape.get(0);
         long d = shape.get(1);
         float radius = (float) eps;
         return switch (norm) {
-            case LINF -> manager.randomUniform(-radius, radius, shape, x.getDataType(), x.getDevice());
+            case LINF -> EngineDraws.uniform(manager, random, -radius, radius, shape, x.getDataType(), x.getDevice());
             case L2 -> scaledDirection(
-                    manager.randomNormal(0f, 1f, shape, x.getDataType(), x.getDevice()), 2, n, d);
+                    EngineDraws.normal(manager, random, 0f, 1f, shape, x.getDataType(), x.getDevice()), 2, n, d, random);
             case L1 -> {
                 // Laplace(0,1) = random sign times Exp(1), Exp(1) = -log(U)
-                NDArray u = manager.randomUniform(1e-7f, 1f, shape, x.getDataType(), x.getDevice());
-                NDArray s = manager.randomUniform(-1f, 1f, shape, x.getDataType(), x.getDevice()).sign();
-                yield scaledDirection(u.log().neg().mul(s), 1, n, d);
+                NDArray u = EngineDraws.uniform(manager, random, 1e-7f, 1f, shape, x.getDataType(), x.getDevice());
+                NDArray s = EngineDraws.uniform(manager, random, -1f, 1f, shape, x.getDataType(), x.getDevice()).sign();
+                yield scaledDirection(u.log().neg().mul(s), 1, n, d, random);
             }
         };
     }
 
-    private NDArray scaledDirection(NDArray direction, int p, long n, long d) {
+    private NDArray scaledDirection(NDArray direction, int p, long n, long d, RandomGenerator random) {
         NDArray length = p == 2
                 ? direction.square().sum(new int[] {1}, true).sqrt()
                 : direction.abs().sum(new int[] {1}, true);
-        NDArray u = direction.getManager().randomUniform(0f, 1f, new Shape(n, 1), direction.getDataType(),
+        NDArray u = EngineDraws.uniform(direction.getManager(), random, 0f, 1f, new Shape(n, 1), direction.getDataType(),
                 direction.getDevice());
         NDArray radius = u.pow(1f / d).mul((float) eps);
         return direction.div(length.maximum(1e-12f)).mul(radius);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * Every step differentiates a fresh leaf copy of the input, so no gradient is ever accumulated
  * or needs zeroing, and every step's temporaries live in a sub-manager closed at the end of the
  * step. Input gradients come from a {@link io.robustcl.ml.device.GradientTape}, so an attack may run
- * inside a training step's recording and on several threads at once. Noise comes from the engine's seeded generator (seed it through ComputeScope).
+ * inside a training step's recording and on several threads at once. Random starts come from the
+ * caller's generator through {@link io.robustcl.ml.device.EngineDraws}.
  *
  * @param norm the ball's norm
  * @param eps radius, >= 0 (e.g. 8/255 l_inf, 0.5 l_2, 12 l_1)
@@ -98,7 +100,7 @@ public record PgdAttack(
     }
 
     @Override
-    public NDArray perturb(NDArray x, AttackObjective objective, Iterable<NDArray> parameters) {
+    public NDArray perturb(NDArray x, AttackObjective objective, Iterable<NDArray> parameters, RandomGenerator random) {
         InputRange.requireUnitBox(x, "PGD");
         NDManager outer = x.getManager();
         Shape shape = x.getShape();
@@ -108,11 +110,11 @@ public record PgdAttack(
                 NDManager attack = outer.newSubManager()) {
             NDArray flat = x.reshape(n, -1);
             flat.attach(attack);
-            NDArray best = run(flat, shape, objective, ball, attack);
+            NDArray best = run(flat, shape, objective, ball, attack, random);
             if (restarts > 1) {
                 Candidate worst = Candidate.evaluate(best, shape, objective, attack);
                 for (int r = 1; r < restarts; r++) {
-                    NDArray next = run(flat, shape, objective, ball, attack);
+                    NDArray next = run(flat, shape, objective, ball, attack, random);
                     Candidate challenger = Candidate.evaluate(next, shape, objective, attack);
                     worst = worst.keepWorse(challenger, attack);
                 }
@@ -125,11 +127,12 @@ public record PgdAttack(
     }
 
     /** One PGD run from a (random) start; the result is attached to {@code attack}. */
-    private NDArray run(NDArray flat, Shape shape, AttackObjective objective, PerturbationBall ball, NDManager attack) {
+    private NDArray run(NDArray flat, Shape shape, AttackObjective objective, PerturbationBall ball, NDManager attack,
+            RandomGenerator random) {
         NDArray current;
         try (NDManager start = attack.newSubManager()) {
             flat.tempAttach(start);
-            current = randomStart ? ball.project(flat, ball.randomDelta(flat)) : flat.duplicate();
+            current = randomStart ? ball.project(flat, ball.randomDelta(flat, random)) : flat.duplicate();
             current.attach(attack);
         }
         float alpha = (float) stepSize;

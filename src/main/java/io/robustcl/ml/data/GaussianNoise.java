@@ -1,12 +1,12 @@
 package io.robustcl.ml.data;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.EngineDraws;
 import java.util.random.RandomGenerator;
 
 /**
  * RUSH's smoothing noise Q (Gaussian): x + delta, delta ~ N(0, sigma^2) per pixel, clipped to
- * [0,1]. The noise is drawn on the device from the engine's generator, whose seed
- * {@code ComputeScope} sets; the {@code random} argument is not used.
+ * [0,1]. The noise is drawn on the device, seeded from {@code random} ({@link EngineDraws}).
  */
 public record GaussianNoise(float sigma) implements ImageTransform {
     public GaussianNoise {
@@ -20,7 +20,7 @@ public record GaussianNoise(float sigma) implements ImageTransform {
         if (sigma == 0) {
             return images.duplicate();
         }
-        try (NDArray delta = images.getManager().randomNormal(0f, sigma, images.getShape(),
+        try (NDArray delta = EngineDraws.normal(images.getManager(), random, 0f, sigma, images.getShape(),
                 images.getDataType(), images.getDevice())) {
             return images.add(delta).clip(0f, 1f);
         }

@@ -1,12 +1,12 @@
 package io.robustcl.ml.data;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.EngineDraws;
 import java.util.random.RandomGenerator;
 
 /**
  * RUSH's smoothing noise Q (uniform): x + delta, delta ~ U(-a, a) per pixel, clipped to [0,1].
- * The noise is drawn on the device from the engine's generator, whose seed
- * {@code ComputeScope} sets; the {@code random} argument is not used.
+ * The noise is drawn on the device, seeded from {@code random} ({@link EngineDraws}).
  */
 public record UniformNoise(float amplitude) implements ImageTransform {
     /** RUSH's default amplitude. */
@@ -27,7 +27,7 @@ public record UniformNoise(float amplitude) implements ImageTransform {
         if (amplitude == 0) {
             return images.duplicate();
         }
-        try (NDArray delta = images.getManager().randomUniform(-amplitude, amplitude, images.getShape(),
+        try (NDArray delta = EngineDraws.uniform(images.getManager(), random, -amplitude, amplitude, images.getShape(),
                 images.getDataType(), images.getDevice())) {
             return images.add(delta).clip(0f, 1f);
         }

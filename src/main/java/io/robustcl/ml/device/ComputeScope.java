@@ -20,11 +20,12 @@ import org.jspecify.annotations.Nullable;
  * {@link NDManager}; {@link #close} frees every native array created under that manager and its
  * sub-managers. All ML code takes its manager, device and random generator from a scope explicitly.
  *
- * <p><b>Limitation:</b> DJL's random seed ({@link Engine#setRandomSeed}, i.e. {@code torch::manual_seed})
- * is process-global: the scope sets it once at open, so engine-side random draws (e.g. {@code
- * manager.randomUniform}) are reproducible only while one scope at a time draws from the engine in
- * this process. Code that must be reproducible regardless should draw from {@link #random()} or
- * {@link #random(String)} instead (model initialisation does).
+ * <p>DJL's random seed ({@link Engine#setRandomSeed}, i.e. {@code torch::manual_seed}) is
+ * process-global, so scopes running at once would share one stream. robustcl's engine-side draws
+ * (attack starts, RUSH's noise) therefore go through {@link EngineDraws}, which reseeds from the
+ * caller's generator for each draw, and everything else draws from {@link #random()} or {@link
+ * #random(String)} (model initialisation does). The seed this scope sets at open only covers draws
+ * made outside those.
  *
  * <p>Confined to the thread that opens it: {@link #open} switches PyTorch's gradient recording off
  * for that thread and {@link #close} restores it. PyTorch's grad mode is thread-local and on by

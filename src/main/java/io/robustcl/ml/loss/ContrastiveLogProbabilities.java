@@ -43,9 +43,13 @@ final class ContrastiveLogProbabilities {
         return similarity.add(diagonal.mul(DIAGONAL_MASK)).logSoftmax(1);
     }
 
-    /** Row-wise L2 normalisation with the norm floored at 1e-12. */
+    /**
+     * Row-wise L2 normalisation with the norm floored at 1e-12. The floor is applied to the squared
+     * norm, before the square root: flooring after it would back-propagate 0 times sqrt's infinite
+     * slope at 0, a NaN that reaches the weights when an embedding row is exactly 0 (dead ReLUs).
+     */
     static NDArray normalise(NDArray z) {
-        NDArray norm = z.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
+        NDArray norm = z.square().sum(new int[] {1}, true).maximum(1e-24f).sqrt();
         return z.div(norm);
     }
 

@@ -67,9 +67,10 @@ public final class AsclTraining implements TrainingMethod {
     NDArray t1 = augmentation.apply(x, ctx.random());
     NDArray t2 = augmentation.apply(x, ctx.random());
     NDArray xCe = settings.attack().perturb(t1,
-        new ClassificationObjective(in -> network.logits(ps, in, false, advBn), y, network.spec().classes()), parameterArrays);
-    NDArray a1 = labelFree.perturb(t1, t2, in -> network.projection(ps, in, false, advBn), parameterArrays);
-    NDArray a2 = labelFree.perturb(t2, t1, in -> network.projection(ps, in, false, advBn), parameterArrays);
+        new ClassificationObjective(in -> network.logits(ps, in, false, advBn), y, network.spec().classes()),
+        parameterArrays, ctx.random());
+    NDArray a1 = labelFree.perturb(t1, t2, in -> network.projection(ps, in, false, advBn), parameterArrays, ctx.random());
+    NDArray a2 = labelFree.perturb(t2, t1, in -> network.projection(ps, in, false, advBn), parameterArrays, ctx.random());
     NDArray pairLabels = Views.stack(y, y);
     long n = x.getShape().get(0);
     NDArray zT1 = network.projection(ps, t1, false).stopGradient();
@@ -77,7 +78,7 @@ public final class AsclTraining implements TrainingMethod {
     NDArray xAscl = settings.attack().perturb(x, in -> {
       NDArray z = Views.stack(zT1, network.projection(ps, in, false, advBn));
       return supCon.perAnchor(z, pairLabels).get("{}:", n);
-    }, parameterArrays);
+    }, parameterArrays, ctx.random());
     return () -> {
       NDArray lossAt = ce.loss(network.logits(ps, xCe, true, advBn), y);
       NDArray lossCl = ntXent.loss(network.projection(ps, Views.stack(a1, a2), true, advBn), 2);

@@ -1,6 +1,5 @@
 package io.robustcl.ml.train;
 
-import ai.djl.engine.Engine;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -12,12 +11,12 @@ import java.util.random.RandomGenerator;
 final class EpochRandomness {
   private EpochRandomness() {}
 
-  /** Seeds PyTorch's generator for the epoch and returns the epoch's Java-side generator. */
+  /**
+   * The epoch's generator. Everything random in a step draws from it, engine-side draws included
+   * ({@code EngineDraws}), so no global generator state needs seeding or saving.
+   */
   static RandomGenerator start(long seed, int epoch) {
     long mixed = new SplittableRandom(seed).split().nextLong() ^ (0x9E3779B97F4A7C15L * (epoch + 1L));
-    SplittableRandom epochRandom = new SplittableRandom(mixed);
-    // torch.manual_seed takes the engine's int seed; attacks' random starts draw from it
-    Engine.getInstance().setRandomSeed(epochRandom.nextInt() & Integer.MAX_VALUE);
-    return epochRandom;
+    return new SplittableRandom(mixed);
   }
 }

@@ -30,8 +30,8 @@ final class InstanceWiseContrast {
   }
 
   /** The attacked view, pushed away from {@code target}'s embedding (RoCL eq. 4, UPAT eq. 3). */
-  NDArray perturb(ParameterStore ps, NDArray view, NDArray target) {
-    return attack.perturb(view, target, in -> network.projection(ps, in, false), parameterArrays);
+  NDArray perturb(ParameterStore ps, NDArray view, NDArray target, java.util.random.RandomGenerator random) {
+    return attack.perturb(view, target, in -> network.projection(ps, in, false), parameterArrays, random);
   }
 
   /** Training-mode embeddings of stacked views. */

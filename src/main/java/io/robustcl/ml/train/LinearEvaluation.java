@@ -120,7 +120,7 @@ public final class LinearEvaluation {
         if (settings.adversarial() != null) {
           input = settings.adversarial().perturb(x,
               new ClassificationObjective(in -> network.logits(ps, in, false), batch.labels(), network.spec().classes()),
-              parameterArrays);
+              parameterArrays, ctx.random());
         }
         NDArray finalInput = input;
         return () -> ce.loss(network.logits(ps, finalInput, settings.adaptBn()), batch.labels());

@@ -37,7 +37,8 @@ public final class RobustAccuracyEvaluation {
     this.parameterArrays = FrozenParameters.arraysOf(network.parameters());
   }
 
-  public Accuracy run(NDManager manager) {
+  /** Robust accuracy over the data; {@code random} drives the attack's random starts. */
+  public Accuracy run(NDManager manager, java.util.random.RandomGenerator random) {
     ParameterStore ps = new ParameterStore(manager, false);
     Accuracy total = Accuracy.empty();
     for (int[] indices : EvaluationBatches.of(data, settings.batchSize())) {
@@ -45,7 +46,7 @@ public final class RobustAccuracyEvaluation {
         NDArray x = data.images(sub, indices);
         NDArray y = data.labels(sub, indices);
         NDArray adv = settings.attack().perturb(
-            x, new ClassificationObjective(in -> network.logits(ps, in, false), y, network.spec().classes()), parameterArrays);
+            x, new ClassificationObjective(in -> network.logits(ps, in, false), y, network.spec().classes()), parameterArrays, random);
         total = total.plus(Accuracy.of(network.logits(ps, adv, false).argMax(1), y));
       }
     }

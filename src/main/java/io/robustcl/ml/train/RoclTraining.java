@@ -54,7 +54,7 @@ public final class RoclTraining implements TrainingMethod {
     NDArray x = batch.images();
     NDArray t1 = augmentation.apply(x, ctx.random());
     NDArray t2 = augmentation.apply(x, ctx.random());
-    NDArray adv = contrast.perturb(ps, t1, settings.target().select(x, t1, t2));
+    NDArray adv = contrast.perturb(ps, t1, settings.target().select(x, t1, t2), ctx.random());
     NDArray threeViews = Views.stack(t1, t2, adv);
     NDArray advPair = Double.isInfinite(settings.lambda()) ? null : Views.stack(adv, t2);
     return () -> {

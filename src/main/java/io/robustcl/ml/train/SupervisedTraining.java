@@ -74,11 +74,11 @@ public final class SupervisedTraining implements TrainingMethod {
       case CE -> () -> ce.loss(network.logits(ps, x, true), y);
       case AT -> {
         NDArray adv = settings.attack().perturb(
-            x, new ClassificationObjective(in -> network.logits(ps, in, false), y, classes), parameterArrays);
+            x, new ClassificationObjective(in -> network.logits(ps, in, false), y, classes), parameterArrays, ctx.random());
         yield () -> ce.loss(network.logits(ps, adv, true), y);
       }
       case TRADES -> {
-        NDArray adv = tradesExample(ps, x);
+        NDArray adv = tradesExample(ps, x, ctx.random());
         yield () -> {
           // one forward of clean and adversarial inputs together would mix their batch statistics; TRADES's code runs two
           NDArray clean = network.logits(ps, x, true);
@@ -90,8 +90,9 @@ public final class SupervisedTraining implements TrainingMethod {
   }
 
   /** x_adv = argmax KL(p(x) || p(x')) over the ball (TRADES eq. 5 inner problem), p(x) fixed. */
-  NDArray tradesExample(ParameterStore ps, NDArray x) {
+  NDArray tradesExample(ParameterStore ps, NDArray x, java.util.random.RandomGenerator random) {
     NDArray cleanLogits = network.logits(ps, x, false).stopGradient();
-    return settings.attack().perturb(x, in -> kl.perSample(cleanLogits, network.logits(ps, in, false)), parameterArrays);
+    return settings.attack().perturb(x, in -> kl.perSample(cleanLogits, network.logits(ps, in, false)), parameterArrays,
+        random);
   }
 }

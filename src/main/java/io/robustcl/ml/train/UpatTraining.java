@@ -44,7 +44,7 @@ public final class UpatTraining implements TrainingMethod {
     NDArray t1 = augmentation.apply(batch.images(), ctx.random());
     NDArray t2 = augmentation.apply(batch.images(), ctx.random());
     boolean onT = settings.attacked() == AttackedView.T;
-    NDArray adv = contrast.perturb(ps, onT ? t1 : t2, onT ? t2 : t1);
+    NDArray adv = contrast.perturb(ps, onT ? t1 : t2, onT ? t2 : t1, ctx.random());
     NDArray views = Views.stack(t1, t2, adv);
     long n = t1.getShape().get(0);
     return () -> {

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import io.robustcl.ml.loss.CrossEntropyLoss;
 import io.robustcl.ml.loss.NtXentLoss;
 import java.util.function.UnaryOperator;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class ObjectiveAttacksTest {
         for (InstanceWiseAttack.Loss loss : InstanceWiseAttack.Loss.values()) {
             InstanceWiseAttack attack = new InstanceWiseAttack(PgdAttack.linf(eps, 0.007, 7), loss, 0.5);
             NDArray target = InstanceWiseAttack.Target.OTHER_VIEW.select(model.images, view, other);
-            NDArray adv = attack.perturb(view, target, this::embed, model.parameters());
+            NDArray adv = attack.perturb(view, target, this::embed, model.parameters(), new SplittableRandom(1));
             assertTrue(adv.sub(view).abs().max().getFloat() <= eps + 1e-6);
             assertTrue(adv.min().getFloat() >= 0f && adv.max().getFloat() <= 1f);
             AttackObjective objective = attack.objective(embed(target), this::embed);
@@ -79,7 +80,7 @@ class ObjectiveAttacksTest {
         // and EoT-PGD with a random flip-like augmentation still produces a valid, stronger example
         UnaryOperator<NDArray> noise = x -> x.add(x.getManager().randomUniform(-0.02f, 0.02f, x.getShape()));
         AttackObjective objective = new ExpectationOverTransformation(inner, noise, 4);
-        NDArray adv = PgdAttack.linf(0.15, 0.04, 8).perturb(model.images, objective, model.parameters());
+        NDArray adv = PgdAttack.linf(0.15, 0.04, 8).perturb(model.images, objective, model.parameters(), new SplittableRandom(2));
         assertTrue(adv.sub(model.images).abs().max().getFloat() <= 0.15f + 1e-6f);
         assertTrue(model.accuracy(adv) < model.accuracy(model.images) - 0.3);
     }
@@ -107,7 +108,7 @@ class ObjectiveAttacksTest {
         // PGD on the smoothed objective with RUSH's uniform noise lowers the smoothed accuracy
         UnaryOperator<NDArray> uniform = x -> x.add(x.getManager().randomUniform(-0.3f, 0.3f, x.getShape()));
         SmoothedClassifierAttack rush = new SmoothedClassifierAttack(model::logits, uniform, model.labels, 2, 8);
-        NDArray adv = PgdAttack.linf(0.15, 0.04, 8).perturb(model.images, rush, model.parameters());
+        NDArray adv = PgdAttack.linf(0.15, 0.04, 8).perturb(model.images, rush, model.parameters(), new SplittableRandom(3));
         double before = 1 - rush.fooled(model.images).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
         double after = 1 - rush.fooled(adv).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
         assertTrue(after < before - 0.2, before + " -> " + after);

@@ -14,6 +14,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class PgdAttackTest {
             new PgdAttack(Norm.L2, 3.0, 1.0, 4, true, 1, 0.05),
         };
         for (PgdAttack attack : attacks) {
-            NDArray adv = attack.perturb(model.images, model.objective(), model.parameters());
+            NDArray adv = attack.perturb(model.images, model.objective(), model.parameters(), new SplittableRandom(1));
             assertEquals(model.images.getShape(), adv.getShape());
             assertTrue(adv.min().getFloat() >= 0f && adv.max().getFloat() <= 1f, attack + " leaves [0,1]");
             float[] norms = PerturbationBall.norms(adv.sub(model.images), attack.norm()).toFloatArray();
@@ -63,7 +64,7 @@ class PgdAttackTest {
             float largest = PerturbationBall.norms(adv.sub(model.images), attack.norm()).max().getFloat();
             assertTrue(largest > attack.eps() * 0.5, attack + ": largest norm " + largest);
         }
-        NDArray fgsm = new FgsmAttack(0.1).perturb(model.images, model.objective(), model.parameters());
+        NDArray fgsm = new FgsmAttack(0.1).perturb(model.images, model.objective(), model.parameters(), new SplittableRandom(1));
         NDArray moved = fgsm.sub(model.images).abs();
         assertTrue(moved.max().getFloat() <= 0.1f + 1e-6f && moved.max().getFloat() > 0.099f);
     }
@@ -71,14 +72,14 @@ class PgdAttackTest {
     @Test
     void rejectsInputsOutsideUnitBox() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PgdAttack.linf(0.1, 0.01, 1).perturb(model.images.mul(255f), model.objective(), model.parameters()));
+                () -> PgdAttack.linf(0.1, 0.01, 1).perturb(model.images.mul(255f), model.objective(), model.parameters(), new SplittableRandom(1)));
         assertTrue(e.getMessage().contains("[0,1]"));
     }
 
     @Test
     void pgdLowersAccuracyMoreThanRandomNoiseOfTheSameNorm() {
         double eps = 0.15;
-        NDArray adv = PgdAttack.linf(eps, 0.04, 10).perturb(model.images, model.objective(), model.parameters());
+        NDArray adv = PgdAttack.linf(eps, 0.04, 10).perturb(model.images, model.objective(), model.parameters(), new SplittableRandom(1));
         Engine.getInstance().setRandomSeed(3);
         NDArray noise = manager.randomUniform(-1f, 1f, model.images.getShape()).sign().mul((float) eps);
         NDArray noisy = model.images.add(noise).clip(0f, 1f);
@@ -90,10 +91,10 @@ class PgdAttackTest {
         // the same for l_2 and l_1 with noise of the same norm
         NDArray direction = manager.randomNormal(model.images.getShape());
         NDArray l2Noise = direction.div(PerturbationBall.norms(direction, Norm.L2).reshape(-1, 1, 1, 1)).mul(0.6f);
-        NDArray l2Adv = PgdAttack.l2(0.6, 0.15, 10).perturb(model.images, model.objective(), model.parameters());
+        NDArray l2Adv = PgdAttack.l2(0.6, 0.15, 10).perturb(model.images, model.objective(), model.parameters(), new SplittableRandom(1));
         assertTrue(model.accuracy(l2Adv) < model.accuracy(model.images.add(l2Noise).clip(0f, 1f)) - 0.3);
         NDArray l1Noise = direction.div(PerturbationBall.norms(direction, Norm.L1).reshape(-1, 1, 1, 1)).mul(2.4f);
-        NDArray l1Adv = PgdAttack.l1(2.4, 0.6, 10).perturb(model.images, model.objective(), model.parameters());
+        NDArray l1Adv = PgdAttack.l1(2.4, 0.6, 10).perturb(model.images, model.objective(), model.parameters(), new SplittableRandom(1));
         assertTrue(model.accuracy(l1Adv) < model.accuracy(model.images.add(l1Noise).clip(0f, 1f)) - 0.3,
                 "l1 pgd " + model.accuracy(l1Adv));
     }
@@ -104,8 +105,8 @@ class PgdAttackTest {
         double[] meanLoss = new double[steps.length];
         for (int seed = 0; seed < 5; seed++) {
             for (int s = 0; s < steps.length; s++) {
-                Engine.getInstance().setRandomSeed(100 + seed);
-                NDArray adv = PgdAttack.linf(0.08, 0.02, steps[s]).perturb(model.images, model.objective(), model.parameters());
+                NDArray adv = PgdAttack.linf(0.08, 0.02, steps[s]).perturb(model.images, model.objective(), model.parameters(),
+                        new SplittableRandom(100 + seed));
                 meanLoss[s] += model.meanLoss(adv) / 5;
             }
         }
@@ -132,8 +133,8 @@ class PgdAttackTest {
             gradientsBefore.add(p.hasGradient() ? p.getGradient().toFloatArray() : new float[0]);
         }
         assertTrue(flagsBefore.contains(true) && flagsBefore.contains(false));
-        PgdAttack.linf(0.1, 0.03, 3).withRestarts(2).perturb(model.images, model.objective(), parameters);
-        PgdAttack.l1(1.0, 0.3, 2).perturb(model.images, model.objective(), parameters);
+        PgdAttack.linf(0.1, 0.03, 3).withRestarts(2).perturb(model.images, model.objective(), parameters, new SplittableRandom(2));
+        PgdAttack.l1(1.0, 0.3, 2).perturb(model.images, model.objective(), parameters, new SplittableRandom(2));
         for (int i = 0; i < parameters.size(); i++) {
             NDArray p = parameters.get(i);
             assertArrayEquals(valuesBefore.get(i), p.toFloatArray(), "values of parameter " + i);
@@ -166,7 +167,7 @@ class PgdAttackTest {
                 return fooled;
             }
         };
-        NDArray adv = new PgdAttack(Norm.LINF, 0.1, 0.01, 0, true, 4, 0.05).perturb(model.images, recording, List.of());
+        NDArray adv = new PgdAttack(Norm.LINF, 0.1, 0.01, 0, true, 4, 0.05).perturb(model.images, recording, List.of(), new SplittableRandom(3));
         assertEquals(4, candidateLosses.size());
         float[] returned = adv.reshape(64, -1).sum(new int[] {1}).toFloatArray();
         for (int n = 0; n < 64; n++) {

@@ -112,6 +112,20 @@ class LossesTest {
     }
 
     @Test
+    void ntXentGradientStaysFiniteForAZeroEmbedding() {
+        // a row of exact zeros (all ReLUs dead) must not send NaN into the weights
+        NDArray z = manager.create(new float[] {0f, 0f, 0f, 1f, 2f, 0.5f, -1f, 0.3f, 2f, 0.2f, 0.1f, -0.4f},
+                new Shape(4, 3));
+        z.setRequiresGradient(true);
+        try (io.robustcl.ml.device.GradientTape tape = io.robustcl.ml.device.GradientTape.record()) {
+            tape.backward(new NtXentLoss(0.5).loss(z, 2));
+        }
+        for (float g : z.getGradient().toFloatArray()) {
+            assertTrue(Float.isFinite(g), "gradient " + java.util.Arrays.toString(z.getGradient().toFloatArray()));
+        }
+    }
+
+    @Test
     void ntXentRejectsBadViews() {
         assertThrows(IllegalArgumentException.class, () -> new NtXentLoss(0.5).loss(array(Z4), 3));
         assertThrows(IllegalArgumentException.class, () -> new NtXentLoss(0));

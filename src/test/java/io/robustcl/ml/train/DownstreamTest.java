@@ -84,7 +84,7 @@ class DownstreamTest {
     }
     Accuracy clean = new CleanAccuracy(network, test, CleanAccuracy.Settings.defaults()).run(manager);
     Accuracy robust = new RobustAccuracyEvaluation(network, test,
-        new RobustAccuracyEvaluation.Settings(PgdAttack.linf(16.0 / 255, 4.0 / 255, 5), 16)).run(manager);
+        new RobustAccuracyEvaluation.Settings(PgdAttack.linf(16.0 / 255, 4.0 / 255, 5), 16)).run(manager, new SplittableRandom(4));
     assertTrue(robust.value() <= clean.value(), "robust " + robust + " vs clean " + clean);
   }
 

@@ -123,7 +123,8 @@ public final class RoclStepBenchmark {
         NDArray t2 = t.apply(x, random);
         t2.getFloat(0, 0, 0, 0); // sync so that the phase is timed on its own
         long a = System.nanoTime();
-        NDArray adv = attack.perturb(t1, t2, in -> network.projection(ps, in, false), FrozenParameters.arraysOf(network.parameters()));
+        NDArray adv = attack.perturb(t1, t2, in -> network.projection(ps, in, false), FrozenParameters.arraysOf(network.parameters()),
+            random);
         adv.getFloat(0, 0, 0, 0);
         long b = System.nanoTime();
         NDArray loss;

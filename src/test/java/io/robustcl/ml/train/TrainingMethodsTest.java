@@ -39,7 +39,12 @@ class TrainingMethodsTest {
     scope.close();
   }
 
-  private static final ImageTransform AUGMENT = SimClrAugmentation.builder().optSize(TinyImages.SIZE).optScale(0.5, 1.0).build();
+  /**
+   * Mild views (crop and flip only): with the full SimCLR strength a tiny network on 48 images stays at
+   * chance for far longer than a unit test may run, and the test would check nothing.
+   */
+  private static final ImageTransform AUGMENT = SimClrAugmentation.builder().optSize(TinyImages.SIZE).optScale(0.8, 1.0)
+      .optJitterProbability(0).optGrayscaleProbability(0).build();
   /** Short attacks keep the test in seconds; the papers' step counts are the settings' defaults. */
   private static final PgdAttack SHORT = PgdAttack.linf(8.0 / 255, 2.0 / 255, 2);
 
@@ -78,11 +83,12 @@ class TrainingMethodsTest {
     List<Double> losses = new ArrayList<>();
     TrainingLoop loop = new TrainingLoop(parameters, sgd, LearningRateSchedule.constant(0.05), factory.apply(network),
         BatchSource.of(new BatchLoader(data, 16, true, true, 1)), r -> losses.add(r.loss()), CancellationCheck.never());
-    loop.run(manager, new TrainingPlan(name, 10, 7, null));
-    assertTrue(losses.size() == 30 && losses.stream().allMatch(Double::isFinite), losses.toString());
-    double first = losses.subList(0, 6).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    double last = losses.subList(24, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    assertTrue(last < first, name + ": mean loss of the last 6 steps " + last + " not below the first 6 " + first);
+    // contrastive losses are noisy step to step (fresh views each step): compare 12-step means over 60 steps
+    loop.run(manager, new TrainingPlan(name, 20, 7, null));
+    assertTrue(losses.size() == 60 && losses.stream().allMatch(Double::isFinite), losses.toString());
+    double first = losses.subList(0, 12).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double last = losses.subList(48, 60).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    assertTrue(last < first, name + ": mean loss of the last 12 steps " + last + " not below the first 12 " + first);
     float[] after = parameters.trainable().get(0).array().toFloatArray();
     assertTrue(!java.util.Arrays.equals(before, after), "parameters must change");
   }
