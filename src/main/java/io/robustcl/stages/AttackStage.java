@@ -47,6 +47,12 @@ public final class AttackStage implements Stage {
         InputPort.one("data", "dataset whose test split is attacked", ArtifactKinds.DATASET));
   }
 
+  /** 2: random starts draw from the stage's own generator. */
+  @Override
+  public int version() {
+    return 2;
+  }
+
   @Override
   public String outputKind() {
     return ArtifactKinds.ADVERSARIAL_SET;

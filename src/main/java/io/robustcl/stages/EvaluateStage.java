@@ -45,6 +45,12 @@ public final class EvaluateStage implements Stage {
         InputPort.one("data", "dataset whose test split is used", ArtifactKinds.DATASET));
   }
 
+  /** 2: random starts draw from the stage's own generator. */
+  @Override
+  public int version() {
+    return 2;
+  }
+
   @Override
   public String outputKind() {
     return ArtifactKinds.METRICS;

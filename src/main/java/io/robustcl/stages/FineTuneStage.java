@@ -38,10 +38,13 @@ public final class FineTuneStage implements Stage {
     return HeadTrainingSpecs.ports("pre-trained network to fine-tune");
   }
 
-  /** 2: {@code curve.csv} no longer carries throughput (a machine figure, now a metric). */
+  /**
+   * 2: {@code curve.csv} no longer carries throughput (a machine figure, now a metric). 3: attack
+   * starts and noise draw from the stage's own generator.
+   */
   @Override
   public int version() {
-    return 2;
+    return 3;
   }
 
   @Override

@@ -52,10 +52,13 @@ public final class PretrainStage implements Stage {
     return List.of(InputPort.one("data", "the dataset whose train split is used", ArtifactKinds.DATASET));
   }
 
-  /** 2: {@code curve.csv} no longer carries throughput (a machine figure, now a metric). */
+  /**
+   * 2: {@code curve.csv} no longer carries throughput (a machine figure, now a metric). 3: attack
+   * starts and noise draw from the stage's own generator.
+   */
   @Override
   public int version() {
-    return 2;
+    return 3;
   }
 
   @Override
