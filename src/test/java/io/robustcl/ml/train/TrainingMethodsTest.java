@@ -81,7 +81,7 @@ class TrainingMethodsTest {
     float[] before = parameters.trainable().get(0).array().toFloatArray();
     SgdOptimizer sgd = new SgdOptimizer(parameters, SgdSettings.sgd(0.9, 1e-4), manager);
     List<Double> losses = new ArrayList<>();
-    TrainingLoop loop = new TrainingLoop(parameters, sgd, LearningRateSchedule.constant(0.05), factory.apply(network),
+    TrainingLoop loop = new TrainingLoop(parameters, sgd, LearningRateSchedule.constant(0.02), factory.apply(network),
         BatchSource.of(new BatchLoader(data, 16, true, true, 1)), r -> losses.add(r.loss()), CancellationCheck.never());
     // contrastive losses are noisy step to step (fresh views each step): compare 12-step means over 60 steps
     loop.run(manager, new TrainingPlan(name, 20, 7, null));
