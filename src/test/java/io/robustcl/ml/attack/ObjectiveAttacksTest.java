@@ -1,39 +1,28 @@
 package io.robustcl.ml.attack;
 
-import io.robustcl.ml.device.ComputeScope;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.robustcl.ml.loss.CrossEntropyLoss;
 import io.robustcl.ml.loss.NtXentLoss;
-import java.util.function.UnaryOperator;
+import io.robustcl.testing.CpuScope;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ObjectiveAttacksTest {
 
-    private ComputeScope scope;
-
-    private NDManager manager;
+    @RegisterExtension final CpuScope cpu = new CpuScope();
     private TinyClassifier model;
 
     @BeforeEach
     void open() {
-        scope = ComputeScope.open("cpu", 0);
-        manager = scope.manager();
-        model = new TinyClassifier(manager, 32, 5);
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
+        model = new TinyClassifier(cpu.manager(), 32, 5);
     }
 
     /** The classifier's logits stand in for g(f(.)): a 2-d embedding. */
@@ -45,7 +34,7 @@ class ObjectiveAttacksTest {
     void instanceWiseAttackRaisesItsLossInsideTheBall() {
         Engine.getInstance().setRandomSeed(1);
         NDArray view = model.images;
-        NDArray other = view.add(manager.randomUniform(-0.05f, 0.05f, view.getShape())).clip(0f, 1f);
+        NDArray other = view.add(cpu.manager().randomUniform(-0.05f, 0.05f, view.getShape())).clip(0f, 1f);
         double eps = 0.0314;
         for (InstanceWiseAttack.Loss loss : InstanceWiseAttack.Loss.values()) {
             InstanceWiseAttack attack = new InstanceWiseAttack(PgdAttack.linf(eps, 0.007, 7), loss, 0.5);

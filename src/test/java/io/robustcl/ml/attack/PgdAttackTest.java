@@ -1,7 +1,5 @@
 package io.robustcl.ml.attack;
 
-import io.robustcl.ml.device.ComputeScope;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,32 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.testing.CpuScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PgdAttackTest {
 
-    private ComputeScope scope;
-
-    private NDManager manager;
+    @RegisterExtension final CpuScope cpu = new CpuScope();
     private TinyClassifier model;
 
     @BeforeEach
     void open() {
-        scope = ComputeScope.open("cpu", 0);
-        manager = scope.manager();
-        model = new TinyClassifier(manager, 64, 7);
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
+        model = new TinyClassifier(cpu.manager(), 64, 7);
     }
 
     @Test
@@ -81,7 +70,7 @@ class PgdAttackTest {
         double eps = 0.15;
         NDArray adv = PgdAttack.linf(eps, 0.04, 10).perturb(model.images, model.objective(), model.parameters(), new SplittableRandom(1));
         Engine.getInstance().setRandomSeed(3);
-        NDArray noise = manager.randomUniform(-1f, 1f, model.images.getShape()).sign().mul((float) eps);
+        NDArray noise = cpu.manager().randomUniform(-1f, 1f, model.images.getShape()).sign().mul((float) eps);
         NDArray noisy = model.images.add(noise).clip(0f, 1f);
         double clean = model.accuracy(model.images);
         double random = model.accuracy(noisy);
@@ -89,7 +78,7 @@ class PgdAttackTest {
         assertTrue(robust < random - 0.3, "pgd " + robust + " random " + random + " clean " + clean);
 
         // the same for l_2 and l_1 with noise of the same norm
-        NDArray direction = manager.randomNormal(model.images.getShape());
+        NDArray direction = cpu.manager().randomNormal(model.images.getShape());
         NDArray l2Noise = direction.div(PerturbationBall.norms(direction, Norm.L2).reshape(-1, 1, 1, 1)).mul(0.6f);
         NDArray l2Adv = PgdAttack.l2(0.6, 0.15, 10).perturb(model.images, model.objective(), model.parameters(), new SplittableRandom(1));
         assertTrue(model.accuracy(l2Adv) < model.accuracy(model.images.add(l2Noise).clip(0f, 1f)) - 0.3);
@@ -190,8 +179,8 @@ class PgdAttackTest {
         Engine.getInstance().setRandomSeed(11);
         int n = 6;
         int d = 5;
-        NDArray x = manager.randomUniform(0f, 1f, new Shape(n, d));
-        NDArray v = manager.randomNormal(0f, 1.5f, new Shape(n, d), ai.djl.ndarray.types.DataType.FLOAT32);
+        NDArray x = cpu.manager().randomUniform(0f, 1f, new Shape(n, d));
+        NDArray v = cpu.manager().randomNormal(0f, 1.5f, new Shape(n, d), ai.djl.ndarray.types.DataType.FLOAT32);
         double eps = 1.2;
         NDArray p = L1BoxProjection.project(v, x.neg(), x.onesLike().sub(x), eps);
         float[] norms = p.abs().sum(new int[] {1}).toFloatArray();
@@ -207,8 +196,8 @@ class PgdAttackTest {
         float[] distance = p.sub(v).square().sum(new int[] {1}).toFloatArray();
         for (int trial = 0; trial < 200; trial++) {
             NDArray candidate = trial % 2 == 0
-                    ? manager.randomUniform(-1f, 1f, new Shape(n, d))
-                    : p.add(manager.randomNormal(0f, 0.05f, new Shape(n, d), ai.djl.ndarray.types.DataType.FLOAT32));
+                    ? cpu.manager().randomUniform(-1f, 1f, new Shape(n, d))
+                    : p.add(cpu.manager().randomNormal(0f, 0.05f, new Shape(n, d), ai.djl.ndarray.types.DataType.FLOAT32));
             candidate = candidate.maximum(x.neg()).minimum(x.onesLike().sub(x));
             NDArray l1 = candidate.abs().sum(new int[] {1}, true);
             candidate = candidate.mul(l1.pow(-1f).mul((float) eps).minimum(1f)); // scaling toward 0 stays in box

@@ -1,32 +1,17 @@
 package io.robustcl.ml.train;
 
-import io.robustcl.ml.device.ComputeScope;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.robustcl.ml.device.GradientTape;
+import io.robustcl.testing.CpuScope;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SgdOptimizerTest {
-  private ComputeScope scope;
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    scope = ComputeScope.open("cpu", 0);
-    manager = scope.manager();
-  }
-
-  @AfterEach
-  void close() {
-    scope.close();
-  }
+  @RegisterExtension final CpuScope cpu = new CpuScope();
 
   /** Accumulates d(sum(w * c))/dw = c into w's gradient. */
   private static void gradient(NDArray w, NDArray c) {
@@ -37,11 +22,11 @@ class SgdOptimizerTest {
 
   @Test
   void sgdWithMomentumAndWeightDecayMatchesHandComputedSteps() {
-    NDArray w = manager.create(new float[] {1f, -2f}, new ai.djl.ndarray.types.Shape(1, 2));
+    NDArray w = cpu.manager().create(new float[] {1f, -2f}, new ai.djl.ndarray.types.Shape(1, 2));
     w.setRequiresGradient(true);
-    NDArray c = manager.create(new float[] {0.5f, -1f}, new ai.djl.ndarray.types.Shape(1, 2));
+    NDArray c = cpu.manager().create(new float[] {0.5f, -1f}, new ai.djl.ndarray.types.Shape(1, 2));
     SgdOptimizer sgd =
-        new SgdOptimizer(new ModelParameters(List.of(ModelParameter.trainable("w", w))), SgdSettings.sgd(0.9, 0.01), manager);
+        new SgdOptimizer(new ModelParameters(List.of(ModelParameter.trainable("w", w))), SgdSettings.sgd(0.9, 0.01), cpu.manager());
     gradient(w, c);
     sgd.step(0.1);
     // d = g + 0.01 w = [0.51, -1.02]; buf = d; w = [1, -2] - 0.1 d
@@ -55,16 +40,16 @@ class SgdOptimizerTest {
 
   @Test
   void stepZeroesGradientsAndSkipsParametersWithoutGradient() {
-    NDArray w = manager.create(new float[] {1f, 2f}, new ai.djl.ndarray.types.Shape(1, 2));
-    NDArray unused = manager.create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
+    NDArray w = cpu.manager().create(new float[] {1f, 2f}, new ai.djl.ndarray.types.Shape(1, 2));
+    NDArray unused = cpu.manager().create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
     w.setRequiresGradient(true);
     unused.setRequiresGradient(true);
     SgdOptimizer sgd =
         new SgdOptimizer(
             new ModelParameters(List.of(ModelParameter.trainable("w", w), ModelParameter.trainable("u", unused))),
             SgdSettings.sgd(0.9, 0.5),
-            manager);
-    gradient(w, manager.create(new float[] {1f, 1f}, new ai.djl.ndarray.types.Shape(1, 2)));
+            cpu.manager());
+    gradient(w, cpu.manager().create(new float[] {1f, 1f}, new ai.djl.ndarray.types.Shape(1, 2)));
     sgd.step(0.1);
     try (NDArray g = w.getGradient()) {
       assertArrayEquals(new float[] {0f, 0f}, g.toFloatArray());
@@ -75,17 +60,17 @@ class SgdOptimizerTest {
 
   @Test
   void larsScalesLayerWeightsByTrustRatioAndExemptsBiases() {
-    NDArray w = manager.create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
-    NDArray b = manager.create(new float[] {1f});
+    NDArray w = cpu.manager().create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
+    NDArray b = cpu.manager().create(new float[] {1f});
     w.setRequiresGradient(true);
     b.setRequiresGradient(true);
     SgdOptimizer lars =
         new SgdOptimizer(
             new ModelParameters(List.of(ModelParameter.trainable("w", w), ModelParameter.trainable("b", b))),
             SgdSettings.lars(0.9, 0.1),
-            manager);
-    gradient(w, manager.create(new float[] {0.6f, 0.8f}, new ai.djl.ndarray.types.Shape(1, 2)));
-    gradient(b, manager.create(new float[] {2f}));
+            cpu.manager());
+    gradient(w, cpu.manager().create(new float[] {0.6f, 0.8f}, new ai.djl.ndarray.types.Shape(1, 2)));
+    gradient(b, cpu.manager().create(new float[] {2f}));
     lars.step(1.0);
     // d = g + 0.1 w = [0.9, 1.2], ||d|| = 1.5, ||w|| = 5, r = 0.001 * 5 / 1.5; buf = r d = [0.003, 0.004]
     assertArrayEquals(new float[] {2.997f, 3.996f}, w.toFloatArray(), 1e-6f);
@@ -95,28 +80,28 @@ class SgdOptimizerTest {
 
   @Test
   void larsTrustRatioIsOneForZeroWeights() {
-    NDArray w = manager.zeros(new ai.djl.ndarray.types.Shape(2, 2));
+    NDArray w = cpu.manager().zeros(new ai.djl.ndarray.types.Shape(2, 2));
     w.setRequiresGradient(true);
     SgdOptimizer lars =
-        new SgdOptimizer(new ModelParameters(List.of(ModelParameter.trainable("w", w))), SgdSettings.lars(0.9, 0), manager);
-    gradient(w, manager.ones(new ai.djl.ndarray.types.Shape(2, 2)));
+        new SgdOptimizer(new ModelParameters(List.of(ModelParameter.trainable("w", w))), SgdSettings.lars(0.9, 0), cpu.manager());
+    gradient(w, cpu.manager().ones(new ai.djl.ndarray.types.Shape(2, 2)));
     lars.step(0.5);
     assertArrayEquals(new float[] {-0.5f, -0.5f, -0.5f, -0.5f}, w.toFloatArray(), 1e-6f);
   }
 
   @Test
   void torchlarsAdaptsEveryParameterBiasesIncluded() {
-    NDArray w = manager.create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
-    NDArray b = manager.create(new float[] {1f});
+    NDArray w = cpu.manager().create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
+    NDArray b = cpu.manager().create(new float[] {1f});
     w.setRequiresGradient(true);
     b.setRequiresGradient(true);
     SgdOptimizer lars =
         new SgdOptimizer(
             new ModelParameters(List.of(ModelParameter.trainable("w", w), ModelParameter.trainable("b", b))),
             SgdSettings.larsEveryParameter(0.9, 0.1),
-            manager);
-    gradient(w, manager.create(new float[] {0.6f, 0.8f}, new ai.djl.ndarray.types.Shape(1, 2)));
-    gradient(b, manager.create(new float[] {2f}));
+            cpu.manager());
+    gradient(w, cpu.manager().create(new float[] {0.6f, 0.8f}, new ai.djl.ndarray.types.Shape(1, 2)));
+    gradient(b, cpu.manager().create(new float[] {2f}));
     lars.step(2.0);
     // w: r = 0.001 * 5 / (1 + 0.1 * 5) = 1/300; d = r (g + 0.1 w) = [0.003, 0.004]; w -= 2 d
     assertArrayEquals(new float[] {2.994f, 3.992f}, w.toFloatArray(), 1e-6f);

@@ -1,40 +1,25 @@
 package io.robustcl.ml.train;
 
-import io.robustcl.ml.device.ComputeScope;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
+import io.robustcl.testing.CpuScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainingLoopTest {
-  private ComputeScope scope;
-  private NDManager manager;
+  @RegisterExtension final CpuScope cpu = new CpuScope();
   @TempDir Path dir;
-
-  @BeforeEach
-  void open() {
-    scope = ComputeScope.open("cpu", 0);
-    manager = scope.manager();
-  }
-
-  @AfterEach
-  void close() {
-    scope.close();
-  }
 
   private static List<float[]> values(TinyClassifier model) {
     List<float[]> out = new ArrayList<>();
@@ -45,20 +30,20 @@ class TrainingLoopTest {
   }
 
   private TrainingOutcome train(TinyClassifier model, Path checkpoints, int epochs, TrainingListener listener) {
-    SgdOptimizer sgd = new SgdOptimizer(model.parameters, SgdSettings.sgd(0.9, 5e-4), manager);
+    SgdOptimizer sgd = new SgdOptimizer(model.parameters, SgdSettings.sgd(0.9, 5e-4), cpu.manager());
     TrainingLoop loop = new TrainingLoop(model.parameters, sgd, CosineSchedule.perEpoch(0.1, 0.001, epochs),
         model.crossEntropy(), new TinyClassifier.Clusters(96, 16, 3), listener, CancellationCheck.never());
-    return loop.run(manager, new TrainingPlan("ce", epochs, 42, checkpoints));
+    return loop.run(cpu.manager(), new TrainingPlan("ce", epochs, 42, checkpoints));
   }
 
   @Test
   void resumeAfterCrashEqualsUninterruptedRunBitExactly() {
-    TinyClassifier reference = new TinyClassifier(manager, 1);
+    TinyClassifier reference = new TinyClassifier(cpu.manager(), 1);
     List<float[]> initial = values(reference);
     TrainingOutcome full = train(reference, dir.resolve("a"), 4, TrainingListener.none());
     assertEquals(0, full.resumedAtEpoch());
 
-    TinyClassifier crashing = new TinyClassifier(manager, 1);
+    TinyClassifier crashing = new TinyClassifier(cpu.manager(), 1);
     RuntimeException crash = assertThrows(RuntimeException.class, () -> train(crashing, dir.resolve("b"), 4, report -> {
       if (report.epoch() == 2 && report.step() == 3) {
         throw new IllegalStateException("simulated crash");
@@ -67,7 +52,7 @@ class TrainingLoopTest {
     assertEquals("simulated crash", crash.getMessage());
 
     // a fresh process: new model with a different initialisation, resumed from the checkpoint of epoch 2
-    TinyClassifier resumed = new TinyClassifier(manager, 7);
+    TinyClassifier resumed = new TinyClassifier(cpu.manager(), 7);
     AtomicInteger resumedAt = new AtomicInteger(-1);
     TrainingOutcome rest = train(resumed, dir.resolve("b"), 4, new TrainingListener() {
       @Override
@@ -91,7 +76,7 @@ class TrainingLoopTest {
 
   @Test
   void damagedNewestCheckpointFallsBackToOlderOne() throws IOException {
-    TinyClassifier model = new TinyClassifier(manager, 1);
+    TinyClassifier model = new TinyClassifier(cpu.manager(), 1);
     train(model, dir, 3, TrainingListener.none());
     Path newest = dir.resolve("epoch-000003.ckpt");
     assertTrue(Files.exists(newest));
@@ -99,24 +84,24 @@ class TrainingLoopTest {
     assertTrue(Files.notExists(dir.resolve("epoch-000001.ckpt")), "only the two newest are kept");
     byte[] bytes = Files.readAllBytes(newest);
     Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    TrainingOutcome outcome = train(new TinyClassifier(manager, 5), dir, 3, TrainingListener.none());
+    TrainingOutcome outcome = train(new TinyClassifier(cpu.manager(), 5), dir, 3, TrainingListener.none());
     assertEquals(2, outcome.resumedAtEpoch());
   }
 
   @Test
   void checkpointOfAnotherSeedIsRejectedClearly() {
-    TinyClassifier model = new TinyClassifier(manager, 1);
+    TinyClassifier model = new TinyClassifier(cpu.manager(), 1);
     train(model, dir, 1, TrainingListener.none());
-    SgdOptimizer sgd = new SgdOptimizer(model.parameters, SgdSettings.sgd(0.9, 0), manager);
+    SgdOptimizer sgd = new SgdOptimizer(model.parameters, SgdSettings.sgd(0.9, 0), cpu.manager());
     TrainingLoop loop = new TrainingLoop(model.parameters, sgd, LearningRateSchedule.constant(0.1), model.crossEntropy(),
         new TinyClassifier.Clusters(32, 16, 3), TrainingListener.none(), CancellationCheck.never());
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.run(manager, new TrainingPlan("ce", 2, 43, dir)));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.run(cpu.manager(), new TrainingPlan("ce", 2, 43, dir)));
     assertTrue(e.getMessage().contains("seed 42"), e.getMessage());
   }
 
   @Test
   void nonFiniteLossStopsWithEpochAndStepBeforeUpdating() {
-    TinyClassifier model = new TinyClassifier(manager, 1);
+    TinyClassifier model = new TinyClassifier(cpu.manager(), 1);
     TrainingMethod ce = model.crossEntropy();
     List<float[]> before = new ArrayList<>();
     TrainingMethod poisoned = (ctx, batch) -> {
@@ -127,10 +112,10 @@ class TrainingLoopTest {
       }
       return loss;
     };
-    SgdOptimizer sgd = new SgdOptimizer(model.parameters, SgdSettings.sgd(0.9, 0), manager);
+    SgdOptimizer sgd = new SgdOptimizer(model.parameters, SgdSettings.sgd(0.9, 0), cpu.manager());
     TrainingLoop loop = new TrainingLoop(model.parameters, sgd, LearningRateSchedule.constant(0.1), poisoned,
         new TinyClassifier.Clusters(96, 16, 3), TrainingListener.none(), CancellationCheck.never());
-    NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> loop.run(manager, new TrainingPlan("ce", 3, 1, null)));
+    NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> loop.run(cpu.manager(), new TrainingPlan("ce", 3, 1, null)));
     assertEquals(1, e.epoch());
     assertEquals(2, e.step());
     assertTrue(e.getMessage().contains("epoch 1, step 2") && e.getMessage().contains("NaN"), e.getMessage());
@@ -145,13 +130,13 @@ class TrainingLoopTest {
 
   @Test
   void cancellationStopsBeforeTheNextStep() {
-    TinyClassifier model = new TinyClassifier(manager, 1);
+    TinyClassifier model = new TinyClassifier(cpu.manager(), 1);
     AtomicInteger steps = new AtomicInteger();
-    SgdOptimizer sgd = new SgdOptimizer(model.parameters, SgdSettings.sgd(0.9, 0), manager);
+    SgdOptimizer sgd = new SgdOptimizer(model.parameters, SgdSettings.sgd(0.9, 0), cpu.manager());
     TrainingLoop loop = new TrainingLoop(model.parameters, sgd, LearningRateSchedule.constant(0.1), model.crossEntropy(),
         new TinyClassifier.Clusters(96, 16, 3), r -> steps.incrementAndGet(), () -> steps.get() >= 8);
     TrainingCancelledException e = assertThrows(TrainingCancelledException.class,
-        () -> loop.run(manager, new TrainingPlan("ce", 5, 1, dir)));
+        () -> loop.run(cpu.manager(), new TrainingPlan("ce", 5, 1, dir)));
     assertEquals(8, steps.get());
     assertEquals(1, e.epoch());
     assertEquals(2, e.step());
@@ -161,7 +146,7 @@ class TrainingLoopTest {
 
   @Test
   void trainingLowersTheLossAndReportsProgress() {
-    TinyClassifier model = new TinyClassifier(manager, 1);
+    TinyClassifier model = new TinyClassifier(cpu.manager(), 1);
     List<TrainingListener.EpochReport> epochs = new ArrayList<>();
     TrainingOutcome outcome = train(model, null, 6, new TrainingListener() {
       @Override

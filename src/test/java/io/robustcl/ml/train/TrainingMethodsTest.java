@@ -1,10 +1,7 @@
 package io.robustcl.ml.train;
 
-import io.robustcl.ml.device.ComputeScope;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import io.robustcl.ml.attack.InstanceWiseAttack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.BatchLoader;
@@ -13,31 +10,19 @@ import io.robustcl.ml.data.ImageTransform;
 import io.robustcl.ml.data.SimClrAugmentation;
 import io.robustcl.ml.data.UniformNoise;
 import io.robustcl.ml.model.Network;
+import io.robustcl.testing.CpuScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each pre-training method lowers its own loss over a few dozen steps on tiny images. */
 class TrainingMethodsTest {
-  private ComputeScope scope;
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    scope = ComputeScope.open("cpu", 0);
-    manager = scope.manager();
-  }
-
-  @AfterEach
-  void close() {
-    scope.close();
-  }
+  @RegisterExtension final CpuScope cpu = new CpuScope();
 
   /**
    * Mild views (crop and flip only): with the full SimCLR strength a tiny network on 48 images stays at
@@ -75,16 +60,16 @@ class TrainingMethodsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("methods")
   void lowersItsLoss(String name, Function<Network, TrainingMethod> factory) {
-    Network network = TinyImages.network(manager, 3);
+    Network network = TinyImages.network(cpu.manager(), 3);
     ImageSet data = TinyImages.generate(48, 5);
     ModelParameters parameters = ModelParameters.of(network.parameters());
     float[] before = parameters.trainable().get(0).array().toFloatArray();
-    SgdOptimizer sgd = new SgdOptimizer(parameters, SgdSettings.sgd(0.9, 1e-4), manager);
+    SgdOptimizer sgd = new SgdOptimizer(parameters, SgdSettings.sgd(0.9, 1e-4), cpu.manager());
     List<Double> losses = new ArrayList<>();
     TrainingLoop loop = new TrainingLoop(parameters, sgd, LearningRateSchedule.constant(0.02), factory.apply(network),
         BatchSource.of(new BatchLoader(data, 16, true, true, 1)), r -> losses.add(r.loss()), CancellationCheck.never());
     // contrastive losses are noisy step to step (fresh views each step): compare 12-step means over 60 steps
-    loop.run(manager, new TrainingPlan(name, 20, 7, null));
+    loop.run(cpu.manager(), new TrainingPlan(name, 20, 7, null));
     assertTrue(losses.size() == 60 && losses.stream().allMatch(Double::isFinite), losses.toString());
     double first = losses.subList(0, 12).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     double last = losses.subList(48, 60).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
