@@ -62,16 +62,7 @@ class SgdOptimizerTest {
   void larsScalesLayerWeightsByTrustRatioAndExemptsBiases() {
     NDArray w = cpu.manager().create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
     NDArray b = cpu.manager().create(new float[] {1f});
-    w.setRequiresGradient(true);
-    b.setRequiresGradient(true);
-    SgdOptimizer lars =
-        new SgdOptimizer(
-            new ModelParameters(List.of(ModelParameter.trainable("w", w), ModelParameter.trainable("b", b))),
-            SgdSettings.lars(0.9, 0.1),
-            cpu.manager());
-    gradient(w, cpu.manager().create(new float[] {0.6f, 0.8f}, new ai.djl.ndarray.types.Shape(1, 2)));
-    gradient(b, cpu.manager().create(new float[] {2f}));
-    lars.step(1.0);
+    stepWeightAndBias(w, b, SgdSettings.lars(0.9, 0.1), 1.0);
     // d = g + 0.1 w = [0.9, 1.2], ||d|| = 1.5, ||w|| = 5, r = 0.001 * 5 / 1.5; buf = r d = [0.003, 0.004]
     assertArrayEquals(new float[] {2.997f, 3.996f}, w.toFloatArray(), 1e-6f);
     // bias: no weight decay, no trust ratio: buf = lr g = 2
@@ -93,19 +84,22 @@ class SgdOptimizerTest {
   void torchlarsAdaptsEveryParameterBiasesIncluded() {
     NDArray w = cpu.manager().create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
     NDArray b = cpu.manager().create(new float[] {1f});
-    w.setRequiresGradient(true);
-    b.setRequiresGradient(true);
-    SgdOptimizer lars =
-        new SgdOptimizer(
-            new ModelParameters(List.of(ModelParameter.trainable("w", w), ModelParameter.trainable("b", b))),
-            SgdSettings.larsEveryParameter(0.9, 0.1),
-            cpu.manager());
-    gradient(w, cpu.manager().create(new float[] {0.6f, 0.8f}, new ai.djl.ndarray.types.Shape(1, 2)));
-    gradient(b, cpu.manager().create(new float[] {2f}));
-    lars.step(2.0);
+    stepWeightAndBias(w, b, SgdSettings.larsEveryParameter(0.9, 0.1), 2.0);
     // w: r = 0.001 * 5 / (1 + 0.1 * 5) = 1/300; d = r (g + 0.1 w) = [0.003, 0.004]; w -= 2 d
     assertArrayEquals(new float[] {2.994f, 3.992f}, w.toFloatArray(), 1e-6f);
     // b: r = 0.001 * 1 / (2 + 0.1) ; d = r (2 + 0.1 * 1) = 0.001; b -= 2 * 0.001
     assertEquals(0.998f, b.toFloatArray()[0], 1e-6f);
+  }
+
+  /** One step of a weight w (gradient [0.6, 0.8]) and a bias b (gradient 2) under {@code settings}. */
+  private void stepWeightAndBias(NDArray w, NDArray b, SgdSettings settings, double lr) {
+    w.setRequiresGradient(true);
+    b.setRequiresGradient(true);
+    SgdOptimizer optimizer = new SgdOptimizer(
+        new ModelParameters(List.of(ModelParameter.trainable("w", w), ModelParameter.trainable("b", b))),
+        settings, cpu.manager());
+    gradient(w, cpu.manager().create(new float[] {0.6f, 0.8f}, new ai.djl.ndarray.types.Shape(1, 2)));
+    gradient(b, cpu.manager().create(new float[] {2f}));
+    optimizer.step(lr);
   }
 }
