@@ -141,6 +141,13 @@ public final class Params {
     return (ImmutableSortedMap<String, Object>) typed(name, ImmutableSortedMap.class);
   }
 
+  /** A copy with {@code name} set to {@code value} (normal form required). */
+  public Params with(String name, Object value) {
+    java.util.TreeMap<String, Object> copy = new java.util.TreeMap<>(values);
+    copy.put(name, value);
+    return of(copy);
+  }
+
   private <T> T typed(String name, Class<T> type) {
     Object value = get(name);
     if (!type.isInstance(value)) {
