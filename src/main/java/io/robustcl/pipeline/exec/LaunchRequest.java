@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * @param inputs per port, the committed input artifacts in pipeline-file order
  * @param outputDir empty directory that becomes the artifact on success
  * @param workDir resumable checkpoint directory ({@code cache/work/<key>/})
- * @param device {@code "cpu"} or {@code "gpu:<i>"}
+ * @param devices {@code ["cpu"]}, or every GPU the stage holds ({@code ["gpu:0", "gpu:1"]} for
+ *     {@code resources: {gpu: 2}})
  */
 public record LaunchRequest(
     String stageName,
@@ -28,4 +29,16 @@ public record LaunchRequest(
     ImmutableMap<String, ImmutableList<Artifact>> inputs,
     Path outputDir,
     Path workDir,
-    String device) {}
+    ImmutableList<String> devices) {
+
+  public LaunchRequest {
+    if (devices.isEmpty()) {
+      throw new IllegalArgumentException("stage " + stageName + " given no device");
+    }
+  }
+
+  /** The first device: the one a stage that computes on one device uses. */
+  public String device() {
+    return devices.get(0);
+  }
+}

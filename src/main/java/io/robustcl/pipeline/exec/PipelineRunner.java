@@ -213,27 +213,28 @@ public final class PipelineRunner {
         if (running.size() >= options.jobs()) {
           continue;
         }
-        String device = "cpu";
+        ImmutableList<String> devices = ImmutableList.of("cpu");
         int[] held = null;
         if (wantsGpu(stageSpec, options, gpus)) {
           held = gpus.tryTake(Math.min(stageSpec.gpus(), gpus.count()));
           if (held == null) {
             continue; // wait for a GPU to come free; CPU stages may start meanwhile
           }
-          device = "gpu:" + held[0];
+          // the stage gets every slot it holds, not just the first
+          devices = java.util.Arrays.stream(held).mapToObj(i -> "gpu:" + i).collect(ImmutableList.toImmutableList());
           gpusHeld.put(name, held);
         }
         List<String> why = forced ? List.of("forced") : explain(store, index, resolved);
-        board.started(name, device, String.join("; ", why));
+        board.started(name, String.join(",", devices), String.join("; ", why));
         startedAt.put(name, System.nanoTime());
-        String chosenDevice = device;
+        ImmutableList<String> chosenDevices = devices;
         AtomicReference<@Nullable Thread> worker = new AtomicReference<>();
         running.put(name, worker);
         // never Future.cancel: a task cancelled before it starts would never report back
         workers.execute(() -> {
           worker.set(Thread.currentThread());
           try {
-            finished.add(execution.call(resolved, forced, chosenDevice));
+            finished.add(execution.call(resolved, forced, chosenDevices));
           } finally {
             worker.set(null);
           }

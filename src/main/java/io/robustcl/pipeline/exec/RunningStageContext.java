@@ -89,6 +89,11 @@ final class RunningStageContext implements StageContext {
   }
 
   @Override
+  public List<String> devices() {
+    return request.devices();
+  }
+
+  @Override
   public synchronized void putMetric(String name, double value) {
     metrics.put(name, value);
   }

@@ -1,5 +1,6 @@
 package io.robustcl.pipeline.exec;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedMap;
 import io.robustcl.pipeline.cache.ArtifactStore;
@@ -43,7 +44,7 @@ final class StageExecution {
     this.cancel = cancel;
   }
 
-  Result call(ResolvedStage stage, boolean forced, String device) {
+  Result call(ResolvedStage stage, boolean forced, ImmutableList<String> devices) {
     try (KeyLock lock = lock(stage)) {
       if (!forced) {
         Optional<Manifest> committed = store.lookup(stage.key());
@@ -58,12 +59,12 @@ final class StageExecution {
         Instant start = Instant.now();
         LaunchRequest request = new LaunchRequest(
             stage.name(), stage.spec().type(), stage.key(), stage.spec().params(), stage.artifacts(),
-            out.dir(), store.workDir(stage.key()), device);
+            out.dir(), store.workDir(stage.key()), devices);
         ImmutableMap<String, Double> metrics = launcher.launch(request, events, cancel);
         ManifestDraft draft = new ManifestDraft(
             stage.name(), stage.spec().type(), stage.stage().version(), stage.stage().outputKind(),
             stage.spec().params(), stage.inputs(), ImmutableSortedMap.copyOf(metrics), start, Instant.now(),
-            device, versions.get());
+            String.join(",", devices), versions.get());
         return new Result(stage, StageStatus.DONE, out.commit(draft), null);
       }
     } catch (CancellationException | InterruptedException e) {
