@@ -2,6 +2,7 @@ package io.robustcl.cli;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import io.robustcl.ml.device.GpuMath;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.config.PipelineLoader;
 import io.robustcl.pipeline.config.PipelineSpec;
@@ -60,6 +61,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--keep-going", description = "after a failure, keep running stages that do not depend on it")
   boolean keepGoing;
 
+  @Option(names = "--cudnn-benchmark",
+      description = "let cuDNN time its convolution algorithms and keep the fastest: faster on a GPU, but reruns are"
+          + " not bit-identical (default: off)")
+  boolean cudnnBenchmark;
+
+  @Option(names = "--no-tf32",
+      description = "full FP32 instead of TF32 on Ampere and newer GPUs (NVIDIA_TF32_OVERRIDE=0, set by ./pipeline)")
+  boolean noTf32;
+
   @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE})")
   Path results = Path.of("results");
 
@@ -90,6 +100,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (gpus != null && gpus < 0) {
       throw new Commands.UsageException("--gpus " + gpus + ": expected at least 0");
+    }
+    if (noTf32 && !GpuMath.tf32Disabled()) {
+      throw new Commands.UsageException("--no-tf32: NVIDIA_TF32_OVERRIDE=0 must be in the environment before the JVM"
+          + " starts; ./pipeline sets it for --no-tf32, or export it yourself");
+    }
+    if (cudnnBenchmark) {
+      GpuMath.enableCudnnBenchmark(); // read when PyTorch starts, i.e. by the first stage that computes
     }
     PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
     ArtifactStore store = stores.open(cache.cache);

@@ -225,4 +225,13 @@ class CliTest {
     assertEquals(2, f.cli(run(f, "--target", "a", "--force", "zzz")));
     assertTrue(f.err().contains("--force zzz"), f.err());
   }
+
+  @Test
+  void noTf32WithoutTheEnvironmentVariableIsAUsageErrorNamingTheFix() {
+    Fixture f = fixture();
+    org.junit.jupiter.api.Assumptions.assumeFalse("0".equals(System.getenv("NVIDIA_TF32_OVERRIDE")));
+    assertEquals(2, f.cli(run(f, "--target", "table", "--no-tf32")));
+    assertTrue(f.err().contains("NVIDIA_TF32_OVERRIDE=0 must be in the environment"), f.err());
+    assertTrue(f.stage.ran.isEmpty());
+  }
 }

@@ -3,6 +3,7 @@ package io.robustcl.pipeline.exec;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
 import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.builtin.WriteParamsStage;
 import io.robustcl.pipeline.cache.LocalArtifactStore;
@@ -23,6 +24,7 @@ public final class EngineModule extends AbstractModule {
     Multibinder.newSetBinder(binder(), RuntimeVersions.class);
     bind(StageLauncher.class).to(InProcessStageLauncher.class);
     bind(ArtifactStores.class).toInstance(LocalArtifactStore::new);
-    bind(GpuCount.class).to(SystemGpuCount.class);
+    // a stage module may replace it (robustcl's checks that PyTorch sees the same GPUs)
+    OptionalBinder.newOptionalBinder(binder(), GpuCount.class).setDefault().to(SystemGpuCount.class);
   }
 }
