@@ -10,6 +10,7 @@ import io.robustcl.pipeline.exec.ArtifactStores;
 import io.robustcl.pipeline.exec.CancelSignal;
 import io.robustcl.pipeline.exec.DeviceMode;
 import io.robustcl.pipeline.exec.PipelineRunner;
+import io.robustcl.pipeline.exec.PlanEntry;
 import io.robustcl.pipeline.exec.Planner;
 import io.robustcl.pipeline.exec.ProgressBoard;
 import io.robustcl.pipeline.exec.ResultsPublisher;
@@ -34,6 +35,13 @@ import picocli.CommandLine.Spec;
 /** {@code pipeline run FILE --target T...}: builds the targets, reusing every cached stage. */
 @Command(name = "run", description = "Build targets: run what is not cached, in dependency order.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
+
+  /**
+   * Set by {@code ./pipeline}, which starts every run with the JVM flags of a short tool: when a
+   * stage must compute, exit with this code before anything runs, and the launcher restarts the run
+   * with the flags of a long computation (see the launcher's comments).
+   */
+  static final String EXIT_IF_COMPUTING = "robustcl.exitIfComputing";
 
   @Spec CommandSpec spec;
   @Mixin PipelineOptions pipeline;
@@ -114,6 +122,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     if (dryRun) {
       PlanCommand.print(planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)), targets, out);
       return 0;
+    }
+    String computeExit = System.getProperty(EXIT_IF_COMPUTING);
+    if (computeExit != null
+        && planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)).stream().anyMatch(PlanEntry::willRun)) {
+      return Integer.parseInt(computeExit); // ./pipeline starts the run again with the JVM flags of a long computation
     }
     RunOptions options = new RunOptions(
         ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing);

@@ -63,6 +63,7 @@ class LauncherScriptTest {
         echo "[W LegacyTypeDispatch.h:79] Warning: AutoNonVariableTypeMode is deprecated (function operator())" >&2
         echo "[E SomeOp.cpp:12] a real libtorch error" >&2
         echo "plain message" >&2
+        [[ -n "${FAKE_COMPUTE:-}" && "$*" == *-Drobustcl.exitIfComputing=75* ]] && exit 75
         exit 3
         """);
     env.put("PATH", bin + ":" + System.getenv("PATH"));
@@ -203,19 +204,28 @@ class LauncherScriptTest {
   }
 
   @Test
-  void jvmFlagsFollowWhatTheCommandDoesAndNoTf32ReachesCuda() throws Exception {
+  void jvmFlagsFollowWhatTheRunWillDoAndNoTf32ReachesCuda() throws Exception {
     launch("plan", "p.yaml");
     launch("run", "p.yaml", "--target", "t", "--dry-run");
+    Result cached = launch("run", "p.yaml", "--target", "t");
+    env.put("FAKE_COMPUTE", "1"); // the CLI's plan finds a stage to compute
     launch("run", "p.yaml", "--target", "t", "--no-tf32");
     List<String> calls = javaLog().lines().toList();
     String plan = calls.get(0);
     String dryRun = calls.get(2);
-    String run = calls.get(4);
+    String probe = calls.get(4);
     assertTrue(plan.contains("-XX:TieredStopAtLevel=1") && plan.contains("-XX:+UseSerialGC"), plan);
-    assertTrue(dryRun.contains("-XX:TieredStopAtLevel=1"), dryRun);
-    assertTrue(run.contains("-XX:+UseParallelGC") && !run.contains("TieredStopAtLevel"), run);
-    assertTrue(run.contains("--no-tf32"), "the CLI records the choice: " + run);
-    assertEquals("NVIDIA_TF32_OVERRIDE=", calls.get(3));
-    assertEquals("NVIDIA_TF32_OVERRIDE=0", calls.get(5));
+    assertTrue(dryRun.contains("-XX:TieredStopAtLevel=1") && !dryRun.contains("exitIfComputing"), dryRun);
+    assertTrue(probe.contains("-XX:TieredStopAtLevel=1") && probe.contains("-Drobustcl.exitIfComputing=75"), probe);
+    assertEquals(3, cached.code(), "a run with nothing to compute ends in the first JVM");
+    String computeProbe = calls.get(6);
+    String compute = calls.get(8);
+    assertEquals(10, calls.size(), "plan, dry run, cached run, probe + compute run: " + calls);
+    assertTrue(computeProbe.contains("exitIfComputing"), computeProbe);
+    assertTrue(compute.contains("-XX:+UseParallelGC") && !compute.contains("TieredStopAtLevel")
+        && !compute.contains("exitIfComputing"), compute);
+    assertTrue(compute.contains("--no-tf32"), "the CLI records the choice: " + compute);
+    assertEquals("NVIDIA_TF32_OVERRIDE=", calls.get(5));
+    assertEquals("NVIDIA_TF32_OVERRIDE=0", calls.get(9));
   }
 }
