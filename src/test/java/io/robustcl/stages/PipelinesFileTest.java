@@ -101,4 +101,28 @@ class PipelinesFileTest {
     assertTrue(e.getMessage().contains("model") && e.getMessage().contains("dataset"), e.getMessage());
     assertTrue(e.getMessage().contains("eps"), e.getMessage());
   }
+
+  @Test
+  void aClaimNamingAnUnknownCellFailsAtTheConditionsLine(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("p.yaml"), """
+        stages:
+          data: {type: dataset, params: {source: synthetic, train_count: 8, test_count: 8}}
+          tab:
+            type: table
+            inputs: {cells: [data]}
+            params:
+              title: t
+              layout:
+                columns: [{label: "8/255", id: linf_8}]
+                rows: [{label: RoCL, cells: [{stage: data, metric: m}]}]
+              claims:
+                - statement: "RoCL is far more robust than SimCLR"
+                  condition: "rocl.linf_8 > simclr.linf_8 + 10"
+        """);
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new PipelineLoader(stageTypes()).load(dir.resolve("p.yaml"), LoadOptions.defaults()));
+    assertTrue(e.getMessage().contains("p.yaml:13:"), e.getMessage());
+    assertTrue(e.getMessage().contains("stage 'tab' (type table): claims[0].condition (at character 15"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown row 'simclr'; the table's row ids are rocl"), e.getMessage());
+  }
 }
