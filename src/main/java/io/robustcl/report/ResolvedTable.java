@@ -89,6 +89,25 @@ public record ResolvedTable(
     return new ClaimResult(claim, holds, boxed, claim.condition().withValues(values, digits));
   }
 
+  /**
+   * The table as the paper printed it: every cell's value is the paper's (null where the
+   * paper gives none), claims evaluated on those. A claim that fails here is mis-stated.
+   */
+  public static ResolvedTable ofPaper(String title, String note, TableLayout layout, List<Claim> claims, int digits) {
+    ImmutableList.Builder<List<@Nullable Double>> rows = ImmutableList.builder();
+    for (TableLayout.Row row : layout.rows()) {
+      java.util.ArrayList<@Nullable Double> values = new java.util.ArrayList<>();
+      row.cells().forEach(cell -> values.add(cell.paper()));
+      rows.add(java.util.Collections.unmodifiableList(values));
+    }
+    ImmutableList<List<@Nullable Double>> paper = rows.build();
+    ImmutableList.Builder<ClaimResult> results = ImmutableList.builder();
+    for (Claim claim : claims) {
+      results.add(evaluate(claim, layout, paper, digits));
+    }
+    return new ResolvedTable(title, note, layout, paper, digits, results.build());
+  }
+
   /** Our value of a cell as text, {@code "-"} when empty. */
   public String oursText(int row, int column) {
     Double value = ours.get(row).get(column);

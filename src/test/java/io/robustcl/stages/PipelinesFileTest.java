@@ -125,4 +125,23 @@ class PipelinesFileTest {
     assertTrue(e.getMessage().contains("stage 'tab' (type table): claims[0].condition (at character 15"), e.getMessage());
     assertTrue(e.getMessage().contains("unknown row 'simclr'; the table's row ids are rocl"), e.getMessage());
   }
+
+  @Test
+  void everyDeclaredClaimHoldsOnThePapersOwnNumbers() {
+    PipelineSpec spec = new PipelineLoader(stageTypes()).load(PIPELINES, LoadOptions.defaults());
+    int checked = 0;
+    for (StageSpec stage : spec.stages().values()) {
+      if (!stage.type().equals("table")) {
+        continue;
+      }
+      var layout = io.robustcl.report.TableLayout.parse("layout", stage.params().getMap("layout"));
+      var claims = io.robustcl.report.Claim.parseAll("claims", (List<?>) stage.params().get("claims"), layout);
+      var paper = io.robustcl.report.ResolvedTable.ofPaper("t", "n", layout, claims, 2);
+      for (var claim : paper.claims()) {
+        assertTrue(claim.holds(), stage.name() + ": " + claim.line());
+        checked++;
+      }
+    }
+    assertTrue(checked >= 14, "RoCL tables 1 and 2 declare their claims: " + checked);
+  }
 }
