@@ -261,6 +261,27 @@ public final class Network {
         && p.getType() != Parameter.Type.RUNNING_VAR);
   }
 
+  /**
+   * Lets the encoder's batch-norm biases (beta) train while the rest stays as it is: RUSH's
+   * fine-tuning keeps f frozen except these (its appendix B). Undone by {@code freezeEncoder(false)}.
+   */
+  public void unfreezeEncoderBatchNormBiases() {
+    encoder.freezeParameters(false, p -> p.getType() == Parameter.Type.BETA);
+  }
+
+  /**
+   * Sets the head's weights and bias to 0: the zero-initialised fully connected layer that ASCL's
+   * transfer protocol (its section 4.3.1) puts on the frozen encoder.
+   */
+  public void zeroHead() {
+    if (head == null) {
+      throw new IllegalStateException("this network has no linear head (spec " + spec + ")");
+    }
+    for (Pair<String, Parameter> p : head.getParameters()) {
+      p.getValue().getArray().muli(0f);
+    }
+  }
+
   /** Number of learnable scalars (parameters that require gradients); running statistics excluded. */
   public long learnableScalarCount() {
     long n = 0;
