@@ -152,6 +152,20 @@ public final class ManifestJson {
     }
   }
 
+  /** {@code params} in the manifest's typed JSON form (integers stay integers, decimals keep their point). */
+  public static JsonElement paramsJson(Params params) {
+    return paramValue(params.asMap());
+  }
+
+  /**
+   * Params read back from {@link #paramsJson}'s form.
+   *
+   * @throws ManifestFormatException naming {@code source} if a value is not a param value
+   */
+  public static Params paramsFromJson(JsonObject json, String source) {
+    return Params.of(new Reader(json, source).paramMap(json, "params"));
+  }
+
   private static JsonElement paramValue(Object value) {
     if (value instanceof Map<?, ?> map) {
       JsonObject o = new JsonObject();
