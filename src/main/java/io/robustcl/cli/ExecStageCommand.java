@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -66,8 +65,8 @@ final class ExecStageCommand implements Callable<Integer> {
       watchForParentExit(System.in, cancel, worker);
     }
     try {
-      var metrics = launcher.launch(job.toRequest(), JobProtocol.writer(out), cancel);
-      new JobResult(metrics, hostName()).write(job.resultFile());
+      var outcome = launcher.launch(job.toRequest(), JobProtocol.writer(out), cancel);
+      new JobResult(outcome.metrics(), outcome.execution().getOrDefault("host", "unknown")).write(job.resultFile());
       return 0;
     } catch (InterruptedException | java.util.concurrent.CancellationException e) {
       JobProtocol.error(out, "cancelled: " + (cancel.reason() != null ? cancel.reason() : "interrupted"));
@@ -109,14 +108,6 @@ final class ExecStageCommand implements Callable<Integer> {
       finished.await(ABORT_GRACE_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
     }
   }
 }

@@ -79,6 +79,9 @@ public final class ManifestJson {
     JsonObject versions = new JsonObject();
     manifest.versions().forEach(versions::addProperty);
     root.add("versions", versions);
+    JsonObject execution = new JsonObject();
+    manifest.execution().forEach(execution::addProperty);
+    root.add("execution", execution);
     return GSON.toJson(root) + "\n";
   }
 
@@ -137,7 +140,8 @@ public final class ManifestJson {
           r.instant("startTime"),
           r.instant("endTime"),
           r.string(root, "device"),
-          r.map("versions", e -> r.primitiveString(e, "versions entry")));
+          r.map("versions", e -> r.primitiveString(e, "versions entry")),
+          root.has("execution") ? r.map("execution", e -> r.primitiveString(e, "execution entry")) : ImmutableSortedMap.of());
       String expected = ContentHash.of(files);
       if (!expected.equals(manifest.contentHash())) {
         throw new ManifestFormatException(source + ": contentHash " + manifest.contentHash()

@@ -62,11 +62,11 @@ final class StageExecution {
         LaunchRequest request = new LaunchRequest(
             stage.name(), stage.spec().type(), stage.key(), stage.spec().params(), stage.artifacts(),
             out.dir(), store.workDir(stage.key()), device, stage.spec().resources(), launch.schedulerOptions());
-        ImmutableMap<String, Double> metrics = launcher.launch(request, events, cancel);
+        LaunchOutcome outcome = launcher.launch(request, events, cancel);
         ManifestDraft draft = new ManifestDraft(
             stage.name(), stage.spec().type(), stage.stage().version(), stage.stage().outputKind(),
-            stage.spec().params(), stage.inputs(), ImmutableSortedMap.copyOf(metrics), start, Instant.now(),
-            device, versions.get());
+            stage.spec().params(), stage.inputs(), ImmutableSortedMap.copyOf(outcome.metrics()), start,
+            Instant.now(), device, versions.get(), outcome.execution());
         return new Result(stage, StageStatus.DONE, out.commit(draft), null);
       }
     } catch (CancellationException | InterruptedException e) {

@@ -1,7 +1,8 @@
 package io.robustcl.pipeline.launch;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSortedMap;
+import io.robustcl.pipeline.exec.LaunchOutcome;
 import io.robustcl.pipeline.exec.CancelSignal;
 import io.robustcl.pipeline.exec.LaunchRequest;
 import io.robustcl.pipeline.exec.StageEvents;
@@ -46,7 +47,7 @@ public final class ProcessStageLauncher implements StageLauncher {
   }
 
   @Override
-  public ImmutableMap<String, Double> launch(LaunchRequest request, StageEvents events, CancelSignal cancel)
+  public LaunchOutcome launch(LaunchRequest request, StageEvents events, CancelSignal cancel)
       throws Exception {
     Path dir = Files.createDirectories(request.workDir().resolve(LAUNCH_DIR));
     Path result = dir.resolve("result.json");
@@ -71,7 +72,8 @@ public final class ProcessStageLauncher implements StageLauncher {
       int exit = child.exitValue();
       var written = JobResult.read(result);
       if (exit == 0 && written.isPresent()) {
-        return written.get().metrics();
+        return new LaunchOutcome(written.get().metrics(), ImmutableSortedMap.of(
+            "launcher", "process", "host", written.get().host(), "pid", Long.toString(child.pid())));
       }
       throw new StageProcessFailure(ExitStatus.describe(exit, reported.get(), dir));
     } finally {

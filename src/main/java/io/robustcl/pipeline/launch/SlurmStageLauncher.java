@@ -1,7 +1,8 @@
 package io.robustcl.pipeline.launch;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSortedMap;
+import io.robustcl.pipeline.exec.LaunchOutcome;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import io.robustcl.pipeline.config.StageResources;
@@ -61,7 +62,7 @@ public final class SlurmStageLauncher implements StageLauncher {
   }
 
   @Override
-  public ImmutableMap<String, Double> launch(LaunchRequest request, StageEvents events, CancelSignal cancel)
+  public LaunchOutcome launch(LaunchRequest request, StageEvents events, CancelSignal cancel)
       throws Exception {
     Path dir = Files.createDirectories(request.workDir().resolve(ProcessStageLauncher.LAUNCH_DIR));
     Path marker = dir.resolve("slurm-job");
@@ -83,7 +84,8 @@ public final class SlurmStageLauncher implements StageLauncher {
       if (exit.isPresent() && exit.get() == 0 && written.isPresent()) {
         moveContents(out, request.outputDir());
         Files.deleteIfExists(marker);
-        return written.get().metrics();
+        return new LaunchOutcome(written.get().metrics(), ImmutableSortedMap.of(
+            "launcher", "slurm", "host", written.get().host(), "node", last.node(), "slurm_job_id", jobId));
       }
       Files.deleteIfExists(marker);
       throw new StageProcessFailure(reason(jobId, last, exit, log));
