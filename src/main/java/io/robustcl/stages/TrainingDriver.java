@@ -1,9 +1,12 @@
 package io.robustcl.stages;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.robustcl.ml.data.BatchLoader;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.data.PadCropFlip;
+import io.robustcl.ml.data.RandomGaussianBlur;
 import io.robustcl.ml.data.SimClrAugmentation;
 import io.robustcl.ml.model.Network;
 import io.robustcl.ml.train.BatchSource;
@@ -48,6 +51,19 @@ final class TrainingDriver {
       // horizontal flip only: the SimCLR pipeline with the crop, jitter and grayscale switched off
       case "flip" -> SimClrAugmentation.builder().optSize(size).optScale(1, 1).optRatio(1, 1)
           .optJitterProbability(0).optGrayscaleProbability(0).build();
+      // UPAT sec. 4.1: SimCLR's T including its random Gaussian blur (p 0.5, sigma ~ U[0.1, 2])
+      case "simclr-blur" -> {
+        SimClrAugmentation t = SimClrAugmentation.builder().optSize(size).build();
+        RandomGaussianBlur blur = new RandomGaussianBlur(RandomGaussianBlur.SIMCLR_PROBABILITY);
+        yield (images, random) -> {
+          NDArray viewed = t.apply(images, random);
+          NDArray blurred = blur.apply(viewed, random);
+          viewed.close();
+          return blurred;
+        };
+      }
+      // Madry's and TRADES's CIFAR augmentation: RandomCrop(32, padding=4) + RandomHorizontalFlip
+      case "crop-flip" -> new PadCropFlip(PadCropFlip.CIFAR_PADDING);
       case "none" -> null;
       default -> throw new IllegalArgumentException("unknown augmentation '" + name + "'");
     };
