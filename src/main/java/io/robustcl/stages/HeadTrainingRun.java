@@ -32,23 +32,34 @@ final class HeadTrainingRun {
     Artifact model = ctx.input("model");
     try (ComputeScope scope = ComputeScope.open(ctx.device(), seed)) {
       ImageSet train = StageFiles.imageSet(ctx.input("data"), StageFiles.TRAIN);
-      Network pretrained = StageFiles.network(model, scope.manager());
-      Network network = pretrained.withHead(train.classes().size(), scope.manager(), scope.random());
-      OptimizerParams o = OptimizerParams.from(p);
-      PgdAttack pgd = null;
-      if (robust) {
-        AttackParams a = AttackParams.from(p);
-        pgd = new PgdAttack(Norm.LINF, a.eps(), Math.max(a.step(), Double.MIN_NORMAL), a.steps(), a.randomStart(), 1,
-            PgdAttack.DEFAULT_L1_TOP_FRACTION);
-      }
-      LinearEvaluation.Settings settings = new LinearEvaluation.Settings(
-          o.epochs(), Math.min(o.batchSize(), train.size()), TrainingDriver.schedule(o), TrainingDriver.sgd(o),
-          TrainingDriver.augmentation(p.getString("augment"), train.height()), null, p.getBool("adapt_bn"), pgd, seed,
-          ctx.workDir().resolve("checkpoints"));
-      TrainingDriver.CurveListener listener = new TrainingDriver.CurveListener(ctx, robust ? "r-LE" : "LE");
-      listener.finish(new LinearEvaluation(network, train, settings).run(scope.manager(), listener, ctx::isCancelled));
+      Network network = trainHead(ctx, scope, StageFiles.network(model, scope.manager()), train, robust,
+          OptimizerParams.from(p));
       network.save(ctx.outputDir().resolve(StageFiles.NETWORK));
       StageFiles.writeLineage(ctx, StageFiles.encoderOrigin(model));
     }
+  }
+
+  /**
+   * A new head on {@code pretrained}'s frozen encoder, trained on {@code train} (LE, or r-LE with the
+   * stage's attack params when {@code robust}); returns the network with that head.
+   */
+  static Network trainHead(StageContext ctx, ComputeScope scope, Network pretrained, ImageSet train, boolean robust,
+      OptimizerParams o) throws Exception {
+    Params p = ctx.params();
+    long seed = p.getLong("seed");
+    Network network = pretrained.withHead(train.classes().size(), scope.manager(), scope.random());
+    PgdAttack pgd = null;
+    if (robust) {
+      AttackParams a = AttackParams.from(p);
+      pgd = new PgdAttack(Norm.LINF, a.eps(), Math.max(a.step(), Double.MIN_NORMAL), a.steps(), a.randomStart(), 1,
+          PgdAttack.DEFAULT_L1_TOP_FRACTION);
+    }
+    LinearEvaluation.Settings settings = new LinearEvaluation.Settings(
+        o.epochs(), Math.min(o.batchSize(), train.size()), TrainingDriver.schedule(o), TrainingDriver.sgd(o),
+        TrainingDriver.augmentation(p.getString("augment"), train.height()), null, p.getBool("adapt_bn"), pgd, seed,
+        ctx.workDir().resolve("checkpoints"));
+    TrainingDriver.CurveListener listener = new TrainingDriver.CurveListener(ctx, robust ? "r-LE" : "LE");
+    listener.finish(new LinearEvaluation(network, train, settings).run(scope.manager(), listener, ctx::isCancelled));
+    return network;
   }
 }

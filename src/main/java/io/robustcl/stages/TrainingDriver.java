@@ -164,6 +164,13 @@ final class TrainingDriver {
   static TrainingOutcome train(
       StageContext ctx, NDManager manager, Network network, ModelParameters trainable, TrainingMethod method,
       ImageSet train, OptimizerParams o, long seed, String phase) throws IOException {
+    return train(ctx, manager, network, trainable, method, train, o, seed, phase, ctx.workDir().resolve("checkpoints"));
+  }
+
+  /** As {@link #train}, with the epoch checkpoints in {@code checkpoints} (a stage with two training phases). */
+  static TrainingOutcome train(
+      StageContext ctx, NDManager manager, Network network, ModelParameters trainable, TrainingMethod method,
+      ImageSet train, OptimizerParams o, long seed, String phase, Path checkpoints) throws IOException {
     if (train.size() < 2) {
       throw new IllegalArgumentException("stage '" + ctx.stageName() + "': the train split has " + train.size()
           + " images; training needs at least 2");
@@ -175,7 +182,7 @@ final class TrainingDriver {
     TrainingLoop loop = new TrainingLoop(trainable, optimizer, schedule(o), method, BatchSource.of(loader), listener,
         ctx::isCancelled);
     TrainingOutcome outcome =
-        loop.run(manager, new TrainingPlan(phase, o.epochs(), seed, ctx.workDir().resolve("checkpoints")));
+        loop.run(manager, new TrainingPlan(phase, o.epochs(), seed, checkpoints));
     listener.finish(outcome);
     return outcome;
   }
