@@ -27,8 +27,7 @@ final class TransferRun {
     try (ComputeScope scope = ComputeScope.open(ctx.device(), seed)) {
       ImageSet target = StageFiles.imageSet(ctx.input("data"), StageFiles.TRAIN);
       OptimizerParams o = OptimizerParams.from(p);
-      Network network = HeadTrainingRun.trainHead(ctx, scope, StageFiles.network(model, scope.manager()), target,
-          p.getString("head").equals("robust"), o);
+      Network network = HeadTrainingRun.trainHead(ctx, scope, model, target, p.getString("head").equals("robust"));
       String fineTune = p.getString("fine_tune");
       if (!fineTune.equals("none")) {
         AttackParams a = AttackParams.from(p);
@@ -42,7 +41,7 @@ final class TransferRun {
             o.batchSize(), o.optimizer(), p.getDouble("ft_lr") > 0 ? p.getDouble("ft_lr") : o.lr(), o.momentum(),
             o.weightDecay(), o.schedule(), o.milestones(), o.gamma(), 0, 1, o.lrMin());
         TrainingDriver.train(ctx, scope.manager(), network, ModelParameters.of(network.parameters()), training, target,
-            ft, seed, "transfer fine-tune " + fineTune, ctx.workDir().resolve("checkpoints-fine-tune"));
+            ft, seed, "transfer fine-tune " + fineTune, model, ctx.workDir().resolve("checkpoints-fine-tune"));
       }
       network.save(ctx.outputDir().resolve(StageFiles.NETWORK));
       StageFiles.writeLineage(ctx, StageFiles.encoderOrigin(model));

@@ -20,7 +20,7 @@ import java.util.List;
  * the linear-evaluation script (src/linear_eval.py with {@code --dataset cifar-100} and a CIFAR-10
  * checkpoint): a new linear layer, {@code --adv_img} for the robust head, {@code --finetune} to train f too,
  * SGD lr 0.1 momentum 0.9 wd 5e-4, 150 epochs, batch 1024 (total_process.sh), which are this stage's
- * defaults (the robust head's PGD: the script's l_inf 0.0314, step 0.007, 10 steps).
+ * defaults (those of robust-linear-eval; the script's r-LE PGD is l_inf 0.0314, step 0.007, 10 steps).
  */
 public final class TransferStage implements Stage {
 
@@ -31,17 +31,13 @@ public final class TransferStage implements Stage {
 
   @Override
   public List<ParamSpec> params() {
-    List<ParamSpec> specs = new ArrayList<>();
+    // every param of robust-linear-eval (optimiser, PGD, loss, augment, seed, bn, head_init, ...)
+    List<ParamSpec> specs = new ArrayList<>(LinearEvalStage.robust().params());
     specs.add(ParamSpec.string("head", "robust", "clean (LE) or robust (r-LE, PGD l_inf examples)").oneOf("clean", "robust"));
-    specs.add(ParamSpec.string("fine_tune", "none", "after the head: none, or at / trades to train f and l together")
-        .oneOf("none", "at", "trades"));
-    specs.addAll(OptimizerParams.specs(150, 1024, "sgd", 0.1, 5e-4, "multistep", List.of(0.2, 1 / 3.0, 2 / 3.0)));
+    specs.add(ParamSpec.string("fine_tune", "none", "after the head: none, or at / trades to train f and l together"
+        + " (trades uses beta)").oneOf("none", "at", "trades"));
     specs.add(ParamSpec.integer("ft_epochs", 0, "fine-tuning epochs (0 = epochs)").atLeast(0));
     specs.add(ParamSpec.floating("ft_lr", 0.0, "fine-tuning learning rate (0 = lr)").atLeast(0));
-    specs.add(ParamSpec.floating("beta", 6.0, "trades: weight of the KL term").atLeast(0));
-    specs.addAll(AttackParams.specs(0.0314, 0.007, 10));
-    specs.addAll(HeadTrainingSpecs.augmentAndSeed());
-    specs.add(ParamSpec.bool("adapt_bn", false, "let f's batch-norm statistics adapt while the head trains"));
     return specs;
   }
 
@@ -59,9 +55,7 @@ public final class TransferStage implements Stage {
 
   @Override
   public List<String> validate(Params params) {
-    List<String> problems = new ArrayList<>(OptimizerParams.validate(params));
-    problems.addAll(AttackParams.validate(params));
-    return problems;
+    return LinearEvalStage.robust().validate(params);
   }
 
   @Override

@@ -68,13 +68,20 @@ class TrainingMethodsTest {
             InstanceWiseAttack.View.T_PRIME, InstanceWiseAttack.View.T, 0.5, 1.0 / 256))));
     out.add(Arguments.of("ascl", (Function<Network, TrainingMethod>) n ->
         new AsclTraining(n, AUGMENT, new AsclTraining.Settings(SHORT, 0.5, 0.2, 0.5, false))));
+    out.add(Arguments.of("ascl, separated BN", (Function<Network, TrainingMethod>) n ->
+        new AsclTraining(n, AUGMENT, new AsclTraining.Settings(SHORT, 0.5, 0.2, 0.5, true))));
+    out.add(Arguments.of("ascl, label-free attacks", (Function<Network, TrainingMethod>) n ->
+        new AsclTraining(n, AUGMENT, new AsclTraining.Settings(SHORT, 0.5, 0.2, 0.5, false, AsclTraining.Generation.LABEL_FREE))));
+    out.add(Arguments.of("acl", (Function<Network, TrainingMethod>) n ->
+        new AclTraining(n, AUGMENT, new AclTraining.Settings(SHORT, 0.5, true))));
     return out.stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("methods")
   void lowersItsLoss(String name, Function<Network, TrainingMethod> factory) {
-    Network tiny = TinyImages.network(cpu.manager(), 3);
+    Network tiny = name.contains("separated") || name.equals("acl")
+        ? TinyImages.dualBnNetwork(cpu.manager(), 3) : TinyImages.network(cpu.manager(), 3);
     // ss-ood keeps its rotation head f -> 4 in the projector slot
     Network network = name.equals("ss-ood")
         ? Network.create(tiny.spec().withProjector(List.of(4)), cpu.manager(), new java.util.SplittableRandom(3))
