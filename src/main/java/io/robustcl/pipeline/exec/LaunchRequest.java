@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Params;
+import io.robustcl.pipeline.config.StageResources;
 import java.nio.file.Path;
 
 /**
@@ -18,8 +19,10 @@ import java.nio.file.Path;
  * @param inputs per port, the committed input artifacts in pipeline-file order
  * @param outputDir empty directory that becomes the artifact on success
  * @param workDir resumable checkpoint directory ({@code cache/work/<key>/})
- * @param devices {@code ["cpu"]}, or every GPU the stage holds ({@code ["gpu:0", "gpu:1"]} for
- *     {@code resources: {gpu: 2}})
+ * @param device {@code "cpu"}, {@code "gpu:<i>"}, or every GPU a stage with {@code resources: {gpu: N}}
+ *     holds, e.g. {@code "gpu:0,1"}
+ * @param resources what the stage asked of the machine (launchers outside this JVM use it)
+ * @param schedulerOptions the run's extra flags for a batch scheduler ({@code --slurm-opt})
  */
 public record LaunchRequest(
     String stageName,
@@ -29,16 +32,19 @@ public record LaunchRequest(
     ImmutableMap<String, ImmutableList<Artifact>> inputs,
     Path outputDir,
     Path workDir,
-    ImmutableList<String> devices) {
+    String device,
+    StageResources resources,
+    ImmutableList<String> schedulerOptions) {
 
-  public LaunchRequest {
-    if (devices.isEmpty()) {
-      throw new IllegalArgumentException("stage " + stageName + " given no device");
+  /** {@link #device} one per element: {@code ["cpu"]}, or {@code ["gpu:0", "gpu:1"]} for {@code "gpu:0,1"}. */
+  public ImmutableList<String> devices() {
+    if (!device.startsWith("gpu:")) {
+      return ImmutableList.of(device);
     }
-  }
-
-  /** The first device: the one a stage that computes on one device uses. */
-  public String device() {
-    return devices.get(0);
+    ImmutableList.Builder<String> out = ImmutableList.builder();
+    for (String index : device.substring("gpu:".length()).split(",")) {
+      out.add("gpu:" + index.strip());
+    }
+    return out.build();
   }
 }

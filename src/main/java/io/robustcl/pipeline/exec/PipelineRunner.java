@@ -44,14 +44,15 @@ import org.jspecify.annotations.Nullable;
 public final class PipelineRunner {
 
   private final StageResolver resolver;
-  private final StageLauncher launcher;
+  private final Map<String, StageLauncher> launchers;
   private final Set<RuntimeVersions> versions;
   private final GpuCount gpuCount;
 
   @Inject
-  public PipelineRunner(StageResolver resolver, StageLauncher launcher, Set<RuntimeVersions> versions, GpuCount gpuCount) {
+  public PipelineRunner(
+      StageResolver resolver, Map<String, StageLauncher> launchers, Set<RuntimeVersions> versions, GpuCount gpuCount) {
     this.resolver = resolver;
-    this.launcher = launcher;
+    this.launchers = launchers;
     this.versions = versions;
     this.gpuCount = gpuCount;
   }
@@ -82,7 +83,8 @@ public final class PipelineRunner {
     Map<String, AtomicReference<@Nullable Thread>> running = new LinkedHashMap<>();
     LinkedHashSet<String> pending = new LinkedHashSet<>(order);
     LinkedBlockingQueue<StageExecution.Result> finished = new LinkedBlockingQueue<>();
-    StageExecution execution = new StageExecution(store, launcher, this::versionStrings, board, cancel);
+    StageExecution execution = new StageExecution(
+        store, launcher(options.launch()), options.launch(), this::versionStrings, board, cancel);
     ExecutorService workers = Executors.newFixedThreadPool(options.jobs(), daemonThreads());
     try {
       while (true) {
@@ -213,7 +215,7 @@ public final class PipelineRunner {
         if (running.size() >= options.jobs()) {
           continue;
         }
-        ImmutableList<String> devices = ImmutableList.of("cpu");
+        String device = "cpu";
         int[] held = null;
         if (wantsGpu(stageSpec, options, gpus)) {
           held = gpus.tryTake(Math.min(stageSpec.gpus(), gpus.count()));
@@ -221,20 +223,21 @@ public final class PipelineRunner {
             continue; // wait for a GPU to come free; CPU stages may start meanwhile
           }
           // the stage gets every slot it holds, not just the first
-          devices = java.util.Arrays.stream(held).mapToObj(i -> "gpu:" + i).collect(ImmutableList.toImmutableList());
+          device = "gpu:" + java.util.Arrays.stream(held).mapToObj(Integer::toString)
+              .collect(java.util.stream.Collectors.joining(","));
           gpusHeld.put(name, held);
         }
         List<String> why = forced ? List.of("forced") : explain(store, index, resolved);
-        board.started(name, String.join(",", devices), String.join("; ", why));
+        board.started(name, device, String.join("; ", why));
         startedAt.put(name, System.nanoTime());
-        ImmutableList<String> chosenDevices = devices;
+        String chosenDevice = device;
         AtomicReference<@Nullable Thread> worker = new AtomicReference<>();
         running.put(name, worker);
         // never Future.cancel: a task cancelled before it starts would never report back
         workers.execute(() -> {
           worker.set(Thread.currentThread());
           try {
-            finished.add(execution.call(resolved, forced, chosenDevices));
+            finished.add(execution.call(resolved, forced, chosenDevice));
           } finally {
             worker.set(null);
           }
@@ -350,6 +353,15 @@ public final class PipelineRunner {
       out.putAll(v.versions());
     }
     return ImmutableSortedMap.copyOf(out);
+  }
+
+  private StageLauncher launcher(LaunchSettings settings) {
+    StageLauncher launcher = launchers.get(settings.launcher());
+    if (launcher == null) {
+      throw new ConfigException("--launcher " + settings.launcher() + ": unknown launcher; known: "
+          + String.join(", ", new java.util.TreeSet<>(launchers.keySet())));
+    }
+    return launcher;
   }
 
   static String describe(Throwable e) {

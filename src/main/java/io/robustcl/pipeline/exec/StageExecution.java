@@ -1,6 +1,5 @@
 package io.robustcl.pipeline.exec;
 
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedMap;
 import io.robustcl.pipeline.cache.ArtifactStore;
@@ -27,6 +26,7 @@ final class StageExecution {
 
   private final ArtifactStore store;
   private final StageLauncher launcher;
+  private final LaunchSettings launch;
   private final Supplier<ImmutableSortedMap<String, String>> versions;
   private final StageEvents events;
   private final CancelSignal cancel;
@@ -34,17 +34,19 @@ final class StageExecution {
   StageExecution(
       ArtifactStore store,
       StageLauncher launcher,
+      LaunchSettings launch,
       Supplier<ImmutableSortedMap<String, String>> versions,
       StageEvents events,
       CancelSignal cancel) {
     this.store = store;
     this.launcher = launcher;
+    this.launch = launch;
     this.versions = versions;
     this.events = events;
     this.cancel = cancel;
   }
 
-  Result call(ResolvedStage stage, boolean forced, ImmutableList<String> devices) {
+  Result call(ResolvedStage stage, boolean forced, String device) {
     try (KeyLock lock = lock(stage)) {
       if (!forced) {
         Optional<Manifest> committed = store.lookup(stage.key());
@@ -59,12 +61,12 @@ final class StageExecution {
         Instant start = Instant.now();
         LaunchRequest request = new LaunchRequest(
             stage.name(), stage.spec().type(), stage.key(), stage.spec().params(), stage.artifacts(),
-            out.dir(), store.workDir(stage.key()), devices);
-        ImmutableMap<String, Double> metrics = launcher.launch(request, events, cancel);
+            out.dir(), store.workDir(stage.key()), device, stage.spec().resources(), launch.schedulerOptions());
+        LaunchOutcome outcome = launcher.launch(request, events, cancel);
         ManifestDraft draft = new ManifestDraft(
             stage.name(), stage.spec().type(), stage.stage().version(), stage.stage().outputKind(),
-            stage.spec().params(), stage.inputs(), ImmutableSortedMap.copyOf(metrics), start, Instant.now(),
-            String.join(",", devices), versions.get());
+            stage.spec().params(), stage.inputs(), ImmutableSortedMap.copyOf(outcome.metrics()), start,
+            Instant.now(), device, versions.get(), outcome.execution());
         return new Result(stage, StageStatus.DONE, out.commit(draft), null);
       }
     } catch (CancellationException | InterruptedException e) {

@@ -233,7 +233,7 @@ class PipelineRunnerTest {
     RunReport report = f.run(RunOptions.of("two", "one", "c").withGpus(3).withJobs(3));
     assertTrue(report.succeeded());
     assertEquals(List.of("gpu:0", "gpu:1"), f.stage.devices.get("two"));
-    assertEquals("gpu:0,gpu:1", report.manifest("two").device());
+    assertEquals("gpu:0,1", report.manifest("two").device());
     assertEquals(List.of("gpu:2"), f.stage.devices.get("one"), "the third slot is the one left free");
     assertEquals(List.of("cpu"), f.stage.devices.get("c"));
     // one slot: a gpu:2 stage is given what there is
