@@ -284,6 +284,11 @@ final class StageMatrix {
             + "' is not valid: " + StageNames.RULE + " (give a `name:` pattern)");
         continue;
       }
+      if (name.equals(group)) {
+        problems.add(pattern == null ? entry.keyLocation() : pattern.location(), where + ": generated name '" + name
+            + "' is the matrix stage's own name, which names the whole group; rename the matrix stage");
+        continue;
+      }
       String earlier = first.putIfAbsent(name, described);
       if (earlier != null) {
         problems.add(pattern == null ? entry.keyLocation() : pattern.location(), "matrix stage '" + group
