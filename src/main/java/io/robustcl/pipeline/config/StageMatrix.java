@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,14 @@ final class StageMatrix {
     if (exclude != null) {
       items = excluded(group, items, exclude, axes, zipped);
     }
-    return generate(entry, body, items);
+    // a list or mapping without an id is named by its position in its axis
+    Map<YamlNode, Integer> positions = new IdentityHashMap<>();
+    for (List<YamlNode> values : com.google.common.collect.Iterables.concat(axes.values(), zipped.values())) {
+      for (int i = 0; i < values.size(); i++) {
+        positions.put(values.get(i), i);
+      }
+    }
+    return generate(entry, body, items, positions);
   }
 
   private @Nullable List<YamlNode> axisValues(String group, YamlNode.Entry axis) {
@@ -252,7 +260,8 @@ final class StageMatrix {
         .allMatch(e -> v.entries().containsKey(e.key()) && matches(e.value(), v.get(e.key())));
   }
 
-  private List<Generated> generate(YamlNode.Entry entry, YamlNode.Mapping body, List<Map<String, YamlNode>> items) {
+  private List<Generated> generate(
+      YamlNode.Entry entry, YamlNode.Mapping body, List<Map<String, YamlNode>> items, Map<YamlNode, Integer> positions) {
     String group = entry.key();
     YamlNode nameNode = body.get("name");
     YamlNode.@Nullable Scalar pattern = null;
@@ -275,7 +284,7 @@ final class StageMatrix {
       String described = describe(item);
       String where = "matrix stage '" + group + "' (" + described + ")";
       int before = problems.count();
-      String name = pattern == null ? defaultName(group, item) : nameFrom(pattern, item, where);
+      String name = pattern == null ? defaultName(group, item, positions) : nameFrom(pattern, item, where);
       if (problems.count() > before) {
         continue;
       }
@@ -316,14 +325,18 @@ final class StageMatrix {
     return scalar.text();
   }
 
-  /** DVC's naming: {@code group@v1-v2}, each value's text with characters a name cannot hold as '-'. */
-  private static String defaultName(String group, Map<String, YamlNode> item) {
+  /**
+   * DVC's naming: {@code group@v1-v2}, each value's text with characters a name cannot hold as
+   * '-'; a mapping value gives its {@code id} (or {@code name}) field, other lists and mappings
+   * their 0-based position in the axis.
+   */
+  private static String defaultName(String group, Map<String, YamlNode> item, Map<YamlNode, Integer> positions) {
     List<String> tokens = new ArrayList<>();
-    item.forEach((axis, value) -> tokens.add(token(value, axis)));
+    item.forEach((axis, value) -> tokens.add(token(value, positions.get(value))));
     return group + "@" + String.join("-", tokens);
   }
 
-  private static String token(YamlNode value, String axis) {
+  private static String token(YamlNode value, int position) {
     String text;
     if (value instanceof YamlNode.Scalar scalar) {
       text = scalar.text();
@@ -332,7 +345,7 @@ final class StageMatrix {
       YamlNode id = mapping.get("id") != null ? mapping.get("id") : mapping.get("name");
       text = ((YamlNode.Scalar) id).text();
     } else {
-      text = axis + value.location().line();
+      text = Integer.toString(position);
     }
     return text.toLowerCase().replaceAll("[^a-z0-9_.]+", "-");
   }
