@@ -34,8 +34,7 @@ final class FineTuneRun {
     Artifact model = ctx.input("model");
     try (ComputeScope scope = ComputeScope.open(ctx.device(), seed)) {
       ImageSet train = StageFiles.imageSet(ctx.input("data"), StageFiles.TRAIN);
-      Network network = StageFiles.network(model, scope.manager())
-          .withHead(train.classes().size(), scope.manager(), scope.random());
+      Network network = PretrainedEncoder.withNewHead(p, model, train.classes().size(), scope.manager(), scope.random());
       if (method.equals("at+ss") && network.projector() == null) {
         throw new IllegalStateException("stage '" + model.stageName() + "' has no projector g; fine-tune method"
             + " at+ss needs a contrastive pre-training");
@@ -45,7 +44,11 @@ final class FineTuneRun {
           a.randomStart(), 1, PgdAttack.DEFAULT_L1_TOP_FRACTION);
       ImageTransform augment = TrainingDriver.augmentation(p.getString("augment"), train.height());
       SupervisedTraining supervised = new SupervisedTraining(network, augment, new SupervisedTraining.Settings(
-          method.equals("trades") ? SupervisedTraining.Objective.TRADES : SupervisedTraining.Objective.AT, pgd,
+          switch (method) {
+            case "ce" -> SupervisedTraining.Objective.CE;
+            case "trades" -> SupervisedTraining.Objective.TRADES;
+            default -> SupervisedTraining.Objective.AT;
+          }, pgd,
           p.getDouble("beta")));
       TrainingMethod training = supervised;
       if (method.equals("at+ss")) {
@@ -60,7 +63,7 @@ final class FineTuneRun {
         };
       }
       TrainingDriver.train(ctx, scope.manager(), network, ModelParameters.of(network.parameters()), training, train,
-          OptimizerParams.from(p), seed, "fine-tune " + method);
+          OptimizerParams.from(p), seed, "fine-tune " + method, model);
       network.save(ctx.outputDir().resolve(StageFiles.NETWORK));
     }
   }

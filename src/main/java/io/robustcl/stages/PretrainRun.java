@@ -3,14 +3,13 @@ package io.robustcl.stages;
 import io.robustcl.ml.attack.InstanceWiseAttack;
 import io.robustcl.ml.attack.Norm;
 import io.robustcl.ml.attack.PgdAttack;
-import io.robustcl.ml.data.GaussianNoise;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.data.ImageTransform;
-import io.robustcl.ml.data.UniformNoise;
 import io.robustcl.ml.device.ComputeScope;
 import io.robustcl.ml.model.Network;
 import io.robustcl.ml.model.NetworkSpec;
 import io.robustcl.ml.model.ResNetSpec;
+import io.robustcl.ml.train.AclTraining;
 import io.robustcl.ml.train.AsclTraining;
 import io.robustcl.ml.train.ContrastiveTraining;
 import io.robustcl.ml.train.ModelParameters;
@@ -21,6 +20,7 @@ import io.robustcl.ml.train.UpatTraining;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.StageContext;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /** The computation of a {@link PretrainStage}. */
@@ -47,7 +47,7 @@ final class PretrainRun {
       Network network = Network.create(spec, scope.manager(), scope.random());
       TrainingMethod training = method(p, method, network, train.height());
       TrainingDriver.train(ctx, scope.manager(), network, ModelParameters.of(network.parameters()), training, train,
-          OptimizerParams.from(p), seed, method);
+          OptimizerParams.from(p), seed, method, null);
       network.save(ctx.outputDir().resolve(StageFiles.NETWORK));
     }
   }
@@ -69,14 +69,17 @@ final class PretrainRun {
           new ContrastiveTraining.Settings(ContrastiveTraining.Objective.SIMCLR, tau));
       case "scl" -> new ContrastiveTraining(network, required(augment, method), null,
           new ContrastiveTraining.Settings(ContrastiveTraining.Objective.SCL, tau));
-      case "rush" -> new ContrastiveTraining(network, required(augment, method), noise(p),
+      case "rush" -> new ContrastiveTraining(network, required(augment, method), NoiseParams.from(p),
           new ContrastiveTraining.Settings(ContrastiveTraining.Objective.RUSH, tau));
       case "rocl" -> new RoclTraining(network, required(augment, method), new RoclTraining.Settings(
           pgd, InstanceWiseAttack.Loss.CONTRASTIVE, InstanceWiseAttack.Target.OTHER_VIEW, tau, p.getDouble("lambda")));
       case "upat" -> new UpatTraining(network, required(augment, method), new UpatTraining.Settings(
           pgd, InstanceWiseAttack.Loss.CONTRASTIVE, UpatTraining.AttackedView.T, tau, p.getDouble("lambda")));
       case "ascl" -> new AsclTraining(network, required(augment, method), new AsclTraining.Settings(
-          pgd, p.getDouble("lambda1"), p.getDouble("lambda2"), tau, p.getBool("dual_bn")));
+          pgd, p.getDouble("lambda1"), p.getDouble("lambda2"), tau, p.getBool("dual_bn"),
+          AsclTraining.Generation.valueOf(p.getString("attack_generation").toUpperCase(Locale.ROOT).replace('-', '_'))));
+      case "acl" -> new AclTraining(network, required(augment, method), new AclTraining.Settings(
+          pgd, tau, p.getBool("dual_bn")));
       default -> throw new IllegalArgumentException("param 'method': unknown method '" + method + "'");
     };
   }
@@ -84,10 +87,5 @@ final class PretrainRun {
   private static ImageTransform required(@org.jspecify.annotations.Nullable ImageTransform augment, String method) {
     return Objects.requireNonNull(augment, () -> "param 'augment': method " + method
         + " compares augmented views; set augment: simclr");
-  }
-
-  private static ImageTransform noise(Params p) {
-    float scale = (float) p.getDouble("noise_scale");
-    return p.getString("noise").equals("gaussian") ? new GaussianNoise(scale) : new UniformNoise(scale);
   }
 }

@@ -17,13 +17,13 @@ import java.util.List;
  */
 public final class PretrainStage implements Stage {
 
-  static final List<String> METHODS = List.of("ce", "at", "trades", "simclr", "scl", "rocl", "upat", "ascl", "rush");
+  static final List<String> METHODS = List.of("ce", "at", "trades", "simclr", "scl", "rocl", "upat", "ascl", "acl", "rush");
   /** Methods whose artifact carries a trained head l. */
   static final List<String> SUPERVISED = List.of("ce", "at", "trades", "ascl");
 
   @Override
   public String doc() {
-    return "pre-trains f (+ g or l) with ce, at, trades, simclr, scl, rocl, upat, ascl or rush";
+    return "pre-trains f (+ g or l) with ce, at, trades, simclr, scl, rocl, upat, ascl, acl or rush";
   }
 
   @Override
@@ -41,8 +41,10 @@ public final class PretrainStage implements Stage {
     specs.add(ParamSpec.floating("beta", 6.0, "trades: weight of the KL term").atLeast(0));
     specs.add(ParamSpec.floating("lambda1", 0.5, "ascl: weight of the label-free contrastive term").atLeast(0));
     specs.add(ParamSpec.floating("lambda2", 0.2, "ascl: weight of L_ASCL (eq. 9)").atLeast(0));
-    specs.add(ParamSpec.string("noise", "uniform", "rush: Q's distribution").oneOf("uniform", "gaussian"));
-    specs.add(ParamSpec.floating("noise_scale", 0.3, "rush: U(-s, s) half-width or Gaussian sigma").atLeast(0));
+    specs.add(ParamSpec.string("attack_generation", "ensemble",
+        "ascl (table 6): ensemble (each term its own attack), label-based (PGD on CE only) or label-free (contrastive only)")
+        .oneOf("ensemble", "label-based", "label-free"));
+    specs.addAll(NoiseParams.specs("uniform", "rush"));
     specs.add(ParamSpec.integer("seed", 0, "seed of initialisation, shuffling, augmentation and attacks"));
     return specs;
   }
@@ -54,11 +56,12 @@ public final class PretrainStage implements Stage {
 
   /**
    * 2: {@code curve.csv} no longer carries throughput (a machine figure, now a metric). 3: attack
-   * starts and noise draw from the stage's own generator.
+   * starts and noise draw from the stage's own generator. 4: ASCL follows eqs. 5 and 9 and L_AT is
+   * on x; method acl; training time metrics.
    */
   @Override
   public int version() {
-    return 3;
+    return 4;
   }
 
   @Override
@@ -73,6 +76,9 @@ public final class PretrainStage implements Stage {
     problems.addAll(OptimizerParams.validate(params));
     problems.addAll(AttackParams.validate(params));
     String method = params.getString("method");
+    if (method.equals("rush") && params.getString("noise").equals("none")) {
+      problems.add("param 'noise': method rush puts Q on the second view; use uniform (paper) or gaussian");
+    }
     if (method.equals("rocl") && params.getDouble("lambda") == 0) {
       problems.add("param 'lambda': rocl weighs its regulariser by 1/lambda; lambda must be > 0 (paper: 256)");
     }

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record PretrainingRecipe(String name, TrainingMethod method, SgdSettings sgd, LearningRateSchedule schedule, int batchSize) {
   /** The method names, in METHODS.md order. */
-  public static final List<String> METHODS = List.of("ce", "at", "trades", "simclr", "scl", "rocl", "upat", "ascl", "rush");
+  public static final List<String> METHODS = List.of("ce", "at", "trades", "simclr", "scl", "rocl", "upat", "ascl", "acl", "rush");
 
   /**
    * The paper recipe of {@code name} for a run of {@code epochs} epochs.
@@ -31,6 +31,8 @@ public record PretrainingRecipe(String name, TrainingMethod method, SgdSettings 
    *   <li>upat: SGD mom 0.9 wd 1e-3, batch 256, lambda 1/256, eps 0.03 step 2/256; the paper gives no
    *       learning rate: 0.1 with cosine decay;
    *   <li>ascl: SGD lr 0.1 mom 0.9 wd 2e-4, x0.1 at 60% and 80%, batch 512, lambda1 0.5, lambda2 0.2;
+   *   <li>acl: ACL(DS)'s public code: LARS mom 0.9 wd 1e-6, lr 5.0 warmed up from 0 over 10 epochs then
+   *       cosine to 1e-6, batch 512, PGD-5 l_inf 8/255 step 2/255; separate BN when the network has dual BN;
    *   <li>rush: SGD lr 0.5 mom 0.9 wd 1e-4 cosine to 0.001, batch 512, Q = U(-0.3, 0.3) unless given.
    * </ul>
    *
@@ -70,6 +72,10 @@ public record PretrainingRecipe(String name, TrainingMethod method, SgdSettings 
       case "ascl" -> new PretrainingRecipe(name,
           new AsclTraining(network, augmentation, AsclTraining.Settings.paper()), SgdSettings.sgd(0.9, 2e-4),
           MultiStepSchedule.atFractions(0.1, epochs, 0.1, 0.6, 0.8), 512);
+      case "acl" -> new PretrainingRecipe(name,
+          new AclTraining(network, augmentation, new AclTraining.Settings(AclTraining.Settings.paper().attack(), 0.5,
+              network.spec().encoder().dualBn())), SgdSettings.lars(0.9, 1e-6),
+          new WarmupSchedule(5.0, 1, 10, CosineSchedule.perEpoch(5.0, 1e-6, Math.max(1, epochs - 10))), 512);
       case "rush" -> new PretrainingRecipe(name,
           new ContrastiveTraining(network, augmentation, noise == null ? new io.robustcl.ml.data.UniformNoise() : noise,
               ContrastiveTraining.Settings.rush()),

@@ -405,7 +405,7 @@ public final class PipelineLoader {
       }
       for (String problem : stage.validate(params)) {
         Location paramsAt = draft.params.isEmpty() ? at : draft.params.values().iterator().next().keyLocation();
-        problems.add(paramsAt, where + " (type " + type + "): " + problem);
+        problems.add(ParamPaths.locate(problem, draft.params, paramsAt), where + " (type " + type + "): " + problem);
       }
       ImmutableMap.Builder<String, ParamSource> sources = ImmutableMap.builder();
       for (String param : params.asMap().keySet()) {

@@ -56,6 +56,31 @@ class ObjectiveAttacksTest {
     }
 
     @Test
+    void jointContrastiveAttackMovesBothViewsAndBeatsTheOneSidedAttack() {
+        NDArray view = model.images;
+        NDArray other = view.add(cpu.manager().randomUniform(-0.05f, 0.05f, view.getShape())).clip(0f, 1f);
+        long n = view.getShape().get(0);
+        double eps = 0.0314;
+        NDArray stacked = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(view, other));
+        NDArray adv = new JointContrastiveAttack(PgdAttack.linf(eps, 0.007, 7), 0.5)
+                .perturb(stacked, this::embed, model.parameters(), new SplittableRandom(3));
+        assertEquals(stacked.getShape(), adv.getShape());
+        assertTrue(adv.sub(stacked).abs().max().getFloat() <= eps + 1e-6);
+        // eq. 5: both views are perturbed, not one against the other held fixed
+        assertTrue(adv.get("0:{}", n).sub(view).abs().max().getFloat() > eps / 2);
+        assertTrue(adv.get("{}:", n).sub(other).abs().max().getFloat() > eps / 2);
+        NtXentLoss ntXent = new NtXentLoss(0.5);
+        float clean = ntXent.loss(embed(stacked), 2).getFloat();
+        float joint = ntXent.loss(embed(adv), 2).getFloat();
+        NDArray oneSided = new InstanceWiseAttack(PgdAttack.linf(eps, 0.007, 7), InstanceWiseAttack.Loss.CONTRASTIVE, 0.5)
+                .perturb(view, other, this::embed, model.parameters(), new SplittableRandom(3));
+        float separate = ntXent.loss(embed(ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(oneSided, other))), 2)
+                .getFloat();
+        assertTrue(joint > clean, clean + " -> " + joint);
+        assertTrue(joint > separate, "joint " + joint + " vs one-sided " + separate);
+    }
+
+    @Test
     void eotAveragesTheInnerObjectiveOverDraws() {
         AttackObjective inner = model.objective();
         // a deterministic "augmentation" cycling through brightness scalings

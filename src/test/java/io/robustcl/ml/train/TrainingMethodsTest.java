@@ -54,13 +54,20 @@ class TrainingMethodsTest {
             UpatTraining.AttackedView.T, 0.5, 1.0 / 256))));
     out.add(Arguments.of("ascl", (Function<Network, TrainingMethod>) n ->
         new AsclTraining(n, AUGMENT, new AsclTraining.Settings(SHORT, 0.5, 0.2, 0.5, false))));
+    out.add(Arguments.of("ascl, separated BN", (Function<Network, TrainingMethod>) n ->
+        new AsclTraining(n, AUGMENT, new AsclTraining.Settings(SHORT, 0.5, 0.2, 0.5, true))));
+    out.add(Arguments.of("ascl, label-free attacks", (Function<Network, TrainingMethod>) n ->
+        new AsclTraining(n, AUGMENT, new AsclTraining.Settings(SHORT, 0.5, 0.2, 0.5, false, AsclTraining.Generation.LABEL_FREE))));
+    out.add(Arguments.of("acl", (Function<Network, TrainingMethod>) n ->
+        new AclTraining(n, AUGMENT, new AclTraining.Settings(SHORT, 0.5, true))));
     return out.stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("methods")
   void lowersItsLoss(String name, Function<Network, TrainingMethod> factory) {
-    Network network = TinyImages.network(cpu.manager(), 3);
+    Network network = name.contains("separated") || name.equals("acl")
+        ? TinyImages.dualBnNetwork(cpu.manager(), 3) : TinyImages.network(cpu.manager(), 3);
     ImageSet data = TinyImages.generate(48, 5);
     ModelParameters parameters = ModelParameters.of(network.parameters());
     float[] before = parameters.trainable().get(0).array().toFloatArray();
