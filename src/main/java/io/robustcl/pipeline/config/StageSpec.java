@@ -33,6 +33,11 @@ public record StageSpec(
     this(name, type, params, inputs, gpus, location, ImmutableMap.of());
   }
 
+  /** What the stage asks of the machine that runs it. */
+  public StageResources resources() {
+    return StageResources.gpus(gpus);
+  }
+
   /** The names of every stage this one reads from, in port order then list order, without repeats. */
   public ImmutableList<String> upstream() {
     return inputs.values().stream()
