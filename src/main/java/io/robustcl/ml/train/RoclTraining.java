@@ -52,15 +52,19 @@ public final class RoclTraining implements TrainingMethod {
   public BatchLoss prepare(StepContext ctx, Batch batch) {
     ParameterStore ps = ctx.parameters();
     NDArray x = batch.images();
-    NDArray t1 = augmentation.apply(x, ctx.random());
-    NDArray t2 = augmentation.apply(x, ctx.random());
-    NDArray adv = contrast.perturb(ps, t1, settings.target().select(x, t1, t2), ctx.random());
+    NDArray t1 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t(x)", augmentation.apply(x, ctx.random()));
+    NDArray t2 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t'(x)", augmentation.apply(x, ctx.random()));
+    NDArray adv = ctx.checked(StepChecks.Phase.ATTACK, "instance-wise PGD, t(x)_adv",
+        contrast.perturb(ps, t1, settings.target().select(x, t1, t2), ctx.random()));
     NDArray threeViews = Views.stack(t1, t2, adv);
     NDArray advPair = Double.isInfinite(settings.lambda()) ? null : Views.stack(adv, t2);
     return () -> {
-      NDArray loss = contrast.ntXent(contrast.embed(ps, threeViews), 3);
+      NDArray z3 = ctx.checked(StepChecks.Phase.FORWARD, "g(f(.)) of t(x), t'(x), t(x)_adv",
+          contrast.embed(ps, threeViews));
+      NDArray loss = contrast.ntXent(ctx, z3, 3, "NT-Xent over t(x), t'(x), t(x)_adv");
       if (advPair != null) {
-        loss = loss.add(contrast.ntXent(contrast.embed(ps, advPair), 2).div((float) settings.lambda()));
+        NDArray z2 = ctx.checked(StepChecks.Phase.FORWARD, "g(f(.)) of t(x)_adv, t'(x)", contrast.embed(ps, advPair));
+        loss = loss.add(contrast.ntXent(ctx, z2, 2, "NT-Xent(t(x)_adv, t'(x))").div((float) settings.lambda()));
       }
       return loss;
     };
