@@ -72,8 +72,19 @@ final class DatasetBuilder {
           test = Cifar100Reader.readTest(dir);
         }
         case "stl10" -> {
-          allTrain = Stl10Reader.readTrain(dir, trainLimit);
-          test = Stl10Reader.readTest(dir);
+          int side = p.getInt("image_size");
+          test = Stl10Reader.readTest(dir, Integer.MAX_VALUE, side);
+          if (p.getString("train_split").equals("unlabeled")) {
+            // RUSH's STL-10-unlabeled column: streamed to the artifact, never whole in memory (the
+            // first train_count images; no window or class balance: it has no labels)
+            int limit = trainCount == 0 ? Integer.MAX_VALUE : trainCount;
+            int written = Stl10Reader.writeUnlabeled(dir, limit, side, ctx.outputDir().resolve(StageFiles.TRAIN));
+            test = balanced(test, testCount, p.getLong("seed") * 2 + 1);
+            test.save(ctx.outputDir().resolve(StageFiles.TEST));
+            putMetrics(ctx, written, test);
+            return;
+          }
+          allTrain = Stl10Reader.readTrain(dir, trainLimit, side);
         }
         default -> throw new IllegalArgumentException("param 'source': unknown source '" + source + "'");
       }
@@ -91,8 +102,12 @@ final class DatasetBuilder {
     }
     train.save(ctx.outputDir().resolve(StageFiles.TRAIN));
     test.save(ctx.outputDir().resolve(StageFiles.TEST));
-    ctx.putMetric("train_images", train.size());
+    putMetrics(ctx, train.size(), test);
+  }
+
+  private static void putMetrics(StageContext ctx, int trainImages, ImageSet test) {
+    ctx.putMetric("train_images", trainImages);
     ctx.putMetric("test_images", test.size());
-    ctx.putMetric("classes", train.classes().size());
+    ctx.putMetric("classes", test.classes().size());
   }
 }
