@@ -19,6 +19,9 @@ import ai.djl.ndarray.types.Shape;
  * training step).
  */
 public final class DeviceScalars {
+  /** Shared: it holds no state, and records holding it stay equal. */
+  private static final DeviceScalars UNCOUNTED = new DeviceScalars(ScalarCounter.NONE);
+
   private final ScalarCounter counter;
 
   public DeviceScalars(ScalarCounter counter) {
@@ -27,7 +30,7 @@ public final class DeviceScalars {
 
   /** Creations go uncounted. */
   public static DeviceScalars uncounted() {
-    return new DeviceScalars(ScalarCounter.NONE);
+    return UNCOUNTED;
   }
 
   public ScalarCounter counter() {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.robustcl.ml.device.GradientTape;
+import io.robustcl.ml.device.HostTransfer;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,7 +222,7 @@ public final class TrainingLoop {
       int i = 0;
       for (ModelParameter p : model.all()) {
         if (!p.trainable()) {
-          p.array().set(copies.get(i++).toFloatArray());
+          HostTransfer.write(p.array(), HostTransfer.read(copies.get(i++)));
         }
       }
     });
