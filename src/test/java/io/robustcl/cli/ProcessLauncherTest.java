@@ -138,6 +138,27 @@ class ProcessLauncherTest {
     assertTrue(children().isEmpty(), "no exec-stage child outlives the cancelled run");
   }
 
+  @Test
+  void aChildWhosePipelineProcessDiesCancelsItself() throws Exception {
+    Path file = write("p.yaml", "stages:\n  slow: {type: write-params, params: {sleep_ms: 600000}}\n");
+    var jvm = io.robustcl.pipeline.launch.ChildJvm.likeThisJvm(Main.class.getName());
+    Process parent = new ProcessBuilder(jvm.command(tmp, List.of("run", file.toString(), "--cache",
+        tmp.resolve("c").toString(), "--target", "slow", "--launcher", "process")))
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    List<ProcessHandle> orphans = List.of();
+    while (orphans.isEmpty() && System.nanoTime() < deadline) {
+      orphans = parent.descendants().filter(p -> p.info().arguments()
+          .map(a -> List.of(a).contains("exec-stage")).orElse(false)).toList();
+      Thread.sleep(50);
+    }
+    assertFalse(orphans.isEmpty(), "the child started");
+    parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: the parent cannot end its child
+    ProcessHandle child = orphans.get(0);
+    assertTrue(child.onExit().completeOnTimeout(null, 60, TimeUnit.SECONDS).get() != null && !child.isAlive(),
+        "the orphaned child saw its stdin close and exited");
+  }
+
   private List<ProcessHandle> children() {
     return ProcessHandle.current().descendants()
         .filter(p -> p.info().arguments().map(a -> List.of(a).contains("exec-stage")).orElse(false))
