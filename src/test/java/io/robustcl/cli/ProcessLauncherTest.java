@@ -114,6 +114,14 @@ class ProcessLauncherTest {
   }
 
   @Test
+  void aHungChildIsEndedAtItsTimeout() throws Exception {
+    Path file = write("p.yaml", "stages:\n  hung: {type: write-params, params: {sleep_ms: 600000}, resources: {timeout: 3s}}\n");
+    assertEquals(1, cli(file, tmp.resolve("c"), "--target", "hung", "--launcher", "process"));
+    assertTrue(err.toString().contains("timed out after 3 s (resources.timeout)"), err.toString());
+    assertTrue(children().isEmpty(), "the hung child is gone");
+  }
+
+  @Test
   void cancellingTheRunEndsItsChildProcesses() throws Exception {
     Path file = write("p.yaml", "stages:\n  slow: {type: write-params, params: {sleep_ms: 600000}}\n");
     Path cache = tmp.resolve("c");
