@@ -135,11 +135,14 @@ class ProcessLauncherTest {
             .run(spec, new LocalArtifactStore(cache), new StageNameIndex(cache), options, board, cancel);
       }
     });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (children().isEmpty() && System.nanoTime() < deadline) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (children().isEmpty() && !run.isDone() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertFalse(children().isEmpty(), "the child JVM started");
+    if (run.isDone()) {
+      throw new AssertionError("the run ended before its child was seen: " + run.get().outcomes() + "\n" + sink);
+    }
+    assertFalse(children().isEmpty(), "the child JVM started within 120 s: " + sink);
     cancel.cancel("test");
     RunReport report = run.get(60, TimeUnit.SECONDS);
     assertEquals(StageStatus.CANCELLED, report.outcomes().get("slow").status());
