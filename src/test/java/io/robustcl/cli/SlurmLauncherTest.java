@@ -178,11 +178,11 @@ class SlurmLauncherTest {
   }
 
   @Test
-  void table2OnMicroThroughSlurmEqualsTheInProcessTable() throws Exception {
+  void table2OnMicroThroughChildProcessesAndSlurmEqualsTheInProcessTable() throws Exception {
     assumeTrue(Files.isRegularFile(Path.of("pipelines.yaml")), "run from the project root");
     ChildJvm jvm = ChildJvm.likeThisJvm(Main.class.getName());
     List<String> tables = new ArrayList<>();
-    for (String launcher : List.of("in-process", "slurm")) {
+    for (String launcher : List.of("in-process", "process", "slurm")) {
       // one PyTorch thread: RoCL's pre-training is bit-reproducible only then (README)
       List<String> command = new ArrayList<>(jvm.command(tmp, List.of("run", "pipelines.yaml", "--profile", "micro",
           "--target", "table2", "--device", "cpu", "--cache", tmp.resolve("cache-" + launcher).toString(),
@@ -194,7 +194,8 @@ class SlurmLauncherTest {
       assertEquals(0, p.exitValue(), Files.readString(tmp.resolve(launcher + ".log")));
       tables.add(Files.readString(tmp.resolve("results-" + launcher + "/table2/table.json")));
     }
-    assertEquals(tables.get(0), tables.get(1));
+    assertEquals(tables.get(0), tables.get(1), "process launcher");
+    assertEquals(tables.get(0), tables.get(2), "Slurm launcher");
   }
 
   private static String awaitRunningJob(Path cache) throws Exception {
