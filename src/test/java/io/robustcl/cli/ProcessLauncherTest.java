@@ -114,6 +114,14 @@ class ProcessLauncherTest {
   }
 
   @Test
+  void aHungChildIsEndedAtItsTimeout() throws Exception {
+    Path file = write("p.yaml", "stages:\n  hung: {type: write-params, params: {sleep_ms: 600000}, resources: {timeout: 3s}}\n");
+    assertEquals(1, cli(file, tmp.resolve("c"), "--target", "hung", "--launcher", "process"));
+    assertTrue(err.toString().contains("timed out after 3 s (resources.timeout)"), err.toString());
+    assertTrue(children().isEmpty(), "the hung child is gone");
+  }
+
+  @Test
   void cancellingTheRunEndsItsChildProcesses() throws Exception {
     Path file = write("p.yaml", "stages:\n  slow: {type: write-params, params: {sleep_ms: 600000}}\n");
     Path cache = tmp.resolve("c");
@@ -127,15 +135,39 @@ class ProcessLauncherTest {
             .run(spec, new LocalArtifactStore(cache), new StageNameIndex(cache), options, board, cancel);
       }
     });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (children().isEmpty() && System.nanoTime() < deadline) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (children().isEmpty() && !run.isDone() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertFalse(children().isEmpty(), "the child JVM started");
+    if (run.isDone()) {
+      throw new AssertionError("the run ended before its child was seen: " + run.get().outcomes() + "\n" + sink);
+    }
+    assertFalse(children().isEmpty(), "the child JVM started within 120 s: " + sink);
     cancel.cancel("test");
     RunReport report = run.get(60, TimeUnit.SECONDS);
     assertEquals(StageStatus.CANCELLED, report.outcomes().get("slow").status());
     assertTrue(children().isEmpty(), "no exec-stage child outlives the cancelled run");
+  }
+
+  @Test
+  void aChildWhosePipelineProcessDiesCancelsItself() throws Exception {
+    Path file = write("p.yaml", "stages:\n  slow: {type: write-params, params: {sleep_ms: 600000}}\n");
+    var jvm = io.robustcl.pipeline.launch.ChildJvm.likeThisJvm(Main.class.getName());
+    Process parent = new ProcessBuilder(jvm.command(tmp, List.of("run", file.toString(), "--cache",
+        tmp.resolve("c").toString(), "--target", "slow", "--launcher", "process")))
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    List<ProcessHandle> orphans = List.of();
+    while (orphans.isEmpty() && System.nanoTime() < deadline) {
+      orphans = parent.descendants().filter(p -> p.info().arguments()
+          .map(a -> List.of(a).contains("exec-stage")).orElse(false)).toList();
+      Thread.sleep(50);
+    }
+    assertFalse(orphans.isEmpty(), "the child started");
+    parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: the parent cannot end its child
+    ProcessHandle child = orphans.get(0);
+    assertTrue(child.onExit().completeOnTimeout(null, 60, TimeUnit.SECONDS).get() != null && !child.isAlive(),
+        "the orphaned child saw its stdin close and exited");
   }
 
   private List<ProcessHandle> children() {

@@ -144,6 +144,23 @@ class SlurmLauncherTest {
   }
 
   @Test
+  void aPipelineProcessEndedBySigtermCancelsItsJobsOnTheWayOut() throws Exception {
+    Path file = write("stages:\n  slow: {type: write-params, params: {sleep_ms: 600000, n: 3}}\n");
+    Path cache = tmp.resolve("c");
+    ChildJvm jvm = ChildJvm.likeThisJvm(Main.class.getName());
+    Process parent = new ProcessBuilder(jvm.command(tmp, List.of("run", file.toString(), "--cache", cache.toString(),
+        "--results", tmp.resolve("r").toString(), "--target", "slow", "--launcher", "slurm")))
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile()).start();
+    String job = awaitRunningJob(cache);
+    parent.destroy(); // SIGTERM, as Ctrl-C: the shutdown hook cancels the run
+    assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the pipeline process exits");
+    // the JVM reports 128 + SIGTERM, whatever the hook does
+    assertEquals(143, parent.exitValue(), Files.readString(tmp.resolve("parent.log")));
+    assertTrue(Files.readString(tmp.resolve("parent.log")).contains("cancelled Slurm job " + job));
+    assertTrue(awaitState(job, "CANCELLED"), "job " + job + " was cancelled: " + exec(List.of("squeue", "-h", "-t", "all")).output);
+  }
+
+  @Test
   void aRerunAfterTheParentWasKilledWaitsForTheRunningJobInsteadOfResubmitting() throws Exception {
     Path file = write("stages:\n  slow: {type: write-params, params: {sleep_ms: 8000, n: 7}}\n");
     Path cache = tmp.resolve("c");
@@ -161,11 +178,11 @@ class SlurmLauncherTest {
   }
 
   @Test
-  void table2OnMicroThroughSlurmEqualsTheInProcessTable() throws Exception {
+  void table2OnMicroThroughChildProcessesAndSlurmEqualsTheInProcessTable() throws Exception {
     assumeTrue(Files.isRegularFile(Path.of("pipelines.yaml")), "run from the project root");
     ChildJvm jvm = ChildJvm.likeThisJvm(Main.class.getName());
     List<String> tables = new ArrayList<>();
-    for (String launcher : List.of("in-process", "slurm")) {
+    for (String launcher : List.of("in-process", "process", "slurm")) {
       // one PyTorch thread: RoCL's pre-training is bit-reproducible only then (README)
       List<String> command = new ArrayList<>(jvm.command(tmp, List.of("run", "pipelines.yaml", "--profile", "micro",
           "--target", "table2", "--device", "cpu", "--cache", tmp.resolve("cache-" + launcher).toString(),
@@ -177,7 +194,8 @@ class SlurmLauncherTest {
       assertEquals(0, p.exitValue(), Files.readString(tmp.resolve(launcher + ".log")));
       tables.add(Files.readString(tmp.resolve("results-" + launcher + "/table2/table.json")));
     }
-    assertEquals(tables.get(0), tables.get(1));
+    assertEquals(tables.get(0), tables.get(1), "process launcher");
+    assertEquals(tables.get(0), tables.get(2), "Slurm launcher");
   }
 
   private static String awaitRunningJob(Path cache) throws Exception {

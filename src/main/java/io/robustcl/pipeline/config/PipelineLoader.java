@@ -37,7 +37,7 @@ public final class PipelineLoader {
       ImmutableSet.of("type", "extends", "params", "inputs", "resources", "doc");
   private static final ImmutableSet<String> MATRIX_STAGE_KEYS =
       ImmutableSet.of("type", "extends", "params", "inputs", "resources", "doc", "matrix", "name");
-  private static final ImmutableSet<String> RESOURCE_KEYS = ImmutableSet.of("gpu");
+  private static final ImmutableSet<String> RESOURCE_KEYS = ImmutableSet.of("gpu", "cpus", "mem", "time", "timeout");
   private static final String VAR_NAME = "[A-Za-z_][A-Za-z0-9_.-]*";
 
   private final ImmutableMap<String, Stage> stageTypes;
@@ -122,7 +122,7 @@ public final class PipelineLoader {
 
       ImmutableMap.Builder<String, StageSpec> wired = ImmutableMap.builderWithExpectedSize(stages.size());
       stages.forEach((name, spec) -> wired.put(name, new StageSpec(name, spec.type(), spec.params(),
-          inputs.getOrDefault(name, ImmutableMap.of()), spec.gpus(), spec.location(), spec.paramSources())));
+          inputs.getOrDefault(name, ImmutableMap.of()), spec.resources(), spec.location(), spec.paramSources())));
       return new PipelineSpec(file, profile, profileNames, resolvedVars, wired.buildOrThrow(), targets,
           ImmutableMap.copyOf(groups));
     }
@@ -389,7 +389,7 @@ public final class PipelineLoader {
       }
       draft.overlay(own);
       Params params = params(where, at, stage, draft.params, vars);
-      int gpus = gpus(where, draft.resources, vars);
+      StageResources resources = resources(where, draft.resources, vars);
       YamlNode inputsNode = body.get("inputs");
       Map<String, YamlNode.Entry> wiring = new LinkedHashMap<>(defaultInputs);
       if (inputsNode instanceof YamlNode.Mapping mapping) {
@@ -401,7 +401,8 @@ public final class PipelineLoader {
         inputNodes.put(name, new YamlNode.Mapping(ImmutableMap.copyOf(wiring), at));
       }
       if (problems.count() > before || params == null) {
-        return new StageSpec(name, type, params == null ? Params.empty() : params, ImmutableMap.of(), gpus, at);
+        return new StageSpec(name, type, params == null ? Params.empty() : params, ImmutableMap.of(), resources, at,
+            ImmutableMap.of());
       }
       for (String problem : stage.validate(params)) {
         Location paramsAt = draft.params.isEmpty() ? at : draft.params.values().iterator().next().keyLocation();
@@ -413,7 +414,7 @@ public final class PipelineLoader {
         sources.put(param, entry == null ? ParamSource.TYPE_DEFAULT
             : new ParamSource(draft.origins.getOrDefault(param, "stage"), entry.keyLocation()));
       }
-      return new StageSpec(name, type, params, ImmutableMap.of(), gpus, at, sources.buildOrThrow());
+      return new StageSpec(name, type, params, ImmutableMap.of(), resources, at, sources.buildOrThrow());
     }
 
     private @Nullable Params params(
@@ -462,8 +463,12 @@ public final class PipelineLoader {
       }
     }
 
-    private int gpus(String where, Map<String, YamlNode.Entry> resources, Vars vars) {
+    private StageResources resources(String where, Map<String, YamlNode.Entry> resources, Vars vars) {
       int gpus = 0;
+      int cpus = 0;
+      String memory = null;
+      String time = null;
+      java.time.Duration timeout = null;
       for (YamlNode.Entry entry : resources.values()) {
         if (!RESOURCE_KEYS.contains(entry.key())) {
           problems.add(entry.keyLocation(), where + ": unknown resource '" + entry.key() + "'"
@@ -471,13 +476,34 @@ public final class PipelineLoader {
           continue;
         }
         YamlNode value = vars.substitute(entry.value(), where);
-        Object count = values.typed(
-            ParamSpec.integer("gpu", 0L, "GPUs").atLeast(0).atMost(64), value, where + ": resource 'gpu'");
-        if (count != null) {
-          gpus = Math.toIntExact((Long) count);
+        String what = where + ": resource '" + entry.key() + "'";
+        switch (entry.key()) {
+          case "gpu", "cpus" -> {
+            Object count = values.typed(ParamSpec.integer(entry.key(), 0L, entry.key()).atLeast(0).atMost(
+                entry.key().equals("gpu") ? 64 : 4096), value, what);
+            if (count != null && entry.key().equals("gpu")) {
+              gpus = Math.toIntExact((Long) count);
+            } else if (count != null) {
+              cpus = Math.toIntExact((Long) count);
+            }
+          }
+          default -> {
+            String text = value instanceof YamlNode.Scalar scalar ? scalar.text() : null;
+            String problem = text == null ? "expected a scalar, not " + value.describe()
+                : ResourceFormats.problem(entry.key(), text);
+            if (problem != null) {
+              problems.add(entry.value().location(), what + ": " + problem);
+            } else if (entry.key().equals("mem")) {
+              memory = text;
+            } else if (entry.key().equals("time")) {
+              time = text;
+            } else {
+              timeout = ResourceFormats.duration(text);
+            }
+          }
         }
       }
-      return gpus;
+      return new StageResources(gpus, cpus, memory, time, timeout);
     }
 
     // ---- inputs, cycles, targets -------------------------------------------------------

@@ -93,7 +93,8 @@ public final class ProcessStageLauncher implements StageLauncher {
       }
       if (System.nanoTime() > deadline) {
         terminate(child);
-        throw new StageProcessFailure("timed out after " + request.resources().timeout() + " (resources.timeout); the stage's process was ended");
+        throw new StageProcessFailure("timed out after " + request.resources().timeout().toSeconds()
+            + " s (resources.timeout); the stage's process was ended");
       }
     }
   }

@@ -1,0 +1,102 @@
+package io.robustcl.pipeline.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import io.robustcl.pipeline.Params;
+import io.robustcl.pipeline.config.StageResources;
+import io.robustcl.pipeline.exec.LaunchRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** What the Slurm launcher asks of Slurm, without a cluster: its sbatch flags and its batched polls. */
+class SlurmSubmissionTest {
+
+  static LaunchRequest request(StageResources resources, String device, List<String> extra) {
+    return new LaunchRequest("train", "write-params", "k".repeat(64), Params.empty(), ImmutableMap.of(),
+        Path.of("/cache/tmp/x"), Path.of("/cache/work/k"), device, resources, ImmutableList.copyOf(extra));
+  }
+
+  @Test
+  void resourcesBecomeSbatchFlagsFollowedByTheRunsOwn() {
+    var options = SlurmStageLauncher.options(
+        request(new StageResources(2, 8, "16G", "1-00:00:00", Duration.ofHours(1)), "gpu:0,1", List.of("--partition=gpu")),
+        Path.of("/cache/work/k/launch"));
+    assertTrue(options.containsAll(List.of("--gres=gpu:2", "--cpus-per-task=8", "--mem=16G", "--time=1-00:00:00",
+        "--job-name=robustcl-train", "--output=/cache/work/k/launch/slurm-%j.out")), options.toString());
+    assertEquals("--partition=gpu", options.get(options.size() - 1), "the run's flags come last and win");
+  }
+
+  @Test
+  void aStageRunOnTheCpuAsksForNoGpu() {
+    var options = SlurmStageLauncher.options(request(StageResources.gpus(1), "cpu", List.of()), Path.of("/w"));
+    assertTrue(options.stream().noneMatch(o -> o.startsWith("--gres")), options.toString());
+  }
+
+  @Test
+  void manyStagesPollingAtOnceShareOneSqueueCall() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    SlurmCommands fake = new SlurmCommands() {
+      @Override
+      public String submit(List<String> options, Path script) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Map<String, SlurmJobState> queue(Collection<String> ids) {
+        calls.incrementAndGet();
+        Map<String, SlurmJobState> out = new java.util.HashMap<>();
+        ids.forEach(id -> out.put(id, new SlurmJobState(id, "RUNNING", "None", "node1")));
+        return out;
+      }
+
+      @Override
+      public Map<String, SlurmJobState> finished(Collection<String> ids) {
+        return Map.of();
+      }
+
+      @Override
+      public void cancel(Collection<String> ids) {}
+    };
+    SlurmQueue queue = new SlurmQueue(fake, Duration.ofMinutes(1));
+    for (String id : List.of("1", "2", "3")) {
+      assertEquals("RUNNING", queue.state(id).orElseThrow().state());
+    }
+    int afterRegistering = calls.get();
+    List<Thread> pollers = new ArrayList<>();
+    for (String id : List.of("1", "2", "3")) {
+      Thread t = new Thread(() -> {
+        for (int i = 0; i < 100; i++) {
+          try {
+            queue.state(id);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        }
+      });
+      t.start();
+      pollers.add(t);
+    }
+    for (Thread t : pollers) {
+      t.join();
+    }
+    assertEquals(3, afterRegistering, "one call as each job is first watched");
+    assertEquals(afterRegistering, calls.get(), "300 polls within the interval reuse the last squeue");
+  }
+
+  @Test
+  void jobStatesKnowWhichAreStillAlive() {
+    assertTrue(new SlurmJobState("1", "PENDING", "", "").active());
+    assertTrue(!new SlurmJobState("1", "CANCELLED by 0", "", "").active());
+    assertEquals("CANCELLED", new SlurmJobState("1", "CANCELLED by 0", "", "").baseState());
+    assertEquals("COMPLETED", new SlurmJobState("1", "COMPLETED+", "", "").baseState());
+  }
+}
