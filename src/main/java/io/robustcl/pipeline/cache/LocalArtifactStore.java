@@ -44,9 +44,10 @@ import org.jspecify.annotations.Nullable;
  * root/quarantine/&lt;key&gt;.&lt;t&gt;/  corrupt artifacts moved aside by verify
  * </pre>
  *
- * <p>A key lock is an OS lock ({@link FileChannel#lock()}) on the key's lock file, which the
- * OS releases when the process dies, plus a per-key in-process semaphore, because OS file
- * locks belong to the whole JVM. Every temporary directory of a key is created and removed
+ * <p>A key lock is an OS lock ({@link FileChannel#tryLock()}, polled while another process
+ * holds it: see {@link #pollLock}) on the key's lock file, which the OS releases when the
+ * process dies, plus a per-key in-process semaphore, because OS file locks belong to the
+ * whole JVM. Every temporary directory of a key is created and removed
  * under the key's lock, so a temporary directory whose key is unlocked belongs to a dead run.
  * Lock files are only deleted by {@link #gc} while it holds them; a locker therefore checks,
  * once it holds the lock, that the path still names the file it locked.
@@ -203,11 +204,11 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
         FileLock lock;
         try {
-          lock = blocking ? channel.lock() : channel.tryLock();
+          lock = blocking ? pollLock(channel, key) : channel.tryLock();
         } catch (ClosedByInterruptException e) {
           Thread.interrupted();
           throw new InterruptedException("interrupted while waiting for the lock of " + key);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
           channel.close();
           throw e;
         }
@@ -229,6 +230,32 @@ public final class LocalArtifactStore implements ArtifactStore {
       throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Waits for the OS lock on {@code channel} by polling {@code tryLock} ({@code F_SETLK}) with
+   * backoff, never with a blocking {@code lock()} ({@code F_SETLKW}). POSIX record locks belong
+   * to the process, not the thread: when process P holds key A on one thread and waits for B on
+   * another, while Q holds B and waits for A, the kernel sees the cycle P -> Q -> P and fails the
+   * blocking call with EDEADLK ("Resource deadlock avoided"), although each holder will finish
+   * and release on its own. A non-blocking attempt is never refused that way.
+   */
+  private static FileLock pollLock(FileChannel channel, String key) throws IOException, InterruptedException {
+    long sleepMs = 2;
+    while (true) {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return lock;
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while waiting for the lock of " + key);
+      }
+      Thread.sleep(sleepMs);
+      sleepMs = Math.min(MAX_POLL_MS, sleepMs * 2);
+    }
+  }
+
+  /** The longest pause between two attempts on a lock another process holds. */
+  static final long MAX_POLL_MS = 100;
 
   /**
    * The identity (device and inode) of {@code file} by {@code stat}, never by opening it: closing

@@ -132,4 +132,22 @@ class CrossProcessLockTest {
     assertTrue(child.waitFor(30, TimeUnit.SECONDS));
     assertEquals(1, Files.readAllLines(counter).size());
   }
+
+  @Test
+  void twoProcessesEachHoldingAKeyTheOtherWantsBothGetItWithoutEdeadlk() throws Exception {
+    // fcntl locks belong to processes: P holds A and waits for B while Q holds B and waits for
+    // A, which a blocking F_SETLKW refuses with EDEADLK although each holder releases soon.
+    String a = key("cycle-a");
+    String b = key("cycle-b");
+    Path go = root.resolve("go");
+    Process p = spawn("cycle", root.toString(), a, b, go.toString());
+    Process q = spawn("cycle", root.toString(), b, a, go.toString());
+    assertEquals("HOLDING", readLine(p));
+    assertEquals("HOLDING", readLine(q));
+    Files.createFile(go);
+    assertEquals("GOT", readLine(p));
+    assertEquals("GOT", readLine(q));
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertTrue(q.waitFor(30, TimeUnit.SECONDS));
+  }
 }
