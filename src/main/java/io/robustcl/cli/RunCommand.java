@@ -60,6 +60,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--keep-going", description = "after a failure, keep running stages that do not depend on it")
   boolean keepGoing;
 
+  @Option(names = "--verify-inputs",
+      description = "re-hash every cached artifact the run reuses before trusting it; a corrupt one is quarantined and rebuilt")
+  boolean verifyInputs;
+
   @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE})")
   Path results = Path.of("results");
 
@@ -99,7 +103,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return 0;
     }
     RunOptions options = new RunOptions(
-        ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing);
+        ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing, verifyInputs);
     CancelSignal cancel = new CancelSignal();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C: cancel, then hold the JVM until running stages have aborted, removed their

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedMap;
 import io.robustcl.pipeline.cache.ArtifactStore;
+import io.robustcl.pipeline.cache.ReadLease;
 import io.robustcl.pipeline.cache.Manifest;
 import io.robustcl.pipeline.cache.ManifestFormatException;
 import io.robustcl.pipeline.config.ConfigException;
@@ -82,9 +83,15 @@ public final class PipelineRunner {
     Map<String, AtomicReference<@Nullable Thread>> running = new LinkedHashMap<>();
     LinkedHashSet<String> pending = new LinkedHashSet<>(order);
     LinkedBlockingQueue<StageExecution.Result> finished = new LinkedBlockingQueue<>();
-    StageExecution execution = new StageExecution(store, launcher, this::versionStrings, board, cancel);
+    int recovered = store.recoverAbandoned();
+    if (recovered > 0) {
+      board.note("  cleaned up " + recovered + " leftovers of killed runs (temporary directories, leases)");
+    }
+    ReadLease lease = store.lease();
+    StageExecution execution = new StageExecution(
+        store, launcher, this::versionStrings, board, cancel, lease, options.verifyInputs());
     ExecutorService workers = Executors.newFixedThreadPool(options.jobs(), daemonThreads());
-    try {
+    try (lease) {
       while (true) {
         if (!cancel.isCancelled()) {
           startReady(spec, graph, store, index, options, board, cancel, pending, committed, outcomes, gpus,
@@ -199,7 +206,7 @@ public final class PipelineRunner {
         }
         boolean forced = options.forced().contains(name);
         if (!forced) {
-          Optional<Manifest> hit = lookup(store, resolved.key(), name, board);
+          Optional<Manifest> hit = execution.cacheHit(resolved.key(), name);
           if (hit.isPresent()) {
             committed.put(name, hit.get());
             index.record(name, resolved.key());

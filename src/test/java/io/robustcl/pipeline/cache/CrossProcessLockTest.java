@@ -150,4 +150,23 @@ class CrossProcessLockTest {
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertTrue(q.waitFor(30, TimeUnit.SECONDS));
   }
+
+  @Test
+  void gcKeepsWhatAnotherProcessLeasedAndRemovesItOnceThatProcessIsGone() throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    String key = key("leased");
+    StoreWorkerMain.computeOnce(store, key, root.resolve("counter.txt"));
+    Process reader = spawn("lease", root.toString(), key);
+    assertEquals("LEASED true", readLine(reader));
+
+    GcReport kept = store.gc(Set.of(), false);
+    assertTrue(store.lookup(key).isPresent(), "a live run's lease keeps the artifact");
+    assertEquals(List.of(key), kept.busy());
+
+    reader.destroyForcibly(); // the lease dies with its process
+    assertTrue(reader.waitFor(30, TimeUnit.SECONDS));
+    store.gc(Set.of(), false);
+    assertTrue(store.lookup(key).isEmpty());
+    assertTrue(Files.list(root.resolve("leases")).findAny().isEmpty(), "the dead lease file is gone too");
+  }
 }
