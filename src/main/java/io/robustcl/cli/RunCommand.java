@@ -8,6 +8,7 @@ import io.robustcl.pipeline.config.PipelineSpec;
 import io.robustcl.pipeline.exec.ArtifactStores;
 import io.robustcl.pipeline.exec.CancelSignal;
 import io.robustcl.pipeline.exec.DeviceMode;
+import io.robustcl.pipeline.exec.LaunchSettings;
 import io.robustcl.pipeline.exec.PipelineRunner;
 import io.robustcl.pipeline.exec.Planner;
 import io.robustcl.pipeline.exec.ProgressBoard;
@@ -64,6 +65,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       description = "re-hash every cached artifact the run reuses before trusting it; a corrupt one is quarantined and rebuilt")
   boolean verifyInputs;
 
+  @Option(names = "--launcher", paramLabel = "in-process|process|slurm",
+      description = "where stages compute: this JVM, a child JVM per stage, or a Slurm job per stage (default: ${DEFAULT-VALUE})")
+  String launcher = LaunchSettings.IN_PROCESS;
+
+  @Option(names = "--slurm-opt", paramLabel = "FLAG",
+      description = "extra sbatch flag for every job, e.g. --slurm-opt=--partition=gpu (repeatable)")
+  List<String> slurmOptions = new ArrayList<>();
+
   @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE})")
   Path results = Path.of("results");
 
@@ -103,7 +112,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return 0;
     }
     RunOptions options = new RunOptions(
-        ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing, verifyInputs);
+        ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing,
+        new LaunchSettings(launcher, ImmutableList.copyOf(slurmOptions)), verifyInputs);
     CancelSignal cancel = new CancelSignal();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C: cancel, then hold the JVM until running stages have aborted, removed their

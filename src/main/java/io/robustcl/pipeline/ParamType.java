@@ -21,7 +21,12 @@ public enum ParamType {
    * A YAML mapping with string keys whose values are any of the normal forms above, maps and
    * lists nested freely (e.g. a table's layout and the paper's numbers); keys sorted.
    */
-  MAP(java.util.SortedMap.class);
+  MAP(java.util.SortedMap.class),
+  /**
+   * A YAML sequence whose items are any of the normal forms above, maps and lists nested
+   * freely (e.g. a table's claims); order kept.
+   */
+  LIST(List.class);
 
   private final Class<?> javaType;
 

@@ -48,10 +48,17 @@ public final class LinearEvalStage implements Stage {
     specs.addAll(OptimizerParams.specs(150, 1024, "sgd", 0.1, 5e-4, "multistep", List.of(0.2, 1 / 3.0, 2 / 3.0)));
     if (robust) {
       specs.addAll(AttackParams.specs(8 / 255.0, 2 / 255.0, 10));
+      specs.add(ParamSpec.string("loss", "ce",
+          "ce: CE on the PGD examples (RoCL r-LE); trades: TRADES, x_adv on the KL term (ASCL's adversarial fine-tuning)")
+          .oneOf("ce", "trades"));
+      specs.add(ParamSpec.floating("beta", 6.0, "loss trades: weight of the KL term").atLeast(0));
     }
     specs.addAll(HeadTrainingSpecs.augmentAndSeed());
+    specs.addAll(PretrainedEncoder.specs());
     specs.add(ParamSpec.bool("adapt_bn", false,
         "let the frozen encoder's batch-norm statistics adapt to the training images (RUSH); RoCL: false"));
+    specs.add(ParamSpec.bool("bn_bias", false, "also train the encoder's batch-norm biases (RUSH's fine-tuning)"));
+    specs.addAll(NoiseParams.specs("none", "train the head on Q(x)"));
     return specs;
   }
 
@@ -62,11 +69,12 @@ public final class LinearEvalStage implements Stage {
 
   /**
    * 2: {@code curve.csv} no longer carries throughput (a machine figure, now a metric). 3: attack
-   * starts and noise draw from the stage's own generator.
+   * starts and noise draw from the stage's own generator. 4: bn, head_init, noise, bn_bias (and
+   * r-LE's loss) params.
    */
   @Override
   public int version() {
-    return 3;
+    return 4;
   }
 
   @Override

@@ -1,27 +1,38 @@
 package io.robustcl.stages;
 
+import com.google.common.collect.ImmutableList;
 import io.robustcl.pipeline.InputPort;
 import io.robustcl.pipeline.ParamSpec;
 import io.robustcl.pipeline.ParamType;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.StageContext;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.robustcl.report.Claim;
+import io.robustcl.report.ClaimResult;
+import io.robustcl.report.ResolvedTable;
+import io.robustcl.report.TableFiles;
+import io.robustcl.report.TableLayout;
 import java.util.List;
 
 /**
  * Stage type {@code table}: collects metrics of its input artifacts into a paper's layout
- * (see {@link TableLayout}) and writes {@code table.md}, {@code table.csv}, {@code table.tex}
- * and {@code table.json}, each cell showing our value beside the paper's. Pure: no ML.
+ * (see {@link TableLayout}), checks the paper's claims on them (see {@link Claim}) and writes
+ * {@code table.md}, {@code table.csv}, {@code table.tex} and {@code table.json} through
+ * {@link TableFiles}. Pure: no ML.
  */
 public final class TableStage implements Stage {
 
   static final String CELLS = "cells";
 
   @Override
+  public int version() {
+    // 2: markdown folds column groups into the labels; claims; row and column ids in table.json.
+    return 2;
+  }
+
+  @Override
   public String doc() {
-    return "renders a paper table from its inputs' metrics, ours beside the paper's numbers";
+    return "renders a paper table from its inputs' metrics, ours beside the paper's numbers, and checks its claims";
   }
 
   @Override
@@ -29,8 +40,11 @@ public final class TableStage implements Stage {
     return List.of(
         ParamSpec.string("title", null, "caption, e.g. the paper's table title"),
         new ParamSpec("layout", ParamType.MAP, null,
-            "corner, groups (header rows of {label, span}), columns, rows ({label, cells} or {section})",
-            com.google.common.collect.ImmutableList.of(), null, null),
+            "corner, groups (header rows of {label, span}), columns (label or {label, id}), rows ({label, id?, cells} or {section})",
+            ImmutableList.of(), null, null),
+        new ParamSpec("claims", ParamType.LIST, ImmutableList.of(),
+            "the paper's claims: [{statement: \"quote\", condition: \"rocl.linf_8 > simclr.linf_8 + 10\"}] over cells row_id.column_id",
+            ImmutableList.of(), null, null),
         ParamSpec.string("note", "Each cell: ours / paper (accuracy %).", "line under the table"),
         ParamSpec.integer("digits", 2, "decimals shown for our values").atLeast(0).atMost(6));
   }
@@ -48,23 +62,20 @@ public final class TableStage implements Stage {
   @Override
   public List<String> validate(Params params) {
     try {
-      TableLayout.parse("layout", params.getMap("layout"));
+      claims(params, layout(params));
       return List.of();
     } catch (IllegalArgumentException e) {
-      return List.of("param " + e.getMessage());
+      return List.of(e.getMessage());
     }
   }
 
   @Override
   public void run(StageContext ctx) throws Exception {
     Params params = ctx.params();
-    TableLayout layout = TableLayout.parse("layout", params.getMap("layout"));
-    ResolvedTable table = ResolvedTable.resolve(
-        params.getString("title"), params.getString("note"), layout, ctx.inputs(CELLS), params.getInt("digits"));
-    write(ctx, "table.md", MarkdownTable.render(table));
-    write(ctx, "table.csv", CsvTable.render(table));
-    write(ctx, "table.tex", LatexTable.render(table));
-    write(ctx, "table.json", JsonTable.render(table));
+    TableLayout layout = layout(params);
+    ResolvedTable table = ResolvedTable.resolve(params.getString("title"), params.getString("note"), layout,
+        claims(params, layout), ctx.inputs(CELLS), params.getInt("digits"));
+    TableFiles.write(table, ctx.outputDir());
     int filled = 0;
     for (var row : table.ours()) {
       for (Double value : row) {
@@ -74,9 +85,15 @@ public final class TableStage implements Stage {
       }
     }
     ctx.putMetric("cells", filled);
+    ctx.putMetric("claims", table.claims().size());
+    ctx.putMetric("claims_holding", table.claims().stream().filter(ClaimResult::holds).count());
   }
 
-  private static void write(StageContext ctx, String name, String text) throws java.io.IOException {
-    Files.writeString(ctx.outputDir().resolve(name), text, StandardCharsets.UTF_8);
+  private static TableLayout layout(Params params) {
+    return TableLayout.parse("layout", params.getMap("layout"));
+  }
+
+  private static ImmutableList<Claim> claims(Params params, TableLayout layout) {
+    return Claim.parseAll("claims", (List<?>) params.get("claims"), layout);
   }
 }

@@ -1,9 +1,12 @@
 package io.robustcl.stages;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.robustcl.ml.data.BatchLoader;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.data.PadCropFlip;
+import io.robustcl.ml.data.RandomGaussianBlur;
 import io.robustcl.ml.data.SimClrAugmentation;
 import io.robustcl.ml.model.Network;
 import io.robustcl.ml.train.BatchSource;
@@ -19,6 +22,7 @@ import io.robustcl.ml.train.TrainingMethod;
 import io.robustcl.ml.train.TrainingOutcome;
 import io.robustcl.ml.train.TrainingPlan;
 import io.robustcl.ml.train.WarmupSchedule;
+import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Progress;
 import io.robustcl.pipeline.StageContext;
 import java.io.IOException;
@@ -48,6 +52,19 @@ final class TrainingDriver {
       // horizontal flip only: the SimCLR pipeline with the crop, jitter and grayscale switched off
       case "flip" -> SimClrAugmentation.builder().optSize(size).optScale(1, 1).optRatio(1, 1)
           .optJitterProbability(0).optGrayscaleProbability(0).build();
+      // UPAT sec. 4.1: SimCLR's T including its random Gaussian blur (p 0.5, sigma ~ U[0.1, 2])
+      case "simclr-blur" -> {
+        SimClrAugmentation t = SimClrAugmentation.builder().optSize(size).build();
+        RandomGaussianBlur blur = new RandomGaussianBlur(RandomGaussianBlur.SIMCLR_PROBABILITY);
+        yield (images, random) -> {
+          NDArray viewed = t.apply(images, random);
+          NDArray blurred = blur.apply(viewed, random);
+          viewed.close();
+          return blurred;
+        };
+      }
+      // Madry's and TRADES's CIFAR augmentation: RandomCrop(32, padding=4) + RandomHorizontalFlip
+      case "crop-flip" -> new PadCropFlip(PadCropFlip.CIFAR_PADDING);
       case "none" -> null;
       default -> throw new IllegalArgumentException("unknown augmentation '" + name + "'");
     };
@@ -71,16 +88,33 @@ final class TrainingDriver {
    * run resumed from a checkpoint still writes every epoch's line.
    */
   static final class CurveListener implements TrainingListener {
+    /** Metric: wall-clock seconds this stage trained. */
+    static final String SECONDS = "train_seconds";
+    /** Metric: {@value #SECONDS} plus that of the pre-trained model it started from, recursively. */
+    static final String TOTAL_SECONDS = "train_seconds_total";
+
     private final StageContext ctx;
     private final String phase;
     private final Path epochLog;
+    private final double upstreamSeconds;
+    private final long started = System.nanoTime();
     private double imagesPerSecondSum;
     private int epochsTimed;
 
     CurveListener(StageContext ctx, String phase) {
+      this(ctx, phase, null);
+    }
+
+    /**
+     * @param upstream the model this stage trains on top of: its {@value #TOTAL_SECONDS} (or its own
+     *     {@value #SECONDS}) adds to this stage's training cost
+     */
+    CurveListener(StageContext ctx, String phase, @Nullable Artifact upstream) {
       this.ctx = ctx;
       this.phase = phase;
       this.epochLog = ctx.workDir().resolve("curve-" + phase + ".csv");
+      this.upstreamSeconds = upstream == null ? 0
+          : upstream.metrics().getOrDefault(TOTAL_SECONDS, upstream.metrics().getOrDefault(SECONDS, 0.0));
     }
 
     @Override
@@ -126,6 +160,11 @@ final class TrainingDriver {
       if (epochsTimed > 0) {
         ctx.putMetric("images_per_second", imagesPerSecondSum / epochsTimed);
       }
+      // the training-cost column (RUSH's claim of far lower cost): wall time of this run, and with
+      // everything it was trained on top of; a run resumed from a checkpoint counts from the resume
+      double seconds = (System.nanoTime() - started) / 1e9;
+      ctx.putMetric(SECONDS, seconds);
+      ctx.putMetric(TOTAL_SECONDS, seconds + upstreamSeconds);
     }
   }
 
@@ -147,7 +186,16 @@ final class TrainingDriver {
    */
   static TrainingOutcome train(
       StageContext ctx, NDManager manager, Network network, ModelParameters trainable, TrainingMethod method,
-      ImageSet train, OptimizerParams o, long seed, String phase) throws IOException {
+      ImageSet train, OptimizerParams o, long seed, String phase, @Nullable Artifact upstream) throws IOException {
+    return train(ctx, manager, network, trainable, method, train, o, seed, phase, upstream,
+        ctx.workDir().resolve("checkpoints"));
+  }
+
+  /** As {@link #train}, with the epoch checkpoints in {@code checkpoints} (a stage with two training phases). */
+  static TrainingOutcome train(
+      StageContext ctx, NDManager manager, Network network, ModelParameters trainable, TrainingMethod method,
+      ImageSet train, OptimizerParams o, long seed, String phase, @Nullable Artifact upstream, Path checkpoints)
+      throws IOException {
     if (train.size() < 2) {
       throw new IllegalArgumentException("stage '" + ctx.stageName() + "': the train split has " + train.size()
           + " images; training needs at least 2");
@@ -155,11 +203,11 @@ final class TrainingDriver {
     int batchSize = Math.min(o.batchSize(), train.size());
     BatchLoader loader = new BatchLoader(train, batchSize, true, true, seed);
     SgdOptimizer optimizer = new SgdOptimizer(trainable, sgd(o), manager);
-    CurveListener listener = new CurveListener(ctx, phase);
+    CurveListener listener = new CurveListener(ctx, phase, upstream);
     TrainingLoop loop = new TrainingLoop(trainable, optimizer, schedule(o), method, BatchSource.of(loader), listener,
         ctx::isCancelled);
     TrainingOutcome outcome =
-        loop.run(manager, new TrainingPlan(phase, o.epochs(), seed, ctx.workDir().resolve("checkpoints")));
+        loop.run(manager, new TrainingPlan(phase, o.epochs(), seed, checkpoints));
     listener.finish(outcome);
     return outcome;
   }

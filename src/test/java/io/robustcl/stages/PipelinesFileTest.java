@@ -34,7 +34,7 @@ class PipelinesFileTest {
   @Test
   void moduleBindsEveryStageType() {
     assertEquals(
-        java.util.Set.of("dataset", "pretrain", "linear-eval", "robust-linear-eval", "fine-tune", "attack", "evaluate",
+        java.util.Set.of("dataset", "pretrain", "linear-eval", "robust-linear-eval", "fine-tune", "transfer", "attack", "evaluate",
             "black-box", "table"),
         stageTypes().keySet());
   }
@@ -58,7 +58,7 @@ class PipelinesFileTest {
     assertEquals(1, rocl.gpus());
     if (profile.equals("paper")) {
       assertEquals(1000L, rocl.params().getLong("epochs"));
-      assertEquals(0.2, rocl.params().getDouble("lr"));
+      assertEquals(0.1, rocl.params().getDouble("lr"));
       assertEquals(15.0, rocl.params().getDouble("warmup_multiplier"));
       assertEquals(8 / 255.0, spec.stage("pretrain-at").params().getDouble("eps"), 1e-15);
       assertEquals(50L, spec.stage("pretrain-rocl-r50").params().getLong("depth"));
@@ -100,5 +100,48 @@ class PipelinesFileTest {
         () -> new PipelineLoader(stageTypes()).load(dir.resolve("p.yaml"), LoadOptions.defaults()));
     assertTrue(e.getMessage().contains("model") && e.getMessage().contains("dataset"), e.getMessage());
     assertTrue(e.getMessage().contains("eps"), e.getMessage());
+  }
+
+  @Test
+  void aClaimNamingAnUnknownCellFailsAtTheConditionsLine(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("p.yaml"), """
+        stages:
+          data: {type: dataset, params: {source: synthetic, train_count: 8, test_count: 8}}
+          tab:
+            type: table
+            inputs: {cells: [data]}
+            params:
+              title: t
+              layout:
+                columns: [{label: "8/255", id: linf_8}]
+                rows: [{label: RoCL, cells: [{stage: data, metric: m}]}]
+              claims:
+                - statement: "RoCL is far more robust than SimCLR"
+                  condition: "rocl.linf_8 > simclr.linf_8 + 10"
+        """);
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new PipelineLoader(stageTypes()).load(dir.resolve("p.yaml"), LoadOptions.defaults()));
+    assertTrue(e.getMessage().contains("p.yaml:13:"), e.getMessage());
+    assertTrue(e.getMessage().contains("stage 'tab' (type table): claims[0].condition (at character 15"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown row 'simclr'; the table's row ids are rocl"), e.getMessage());
+  }
+
+  @Test
+  void everyDeclaredClaimHoldsOnThePapersOwnNumbers() {
+    PipelineSpec spec = new PipelineLoader(stageTypes()).load(PIPELINES, LoadOptions.defaults());
+    int checked = 0;
+    for (StageSpec stage : spec.stages().values()) {
+      if (!stage.type().equals("table")) {
+        continue;
+      }
+      var layout = io.robustcl.report.TableLayout.parse("layout", stage.params().getMap("layout"));
+      var claims = io.robustcl.report.Claim.parseAll("claims", (List<?>) stage.params().get("claims"), layout);
+      var paper = io.robustcl.report.ResolvedTable.ofPaper("t", "n", layout, claims, 2);
+      for (var claim : paper.claims()) {
+        assertTrue(claim.holds(), stage.name() + ": " + claim.line());
+        checked++;
+      }
+    }
+    assertTrue(checked >= 14, "RoCL tables 1 and 2 declare their claims: " + checked);
   }
 }

@@ -43,8 +43,44 @@ class TableStageTest {
   }
 
   private FakeStageContext context(Map<String, Object> layout, List<Artifact> cells) {
-    Params params = Params.of(Map.of("title", "T2", "layout", layout, "note", "ours / paper", "digits", 1L));
+    return context(layout, List.of(), cells);
+  }
+
+  private FakeStageContext context(Map<String, Object> layout, List<?> claims, List<Artifact> cells) {
+    Params params = Params.of(
+        Map.of("title", "T2", "layout", layout, "claims", claims, "note", "ours / paper", "digits", 1L));
     return new FakeStageContext(params, Map.of(TableStage.CELLS, cells), temp);
+  }
+
+  @Test
+  void claimsArePrintedUnderTheTableAndWrittenToJson() throws Exception {
+    List<Map<String, Object>> claims = List.of(
+        Map.of("statement", "AT's examples hurt TRADES more than the reverse",
+            "condition", "trades.at < at.trades"),
+        Map.of("statement", "both far from the paper", "condition", "abs(at.trades - at.trades.paper) < 5"));
+    FakeStageContext ctx = context(layout(), claims,
+        List.of(artifact("bb", Map.of("acc.AT.TRADES", 55.26, "acc.TRADES.AT", 41.04))));
+    new TableStage().run(ctx);
+
+    String md = Files.readString(ctx.outputDir.resolve("table.md"));
+    assertTrue(md.contains("(1 of 2 hold)"), md);
+    assertTrue(md.contains("- ✓ AT's examples hurt TRADES more than the reverse: `trades.at < at.trades` (41.0 < 55.3)"), md);
+    assertTrue(md.contains("- ✗ both far from the paper: `abs(at.trades - at.trades.paper) < 5` (abs(55.3 - 77.5) < 5)"), md);
+    JsonObject json = JsonParser.parseString(Files.readString(ctx.outputDir.resolve("table.json"))).getAsJsonObject();
+    JsonObject first = json.getAsJsonArray("claims").get(0).getAsJsonObject();
+    assertTrue(first.get("holds").getAsBoolean());
+    assertEquals(41.04, first.getAsJsonObject("cells").get("trades.at").getAsDouble(), 1e-9);
+    assertEquals(2.0, ctx.metrics.get("claims"));
+    assertEquals(1.0, ctx.metrics.get("claims_holding"));
+  }
+
+  @Test
+  void validateNamesTheClaimAndTheUnknownCell() {
+    List<String> problems = new TableStage().validate(Params.of(Map.of("title", "t", "layout", layout(),
+        "claims", List.of(Map.of("statement", "s", "condition", "at.trades > rocl.at")))));
+    assertEquals(1, problems.size());
+    assertTrue(problems.get(0).startsWith("claims[0].condition (at character 13"), problems.get(0));
+    assertTrue(problems.get(0).contains("unknown row 'rocl'; the table's row ids are at, trades"), problems.get(0));
   }
 
   @Test
@@ -57,7 +93,7 @@ class TableStageTest {
     assertTrue(md.contains("| AT | - | 55.3 / 77.48 |"), md);
     assertTrue(md.contains("| TRADES | 41.0 / 60.73 | - |"), md);
     assertTrue(md.contains("| **Supervised** |"), md);
-    assertTrue(md.contains("| target \\ source | AT | TRADES |"), md);
+    assertTrue(md.contains("| target \\ source | AT (eps 8/255) | TRADES (eps 8/255) |"), md);
 
     List<String> csv = Files.readAllLines(ctx.outputDir.resolve("table.csv"));
     assertEquals("section,target \\ source,eps 8/255 AT (ours),eps 8/255 AT (paper),"
@@ -119,7 +155,7 @@ class TableStageTest {
     problems = stage.validate(Params.of(Map.of("title", "t", "layout", badCell)));
     assertTrue(problems.get(0).contains("layout.rows[0].cells[0]: missing 'metric'"), problems.get(0));
 
-    assertEquals(List.of(), stage.validate(Params.of(Map.of("title", "t", "layout", layout()))));
+    assertEquals(List.of(), stage.validate(Params.of(Map.of("title", "t", "layout", layout(), "claims", List.of()))));
   }
 
   @Test

@@ -54,7 +54,36 @@ public final class SupConLoss {
         return logP.mul(positives).sum(new int[] {1}).neg().div(count.maximum(1f)).reshape(m);
     }
 
-    private static NDArray positiveCounts(NDArray z, NDArray labels) {
+    /**
+   * ASCL eq. 9, per clean anchor: with z = [anchors; adversarial] stacked (2N, d), the anchors i are
+   * the clean views' rows, the positives P(i) are the adversarial rows of the same label (the
+   * instance's own x + delta included, so |P(i)| >= 1), and the denominator runs over A(i), every
+   * other row of both halves:
+   *
+   * <pre>
+   *   l_i = -(1 / |P(i)|) sum_{p in P(i)} log( exp(z_i . z_p^adv / tau) / sum_{a in A(i)} exp(z_i . z_a / tau) )
+   * </pre>
+   *
+   * @param anchors z of the clean views t(x) (N, d)
+   * @param adversarial z^adv of x + delta (N, d), row j the same instance as anchor row j
+   * @param labels (N)
+   * @return l_i for the N anchors; their mean is the loss, their sum what the attack maximises
+   */
+  public NDArray adversarialPositivesPerAnchor(NDArray anchors, NDArray adversarial, NDArray labels) {
+    long n = anchors.getShape().get(0);
+    if (!adversarial.getShape().equals(anchors.getShape())) {
+      throw new IllegalArgumentException("SupCon eq. 9: anchors " + anchors.getShape() + " and adversarial "
+          + adversarial.getShape() + " must have the same shape");
+    }
+    NDArray y = ContrastiveLogProbabilities.asLongVector(labels, n, "SupCon eq. 9");
+    NDArray z = anchors.concat(adversarial, 0);
+    NDArray logP = ContrastiveLogProbabilities.of(z, tau).get("0:{}, {}:", n, n);
+    NDArray yd = y.toDevice(z.getDevice(), false);
+    NDArray positives = yd.reshape(n, 1).eq(yd.reshape(1, n)).toType(z.getDataType(), false);
+    return logP.mul(positives).sum(new int[] {1}).neg().div(positives.sum(new int[] {1}));
+  }
+
+  private static NDArray positiveCounts(NDArray z, NDArray labels) {
         return positives(z, labels).sum(new int[] {1});
     }
 

@@ -182,6 +182,45 @@ public final class Network {
     return new Network(spec.withClasses(classes), encoder, projector, l);
   }
 
+  /** Which batch norms of a dual-BN encoder a single-BN copy keeps ({@link #withBatchNorm}). */
+  public enum BatchNormBranch {
+    CLEAN,
+    ADVERSARIAL
+  }
+
+  /**
+   * This network with a single-BN encoder whose batch norms (affine parameters and running
+   * statistics) are copies of the chosen branch of this dual-BN encoder; convolutions, projector and
+   * head are copied or shared unchanged. It is what ACL's public fine-tuning does with
+   * {@code --bnNameCnt} (0: the clean BN, 1: the adversarial "pgd" BN, used for its robust
+   * fine-tuning and evaluation): the downstream model has one BN, taken from one pre-training branch.
+   * A single-BN network is returned unchanged.
+   */
+  public Network withBatchNorm(BatchNormBranch branch, NDManager manager) {
+    if (!spec.encoder().dualBn()) {
+      return this;
+    }
+    ResNet single = new ResNet(spec.encoder().withDualBn(false));
+    single.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
+    String keep = branch == BatchNormBranch.CLEAN ? "01clean_" : "02adversarial_";
+    String drop = branch == BatchNormBranch.CLEAN ? "02adversarial_" : "01clean_";
+    java.util.Map<String, Parameter> sources = new java.util.HashMap<>();
+    for (Pair<String, Parameter> p : encoder.getParameters()) {
+      if (!p.getKey().contains(drop)) {
+        sources.put(p.getKey().replace(keep, ""), p.getValue());
+      }
+    }
+    for (Pair<String, Parameter> p : single.getParameters()) {
+      Parameter source = sources.get(p.getKey());
+      if (source == null) {
+        throw new IllegalStateException("dual-BN encoder has no parameter for " + p.getKey());
+      }
+      source.getArray().copyTo(p.getValue().getArray());
+    }
+    return new Network(new NetworkSpec(spec.encoder().withDualBn(false), spec.projectorDims(), spec.classes()), single,
+        projector, head);
+  }
+
   /** Every parameter, including batch-norm running statistics, under stable prefixed names. */
   public ParameterList parameters() {
     ParameterList all = new ParameterList();
@@ -220,6 +259,27 @@ public final class Network {
   public void freezeEncoder(boolean freeze) {
     encoder.freezeParameters(freeze, p -> p.getType() != Parameter.Type.RUNNING_MEAN
         && p.getType() != Parameter.Type.RUNNING_VAR);
+  }
+
+  /**
+   * Lets the encoder's batch-norm biases (beta) train while the rest stays as it is: RUSH's
+   * fine-tuning keeps f frozen except these (its appendix B). Undone by {@code freezeEncoder(false)}.
+   */
+  public void unfreezeEncoderBatchNormBiases() {
+    encoder.freezeParameters(false, p -> p.getType() == Parameter.Type.BETA);
+  }
+
+  /**
+   * Sets the head's weights and bias to 0: the zero-initialised fully connected layer that ASCL's
+   * transfer protocol (its section 4.3.1) puts on the frozen encoder.
+   */
+  public void zeroHead() {
+    if (head == null) {
+      throw new IllegalStateException("this network has no linear head (spec " + spec + ")");
+    }
+    for (Pair<String, Parameter> p : head.getParameters()) {
+      p.getValue().getArray().muli(0f);
+    }
   }
 
   /** Number of learnable scalars (parameters that require gradients); running statistics excluded. */

@@ -2,9 +2,10 @@ package io.robustcl.ml.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
-import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.ClassificationObjective;
+import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.InstanceWiseAttack;
+import io.robustcl.ml.attack.JointContrastiveAttack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
@@ -15,19 +16,44 @@ import io.robustcl.ml.model.Network;
 import java.util.List;
 
 /**
- * ASCL: {@code L = L_AT + lambda1 L_CL + lambda2 L_ASCL} with an ensemble of attacks:
+ * ASCL (Li et al., Machine Learning 2022), eq. 10: {@code L = L_AT + lambda1 L_CL + lambda2 L_ASCL}
+ * with an ensemble of attacks (its section 3.2.2):
  * <ul>
- *   <li>L_AT: CE of l(f(x_ce)), x_ce from PGD on the cross-entropy of t(x) (label-based attack);
- *   <li>L_CL: NT-Xent between the adversarial views a = adv(t(x)) and a' = adv(t'(x)), each from the
- *       label-free instance-wise attack against the other view (eq. 4 on adversarial views);
- *   <li>L_ASCL (eq. 9): SupCon between t(x) and x + delta, delta maximising that SupCon loss.
+ *   <li>L_AT (eq. 3): CE of l(f(x + delta_ce)) on the un-augmented x, delta_ce from PGD on that
+ *       cross-entropy (the label-based attack);
+ *   <li>L_CL (eq. 5): NT-Xent between t(x) + delta_i and t'(x) + delta_j, both perturbations found
+ *       jointly by PGD on that same NT-Xent (the label-free attack, {@link JointContrastiveAttack});
+ *   <li>L_ASCL (eq. 9): SupCon whose anchors are the clean views t(x) and whose positives are the
+ *       adversarial x + delta of the same class, delta maximising that loss
+ *       ({@link SupConLoss#adversarialPositivesPerAnchor}).
  * </ul>
- * The adversarial inputs go through the adversarial batch norms when the encoder has dual BN
- * ({@link Settings#separateBn}, ASCL table 8).
+ * With {@link Settings#separateBn} (ASCL table 8, "separated BN") every adversarial input goes
+ * through the adversarial batch norms and the clean views through the clean ones; the head l is
+ * therefore trained on adversarial-BN features only, which is why the downstream stages pick the
+ * adversarial branch of such an encoder by default ({@link Network#withBatchNorm}).
+ *
+ * <p>{@link Generation} is table 6's ablation of where the adversarial inputs come from; a weight of 0
+ * drops its term and its attack (table 5's ablation of the loss components).
  */
 public final class AsclTraining implements TrainingMethod {
+
+  /**
+   * ASCL table 6. ENSEMBLE is the method (each term with its own attack). LABEL_BASED: every
+   * adversarial input is PGD on the cross-entropy of l(f(.)) ("attacks generated as the convention"):
+   * x for L_AT and L_ASCL, each view separately for L_CL. LABEL_FREE: every adversarial input comes
+   * from a contrastive attack without labels: the joint eq. 5 attack for L_CL's views, and for L_AT
+   * and L_ASCL the instance-wise NT-Xent attack on x against t(x). The paper defines the two
+   * single-source variants in one sentence each; this is our reading of it.
+   */
+  public enum Generation { ENSEMBLE, LABEL_BASED, LABEL_FREE }
+
   /** ASCL defaults: PGD eps 8/255 step 2/255 (10 steps), lambda1 0.5, lambda2 0.2, tau 0.5. */
-  public record Settings(PgdAttack attack, double lambda1, double lambda2, double tau, boolean separateBn) {
+  public record Settings(PgdAttack attack, double lambda1, double lambda2, double tau, boolean separateBn,
+      Generation generation) {
+    public Settings(PgdAttack attack, double lambda1, double lambda2, double tau, boolean separateBn) {
+      this(attack, lambda1, lambda2, tau, separateBn, Generation.ENSEMBLE);
+    }
+
     public static Settings paper() {
       return new Settings(PgdAttack.linf(8.0 / 255, 2.0 / 255, 10), 0.5, 0.2, 0.5, false);
     }
@@ -36,7 +62,8 @@ public final class AsclTraining implements TrainingMethod {
   private final Network network;
   private final ImageTransform augmentation;
   private final Settings settings;
-  private final InstanceWiseAttack labelFree;
+  private final JointContrastiveAttack jointAttack;
+  private final InstanceWiseAttack instanceWise;
   private final List<NDArray> parameterArrays;
   private final CrossEntropyLoss ce = new CrossEntropyLoss();
   private final NtXentLoss ntXent;
@@ -52,7 +79,8 @@ public final class AsclTraining implements TrainingMethod {
     this.network = network;
     this.augmentation = augmentation;
     this.settings = settings;
-    this.labelFree = new InstanceWiseAttack(settings.attack(), InstanceWiseAttack.Loss.CONTRASTIVE, settings.tau());
+    this.jointAttack = new JointContrastiveAttack(settings.attack(), settings.tau());
+    this.instanceWise = new InstanceWiseAttack(settings.attack(), InstanceWiseAttack.Loss.CONTRASTIVE, settings.tau());
     this.parameterArrays = FrozenParameters.arraysOf(network.parameters());
     this.ntXent = new NtXentLoss(settings.tau());
     this.supCon = new SupConLoss(settings.tau());
@@ -66,26 +94,60 @@ public final class AsclTraining implements TrainingMethod {
     NDArray y = batch.labels();
     NDArray t1 = augmentation.apply(x, ctx.random());
     NDArray t2 = augmentation.apply(x, ctx.random());
-    NDArray xCe = settings.attack().perturb(t1,
-        new ClassificationObjective(in -> network.logits(ps, in, false, advBn), y, network.spec().classes()),
-        parameterArrays, ctx.random());
-    NDArray a1 = labelFree.perturb(t1, t2, in -> network.projection(ps, in, false, advBn), parameterArrays, ctx.random());
-    NDArray a2 = labelFree.perturb(t2, t1, in -> network.projection(ps, in, false, advBn), parameterArrays, ctx.random());
-    NDArray pairLabels = Views.stack(y, y);
-    long n = x.getShape().get(0);
-    NDArray zT1 = network.projection(ps, t1, false).stopGradient();
-    // eq. 9's inner maximisation: per-anchor SupCon of the anchors x + delta against t(x)'s fixed embeddings
-    NDArray xAscl = settings.attack().perturb(x, in -> {
-      NDArray z = Views.stack(zT1, network.projection(ps, in, false, advBn));
-      return supCon.perAnchor(z, pairLabels).get("{}:", n);
-    }, parameterArrays, ctx.random());
+    Generation g = settings.generation();
+    boolean withCl = settings.lambda1() > 0;
+    boolean withAscl = settings.lambda2() > 0;
+
+    NDArray xAt = g == Generation.LABEL_FREE ? labelFreeOnX(ctx, x, t1) : labelBased(ctx, x, y);
+    NDArray views = null;
+    if (withCl) {
+      views = g == Generation.LABEL_BASED
+          ? Views.stack(labelBased(ctx, t1, y), labelBased(ctx, t2, y))
+          : jointAttack.perturb(Views.stack(t1, t2), in -> network.projection(ps, in, false, advBn), parameterArrays,
+              ctx.random());
+    }
+    NDArray xAscl = null;
+    if (withAscl) {
+      xAscl = switch (g) {
+        case LABEL_BASED, LABEL_FREE -> xAt;
+        case ENSEMBLE -> {
+          // eq. 9's inner maximisation: the clean anchors' embeddings are fixed, x + delta moves
+          NDArray anchors = network.projection(ps, t1, false).stopGradient();
+          yield settings.attack().perturb(x,
+              in -> supCon.adversarialPositivesPerAnchor(anchors, network.projection(ps, in, false, advBn), y),
+              parameterArrays, ctx.random());
+        }
+      };
+    }
+    NDArray clViews = views;
+    NDArray asclInput = xAscl;
     return () -> {
-      NDArray lossAt = ce.loss(network.logits(ps, xCe, true, advBn), y);
-      NDArray lossCl = ntXent.loss(network.projection(ps, Views.stack(a1, a2), true, advBn), 2);
-      NDArray zClean = network.projection(ps, t1, true);
-      NDArray zAdv = network.projection(ps, xAscl, true, advBn);
-      NDArray lossAscl = supCon.loss(Views.stack(zClean, zAdv), pairLabels);
-      return lossAt.add(lossCl.mul((float) settings.lambda1())).add(lossAscl.mul((float) settings.lambda2()));
+      NDArray loss = ce.loss(network.logits(ps, xAt, true, advBn), y);
+      if (clViews != null) {
+        loss = loss.add(ntXent.loss(network.projection(ps, clViews, true, advBn), 2).mul((float) settings.lambda1()));
+      }
+      if (asclInput != null) {
+        NDArray anchors = network.projection(ps, t1, true);
+        NDArray adversarial = network.projection(ps, asclInput, true, advBn);
+        loss = loss.add(supCon.adversarialPositivesPerAnchor(anchors, adversarial, y).mean()
+            .mul((float) settings.lambda2()));
+      }
+      return loss;
     };
+  }
+
+  /** PGD on the cross-entropy of l(f(.)) with the true labels. */
+  private NDArray labelBased(StepContext ctx, NDArray input, NDArray y) {
+    ParameterStore ps = ctx.parameters();
+    return settings.attack().perturb(input, new ClassificationObjective(
+        in -> network.logits(ps, in, false, settings.separateBn()), y, network.spec().classes()),
+        parameterArrays, ctx.random());
+  }
+
+  /** The instance-wise NT-Xent attack on x against the view t(x) (no labels). */
+  private NDArray labelFreeOnX(StepContext ctx, NDArray x, NDArray view) {
+    ParameterStore ps = ctx.parameters();
+    return instanceWise.perturb(x, view, in -> network.projection(ps, in, false, settings.separateBn()),
+        parameterArrays, ctx.random());
   }
 }

@@ -59,6 +59,13 @@ final class ParamValues {
       }
       return plain(node, where);
     }
+    if (spec.type() == ParamType.LIST) {
+      if (!(node instanceof YamlNode.Sequence)) {
+        problems.add(node.location(), where + " must be a list, e.g. [{a: 1}], not " + node.describe());
+        return null;
+      }
+      return plain(node, where);
+    }
     return scalar(spec, spec.type(), node, where);
   }
 
@@ -294,6 +301,7 @@ final class ParamValues {
       case INT_LIST -> "[1, 2]";
       case FLOAT_LIST -> "[0.5, 8/255]";
       case MAP -> "{a: 1}";
+      case LIST -> "[{a: 1}]";
     };
   }
 }

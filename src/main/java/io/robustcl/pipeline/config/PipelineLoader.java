@@ -279,7 +279,7 @@ public final class PipelineLoader {
       }
       for (String problem : stage.validate(params)) {
         Location paramsAt = draft.params.isEmpty() ? at : draft.params.values().iterator().next().keyLocation();
-        problems.add(paramsAt, where + " (type " + type + "): " + problem);
+        problems.add(ParamPaths.locate(problem, draft.params, paramsAt), where + " (type " + type + "): " + problem);
       }
       return new StageSpec(name, type, params, ImmutableMap.of(), gpus, at);
     }

@@ -24,6 +24,11 @@ public record StageSpec(
     int gpus,
     Location location) {
 
+  /** What the stage asks of the machine that runs it. */
+  public StageResources resources() {
+    return StageResources.gpus(gpus);
+  }
+
   /** The names of every stage this one reads from, in port order then list order, without repeats. */
   public ImmutableList<String> upstream() {
     return inputs.values().stream()

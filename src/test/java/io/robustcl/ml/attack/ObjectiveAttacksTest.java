@@ -38,7 +38,7 @@ class ObjectiveAttacksTest {
         double eps = 0.0314;
         for (InstanceWiseAttack.Loss loss : InstanceWiseAttack.Loss.values()) {
             InstanceWiseAttack attack = new InstanceWiseAttack(PgdAttack.linf(eps, 0.007, 7), loss, 0.5);
-            NDArray target = InstanceWiseAttack.Target.OTHER_VIEW.select(model.images, view, other);
+            NDArray target = InstanceWiseAttack.View.T_PRIME.select(model.images, view, other);
             NDArray adv = attack.perturb(view, target, this::embed, model.parameters(), new SplittableRandom(1));
             assertTrue(adv.sub(view).abs().max().getFloat() <= eps + 1e-6);
             assertTrue(adv.min().getFloat() >= 0f && adv.max().getFloat() <= 1f);
@@ -53,6 +53,31 @@ class ObjectiveAttacksTest {
         float objectiveMean = contrastive.objective(zTarget, this::embed).losses(view).mean().getFloat();
         float reference = new NtXentLoss(0.5).loss(ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(embed(view), zTarget)), 2).getFloat();
         assertEquals(reference, objectiveMean, 1e-5);
+    }
+
+    @Test
+    void jointContrastiveAttackMovesBothViewsAndBeatsTheOneSidedAttack() {
+        NDArray view = model.images;
+        NDArray other = view.add(cpu.manager().randomUniform(-0.05f, 0.05f, view.getShape())).clip(0f, 1f);
+        long n = view.getShape().get(0);
+        double eps = 0.0314;
+        NDArray stacked = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(view, other));
+        NDArray adv = new JointContrastiveAttack(PgdAttack.linf(eps, 0.007, 7), 0.5)
+                .perturb(stacked, this::embed, model.parameters(), new SplittableRandom(3));
+        assertEquals(stacked.getShape(), adv.getShape());
+        assertTrue(adv.sub(stacked).abs().max().getFloat() <= eps + 1e-6);
+        // eq. 5: both views are perturbed, not one against the other held fixed
+        assertTrue(adv.get("0:{}", n).sub(view).abs().max().getFloat() > eps / 2);
+        assertTrue(adv.get("{}:", n).sub(other).abs().max().getFloat() > eps / 2);
+        NtXentLoss ntXent = new NtXentLoss(0.5);
+        float clean = ntXent.loss(embed(stacked), 2).getFloat();
+        float joint = ntXent.loss(embed(adv), 2).getFloat();
+        NDArray oneSided = new InstanceWiseAttack(PgdAttack.linf(eps, 0.007, 7), InstanceWiseAttack.Loss.CONTRASTIVE, 0.5)
+                .perturb(view, other, this::embed, model.parameters(), new SplittableRandom(3));
+        float separate = ntXent.loss(embed(ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(oneSided, other))), 2)
+                .getFloat();
+        assertTrue(joint > clean, clean + " -> " + joint);
+        assertTrue(joint > separate, "joint " + joint + " vs one-sided " + separate);
     }
 
     @Test

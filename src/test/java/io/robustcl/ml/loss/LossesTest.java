@@ -176,6 +176,46 @@ class LossesTest {
     }
 
     @Test
+    void asclEq9AnchorsCleanViewsWithAdversarialPositives() {
+        // rows 0-2 clean anchors t(x), rows 3-5 x + delta of the same instances; labels 0, 1, 0
+        double[][] z = Z6;
+        int[] y = {0, 1, 0};
+        double tau = 0.5;
+        double[][] u = new double[6][];
+        for (int i = 0; i < 6; i++) {
+            double norm = Math.sqrt(dot(z[i], z[i]));
+            u[i] = new double[] {z[i][0] / norm, z[i][1] / norm, z[i][2] / norm};
+        }
+        double[] expected = new double[3];
+        for (int i = 0; i < 3; i++) {
+            double den = 0;
+            for (int a = 0; a < 6; a++) {
+                if (a != i) {
+                    den += Math.exp(dot(u[i], u[a]) / tau);
+                }
+            }
+            double li = 0;
+            int count = 0;
+            for (int p = 0; p < 3; p++) {
+                if (y[p] == y[i]) { // adversarial rows of the same class, the own x + delta included
+                    li += -Math.log(Math.exp(dot(u[i], u[3 + p]) / tau) / den);
+                    count++;
+                }
+            }
+            expected[i] = li / count;
+        }
+        NDArray all = array(z);
+        float[] got = new SupConLoss(tau)
+                .adversarialPositivesPerAnchor(all.get("0:3"), all.get("3:6"), manager.create(y)).toFloatArray();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected[i], got[i], 1e-5, "anchor " + i);
+        }
+        // not the symmetric SupCon over the six rows (whose anchors include the adversarial rows)
+        float symmetric = new SupConLoss(tau).loss(all, manager.create(new int[] {0, 1, 0, 0, 1, 0})).getFloat();
+        assertTrue(Math.abs(symmetric - (expected[0] + expected[1] + expected[2]) / 3) > 1e-3);
+    }
+
+    @Test
     void crossEntropyMatchesDefinition() {
         double[][] logits = {{2.0, -1.0, 0.5}, {0.0, 3.0, 1.0}};
         int[] y = {2, 1};

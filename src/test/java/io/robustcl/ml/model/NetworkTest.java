@@ -214,6 +214,30 @@ class NetworkTest {
     assertThrows(IllegalStateException.class, () -> plain.features(ps, images(2, 8), false, true));
   }
 
+  @Test
+  void aSingleBnCopyOfADualBnNetworkComputesWhatTheChosenBranchComputes() {
+    NetworkSpec spec = new NetworkSpec(ResNetSpec.resnet18(4).withBlocks(List.of(1, 1)).withDualBn(true), List.of(8), 3);
+    Network dual = Network.create(spec, manager, new SplittableRandom(5));
+    // distinct statistics per branch: one training pass each on differently shifted inputs
+    dual.features(ps, images(4, 8).add(0.5), true, true);
+    dual.features(ps, images(4, 8), true, false);
+    NDArray x = images(3, 8);
+    Network adversarial = dual.withBatchNorm(Network.BatchNormBranch.ADVERSARIAL, manager);
+    Network clean = dual.withBatchNorm(Network.BatchNormBranch.CLEAN, manager);
+    assertFalse(adversarial.spec().encoder().dualBn());
+    assertArrayEquals(dual.logits(ps, x, false, true).toFloatArray(), adversarial.logits(ps, x, false).toFloatArray(), 1e-6f);
+    assertArrayEquals(dual.logits(ps, x, false, false).toFloatArray(), clean.logits(ps, x, false).toFloatArray(), 1e-6f);
+    assertArrayEquals(dual.projection(ps, x, false, true).toFloatArray(), adversarial.projection(ps, x, false).toFloatArray(), 1e-6f);
+    assertFalse(java.util.Arrays.equals(adversarial.logits(ps, x, false).toFloatArray(), clean.logits(ps, x, false).toFloatArray()));
+    // a copy: training the collapsed network leaves the dual one untouched
+    float[] before = dual.logits(ps, x, false, true).toFloatArray();
+    adversarial.features(ps, images(4, 8).add(0.3), true);
+    assertArrayEquals(before, dual.logits(ps, x, false, true).toFloatArray());
+    Network single = Network.create(new NetworkSpec(spec.encoder().withDualBn(false), List.of(), 0),
+        manager, new SplittableRandom(5));
+    assertTrue(single == single.withBatchNorm(Network.BatchNormBranch.ADVERSARIAL, manager));
+  }
+
   private static long bnLearnables(Network net) {
     long n = 0;
     for (Pair<String, Parameter> p : net.parameters()) {

@@ -15,7 +15,9 @@ import io.robustcl.ml.data.UniformNoise;
 import io.robustcl.ml.model.Network;
 import io.robustcl.testing.CpuScope;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,6 +56,30 @@ class DownstreamTest {
   }
 
   @Test
+  void rushFineTuningTrainsTheHeadAndTheEncodersBatchNormBiasesOnly() {
+    Network network = TinyImages.network(cpu.manager(), 11);
+    ImageSet train = TinyImages.generate(48, 1);
+    Map<String, float[]> before = new HashMap<>();
+    for (Pair<String, Parameter> p : network.encoderParameters()) {
+      before.put(p.getKey(), p.getValue().getArray().toFloatArray());
+    }
+    LinearEvaluation.Settings rush = LinearEvaluation.Settings.rush(new io.robustcl.ml.data.UniformNoise(), 3)
+        .withEpochs(2).withBatchSize(16);
+    new LinearEvaluation(network, train, rush).run(cpu.manager(), TrainingListener.none(), CancellationCheck.never());
+    boolean betaMoved = false;
+    for (Pair<String, Parameter> p : network.encoderParameters()) {
+      boolean same = java.util.Arrays.equals(before.get(p.getKey()), p.getValue().getArray().toFloatArray());
+      switch (p.getValue().getType()) {
+        case BETA -> betaMoved |= !same;
+        case RUNNING_MEAN, RUNNING_VAR -> assertFalse(same, "RUSH's BN statistics adapt: " + p.getKey());
+        default -> assertTrue(same, "frozen: " + p.getKey());
+      }
+    }
+    assertTrue(betaMoved, "the BN biases train");
+    assertTrue(network.trainableParameters().size() > 2, "encoder unfrozen again afterwards");
+  }
+
+  @Test
   void robustLinearEvalTrainsOnlyTheHeadAndRobustAccuracyIsAtMostClean() {
     Network network = TinyImages.network(cpu.manager(), 11);
     ImageSet train = TinyImages.generate(48, 1);
@@ -80,7 +106,7 @@ class DownstreamTest {
     List<float[]> before = encoder(network);
     FineTuning.Settings s = FineTuning.Settings.defaults(FineTuning.Mode.AT, 2, 5);
     FineTuning.Settings quick = new FineTuning.Settings(s.mode(), 2, 16, LearningRateSchedule.constant(0.05), s.sgd(),
-        PgdAttack.linf(8.0 / 255, 2.0 / 255, 2), s.tradesBeta(), null, null, s.selfSupervised(), 5, null);
+        PgdAttack.linf(8.0 / 255, 2.0 / 255, 2), s.tradesBeta(), null, null, s.selfSupervisedWeight(), 5, null);
     TrainingOutcome outcome = new FineTuning(network, train, quick).run(cpu.manager(), TrainingListener.none(), CancellationCheck.never());
     assertEquals(4, outcome.steps());
     assertTrue(Double.isFinite(outcome.lastEpochMeanLoss()));

@@ -49,4 +49,10 @@ final class TinyImages {
     NetworkSpec spec = new NetworkSpec(new ResNetSpec(18, 4, List.of(1, 1), false, null), List.of(16, 8), 3);
     return Network.create(spec, manager, new SplittableRandom(seed));
   }
+
+  /** The same network with dual batch norm (a clean and an adversarial set). */
+  static Network dualBnNetwork(NDManager manager, long seed) {
+    NetworkSpec spec = new NetworkSpec(new ResNetSpec(18, 4, List.of(1, 1), true, null), List.of(16, 8), 3);
+    return Network.create(spec, manager, new SplittableRandom(seed));
+  }
 }

@@ -131,7 +131,7 @@ class CacheTrustTest {
     Manifest crafted = new Manifest(good.key(), good.stageName(), good.stageType(), good.stageVersion(),
         good.outputKind(), good.params(), good.inputs(),
         ImmutableSortedMap.of("../../outside.txt", good.files().get("out.txt")), good.contentHash(), good.metrics(),
-        good.startTime(), good.endTime(), good.device(), good.versions());
+        good.startTime(), good.endTime(), good.device(), good.versions(), good.execution());
     RunReport forged = report(run, "b", crafted);
     StringWriter sink = new StringWriter();
 

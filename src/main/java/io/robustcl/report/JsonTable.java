@@ -1,17 +1,19 @@
-package io.robustcl.stages;
+package io.robustcl.report;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.robustcl.stages.TableLayout.Cell;
-import io.robustcl.stages.TableLayout.Group;
-import io.robustcl.stages.TableLayout.Row;
+import io.robustcl.report.TableLayout.Cell;
+import io.robustcl.report.TableLayout.Group;
+import io.robustcl.report.TableLayout.Row;
 import java.util.List;
 
 /**
  * Renders a {@link ResolvedTable} as JSON: {@code title}, {@code note}, {@code groups},
- * {@code columns}, and {@code rows} each with {@code label} (or {@code section}) and
- * {@code cells} of {@code {ours, paper, stage, metric}} (null for an empty cell).
+ * {@code columns}, {@code column_ids}, {@code rows} each with {@code label} and {@code id}
+ * (or {@code section}) and {@code cells} of {@code {ours, paper, stage, metric}} (null for an
+ * empty cell), and {@code claims} of {@code {statement, condition, holds, decided, cells}}
+ * where {@code cells} maps each cell the condition names to the value used.
  */
 final class JsonTable {
 
@@ -38,6 +40,9 @@ final class JsonTable {
     JsonArray columns = new JsonArray();
     layout.columns().forEach(columns::add);
     root.add("columns", columns);
+    JsonArray columnIds = new JsonArray();
+    layout.columnIds().forEach(columnIds::add);
+    root.add("column_ids", columnIds);
     JsonArray rows = new JsonArray();
     for (int r = 0; r < layout.rows().size(); r++) {
       Row row = layout.rows().get(r);
@@ -48,6 +53,7 @@ final class JsonTable {
         continue;
       }
       out.addProperty("label", row.label());
+      out.addProperty("id", row.id());
       JsonArray cells = new JsonArray();
       for (int c = 0; c < row.cells().size(); c++) {
         Cell cell = row.cells().get(c);
@@ -66,6 +72,27 @@ final class JsonTable {
       rows.add(out);
     }
     root.add("rows", rows);
+    JsonArray claims = new JsonArray();
+    for (ClaimResult result : table.claims()) {
+      JsonObject claim = new JsonObject();
+      claim.addProperty("statement", result.claim().statement());
+      claim.addProperty("condition", result.claim().condition().text());
+      claim.addProperty("holds", result.holds());
+      claim.addProperty("decided", result.decided());
+      JsonObject cells = new JsonObject();
+      List<ClaimCondition.CellRef> refs = result.claim().condition().refs();
+      for (int i = 0; i < refs.size(); i++) {
+        double value = result.values().get(i);
+        if (Double.isFinite(value)) {
+          cells.addProperty(refs.get(i).name(), value);
+        } else {
+          cells.addProperty(refs.get(i).name(), String.valueOf(value));
+        }
+      }
+      claim.add("cells", cells);
+      claims.add(claim);
+    }
+    root.add("claims", claims);
     return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + "\n";
   }
 }

@@ -1,11 +1,14 @@
-package io.robustcl.stages;
+package io.robustcl.report;
 
-import io.robustcl.stages.TableLayout.Group;
-import io.robustcl.stages.TableLayout.Row;
+import io.robustcl.report.TableLayout.Row;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Renders a {@link ResolvedTable} as GitHub-flavoured Markdown, each cell "ours / paper". */
+/**
+ * Renders a {@link ResolvedTable} as GitHub-flavoured Markdown, each cell "ours / paper",
+ * then the table's claims (✓/✗ with the numbers that decided them). Markdown cannot span
+ * header cells, so each column's groups are folded into its label: {@code AT (eps 8/255)}.
+ */
 final class MarkdownTable {
 
   private MarkdownTable() {}
@@ -14,27 +17,15 @@ final class MarkdownTable {
     TableLayout layout = table.layout();
     StringBuilder out = new StringBuilder();
     out.append("### ").append(table.title()).append("\n\n");
-    // Markdown has no column spans: each group header row repeats its label over its span.
-    for (List<Group> groups : layout.groups()) {
-      List<String> cells = new ArrayList<>();
-      cells.add("");
-      for (Group group : groups) {
-        for (int i = 0; i < group.span(); i++) {
-          cells.add(group.label());
-        }
-      }
-      line(out, cells);
-      if (groups == layout.groups().get(0)) {
-        separator(out, cells.size());
-      }
-    }
     List<String> header = new ArrayList<>();
     header.add(layout.corner());
-    header.addAll(layout.columns());
+    header.addAll(layout.foldedColumnLabels());
     line(out, header);
-    if (layout.groups().isEmpty()) {
-      separator(out, header.size());
+    out.append('|');
+    for (int i = 0; i < header.size(); i++) {
+      out.append(i == 0 ? " --- |" : " ---: |");
     }
+    out.append('\n');
     for (int r = 0; r < layout.rows().size(); r++) {
       Row row = layout.rows().get(r);
       List<String> cells = new ArrayList<>();
@@ -52,6 +43,15 @@ final class MarkdownTable {
       line(out, cells);
     }
     out.append('\n').append(table.note()).append('\n');
+    if (!table.claims().isEmpty()) {
+      long holding = table.claims().stream().filter(ClaimResult::holds).count();
+      out.append("\nClaims of the paper, checked on our numbers (").append(holding).append(" of ")
+          .append(table.claims().size()).append(" hold):\n\n");
+      for (ClaimResult claim : table.claims()) {
+        out.append("- ").append(claim.mark()).append(' ').append(claim.claim().statement()).append(": `")
+            .append(claim.claim().condition().text()).append("` (").append(claim.decided()).append(")\n");
+      }
+    }
     return out.toString();
   }
 
@@ -59,14 +59,6 @@ final class MarkdownTable {
     out.append('|');
     for (String cell : cells) {
       out.append(' ').append(cell.replace("|", "\\|")).append(" |");
-    }
-    out.append('\n');
-  }
-
-  private static void separator(StringBuilder out, int count) {
-    out.append('|');
-    for (int i = 0; i < count; i++) {
-      out.append(i == 0 ? " --- |" : " ---: |");
     }
     out.append('\n');
   }

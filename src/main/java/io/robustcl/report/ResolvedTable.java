@@ -1,4 +1,4 @@
-package io.robustcl.stages;
+package io.robustcl.report;
 
 import com.google.common.collect.ImmutableList;
 import io.robustcl.pipeline.Artifact;
@@ -17,22 +17,25 @@ import org.jspecify.annotations.Nullable;
  * @param layout the declared layout
  * @param ours for each layout row, one value per column (null for an empty cell); unmodifiable
  * @param digits decimals shown for our values
+ * @param claims the table's claims, evaluated on {@code ours}
  */
 public record ResolvedTable(
     String title,
     String note,
     TableLayout layout,
     List<List<@Nullable Double>> ours,
-    int digits) {
+    int digits,
+    ImmutableList<ClaimResult> claims) {
 
   /**
-   * Looks up every non-empty cell's metric in the artifact of the stage it names.
+   * Looks up every non-empty cell's metric in the artifact of the stage it names, then
+   * evaluates the claims on the values.
    *
    * @throws IllegalArgumentException naming the row, column, stage and metric when a cell's
    *     stage is not among {@code inputs} or its artifact lacks the metric
    */
   public static ResolvedTable resolve(
-      String title, String note, TableLayout layout, List<Artifact> inputs, int digits) {
+      String title, String note, TableLayout layout, List<Claim> claims, List<Artifact> inputs, int digits) {
     Map<String, Artifact> byStage =
         inputs.stream().collect(Collectors.toMap(Artifact::stageName, Function.identity(), (a, b) -> a));
     ImmutableList.Builder<List<@Nullable Double>> rows = ImmutableList.builder();
@@ -61,7 +64,48 @@ public record ResolvedTable(
       }
       rows.add(java.util.Collections.unmodifiableList(values));
     }
-    return new ResolvedTable(title, note, layout, rows.build(), digits);
+    ImmutableList<List<@Nullable Double>> ours = rows.build();
+    ImmutableList.Builder<ClaimResult> results = ImmutableList.builder();
+    for (Claim claim : claims) {
+      results.add(evaluate(claim, layout, ours, digits));
+    }
+    return new ResolvedTable(title, note, layout, ours, digits, results.build());
+  }
+
+  private static ClaimResult evaluate(
+      Claim claim, TableLayout layout, List<List<@Nullable Double>> ours, int digits) {
+    List<ClaimCondition.CellRef> refs = claim.condition().refs();
+    double[] values = new double[refs.size()];
+    for (int i = 0; i < values.length; i++) {
+      ClaimCondition.CellRef ref = refs.get(i);
+      Double value = ref.paper()
+          ? layout.rows().get(ref.row()).cells().get(ref.column()).paper()
+          : ours.get(ref.row()).get(ref.column());
+      // Claims are parsed against the layout, which rejects empty cells and missing paper values.
+      values[i] = java.util.Objects.requireNonNull(value, ref.name());
+    }
+    boolean holds = claim.condition().holds(values);
+    ImmutableList<Double> boxed = java.util.Arrays.stream(values).boxed().collect(ImmutableList.toImmutableList());
+    return new ClaimResult(claim, holds, boxed, claim.condition().withValues(values, digits));
+  }
+
+  /**
+   * The table as the paper printed it: every cell's value is the paper's (null where the
+   * paper gives none), claims evaluated on those. A claim that fails here is mis-stated.
+   */
+  public static ResolvedTable ofPaper(String title, String note, TableLayout layout, List<Claim> claims, int digits) {
+    ImmutableList.Builder<List<@Nullable Double>> rows = ImmutableList.builder();
+    for (TableLayout.Row row : layout.rows()) {
+      java.util.ArrayList<@Nullable Double> values = new java.util.ArrayList<>();
+      row.cells().forEach(cell -> values.add(cell.paper()));
+      rows.add(java.util.Collections.unmodifiableList(values));
+    }
+    ImmutableList<List<@Nullable Double>> paper = rows.build();
+    ImmutableList.Builder<ClaimResult> results = ImmutableList.builder();
+    for (Claim claim : claims) {
+      results.add(evaluate(claim, layout, paper, digits));
+    }
+    return new ResolvedTable(title, note, layout, paper, digits, results.build());
   }
 
   /** Our value of a cell as text, {@code "-"} when empty. */

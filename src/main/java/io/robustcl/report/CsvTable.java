@@ -1,7 +1,7 @@
-package io.robustcl.stages;
+package io.robustcl.report;
 
-import io.robustcl.stages.TableLayout.Group;
-import io.robustcl.stages.TableLayout.Row;
+import io.robustcl.report.TableLayout.Group;
+import io.robustcl.report.TableLayout.Row;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,0 +1,71 @@
+package io.robustcl.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.collect.ImmutableMap;
+import io.robustcl.pipeline.Artifact;
+import io.robustcl.pipeline.Params;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Issue 15 item 3: markdown folds column groups into labels; CSV and TeX keep the groups. */
+class TableRenderingTest {
+
+  private static Map<String, Object> cell(String metric, double paper) {
+    return Map.of("stage", "ev", "metric", metric, "paper", paper);
+  }
+
+  /** Two group rows (network, then norm) over four columns, like RoCL table 1. */
+  static ResolvedTable table() {
+    Map<String, Object> layout = Map.of(
+        "corner", "Method",
+        "groups", List.of(
+            List.of(Map.of("label", "ResNet-18", "span", 4L)),
+            List.of(Map.of("label", "", "span", 1L), Map.of("label", "seen l_inf", "span", 2L),
+                Map.of("label", "unseen l_2", "span", 1L))),
+        "columns", List.of(Map.of("label", "A_nat", "id", "clean"), Map.of("label", "8/255", "id", "linf_8"),
+            "16/255", "0.25"),
+        "rows", List.of(Map.of("label", "RoCL", "cells",
+            List.of(cell("clean", 83.71), cell("linf8", 40.27), cell("linf16", 9.55), cell("l2", 66.39)))));
+    Artifact ev = new Artifact("ev", "evaluate", "metrics", "k", "h", Path.of("/nonexistent"), Params.empty(),
+        ImmutableMap.of("clean", 80.0, "linf8", 30.0, "linf16", 5.0, "l2", 60.0));
+    TableLayout parsed = TableLayout.parse("layout", layout);
+    return ResolvedTable.resolve("T1", "note", parsed, List.of(), List.of(ev), 1);
+  }
+
+  @Test
+  void markdownHasOneHeaderRowWithGroupsFoldedIntoColumnLabels() {
+    String md = MarkdownTable.render(table());
+    List<String> lines = md.lines().filter(l -> l.startsWith("|")).toList();
+    assertEquals("| Method | A_nat (ResNet-18) | 8/255 (ResNet-18, seen l_inf) | 16/255 (ResNet-18, seen l_inf)"
+        + " | 0.25 (ResNet-18, unseen l_2) |", lines.get(0));
+    assertEquals("| --- | ---: | ---: | ---: | ---: |", lines.get(1));
+    assertEquals("| RoCL | 80.0 / 83.71 | 30.0 / 40.27 | 5.0 / 9.55 | 60.0 / 66.39 |", lines.get(2));
+    assertEquals(3, lines.size(), "no repeated group rows: " + md);
+    assertFalse(md.contains("| ResNet-18 | ResNet-18 |"), md);
+  }
+
+  @Test
+  void csvKeepsGroupsInEachHeaderAndTexSpansThem() {
+    String csv = CsvTable.render(table());
+    assertTrue(csv.startsWith("section,Method,ResNet-18 A_nat (ours),ResNet-18 A_nat (paper),"
+        + "ResNet-18 seen l_inf 8/255 (ours),"), csv);
+    String tex = LatexTable.render(table());
+    assertTrue(tex.contains("& \\multicolumn{4}{c}{ResNet-18} \\\\\n\\cmidrule(lr){2-5}"), tex);
+    assertTrue(tex.contains("& \\multicolumn{2}{c}{seen l\\_inf}"), tex);
+    assertTrue(tex.contains("\\cmidrule(lr){3-4}\\cmidrule(lr){5-5}"), tex);
+  }
+
+  @Test
+  void columnIdsAreGivenOrSlugged() {
+    TableLayout layout = table().layout();
+    assertEquals(List.of("clean", "linf_8", "16_255", "0_25"), layout.columnIds());
+    assertEquals("rocl", layout.rows().get(0).id());
+    assertEquals("rocl_rle", TableLayout.slug("RoCL+rLE"));
+    assertEquals("trades", TableLayout.slug("TRADES*"));
+  }
+}
