@@ -105,8 +105,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       throw new Commands.UsageException("--gpus " + gpus + ": expected at least 0");
     }
     PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
-    ArtifactStore store = stores.open(cache.cache);
-    StageNameIndex index = new StageNameIndex(cache.cache);
+    ArtifactStore store = stores.open(cache.dir());
+    StageNameIndex index = new StageNameIndex(cache.dir());
     if (dryRun) {
       PlanCommand.print(planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)), targets, out);
       return 0;
@@ -128,7 +128,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }, "pipeline-cancel");
     Runtime.getRuntime().addShutdownHook(hook);
     RunReport report;
-    ProgressBoard board = new ProgressBoard(out, System.console() != null, Duration.ofSeconds(10));
+    ProgressBoard board = new ProgressBoard(out, System.console() != null, Duration.ofSeconds(10))
+        .showTraces(RootCommand.debug(spec));
     try (board) {
       board.start();
       report = runner.run(pipelineSpec, store, index, options, board, cancel);

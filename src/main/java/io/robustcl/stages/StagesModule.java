@@ -23,5 +23,7 @@ public final class StagesModule extends AbstractModule {
     stages.addBinding("evaluate").to(EvaluateStage.class);
     stages.addBinding("black-box").to(BlackBoxStage.class);
     stages.addBinding("table").to(TableStage.class);
+    com.google.inject.multibindings.Multibinder.newSetBinder(binder(), io.robustcl.pipeline.exec.RuntimeVersions.class)
+        .addBinding().to(MlRuntimeVersions.class);
   }
 }

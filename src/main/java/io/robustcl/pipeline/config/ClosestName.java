@@ -12,7 +12,7 @@ import java.util.Locale;
  * band of the allowed width (Ukkonen's cut-off) and abandoned once it exceeds it, and one
  * call examines at most {@value #MAX_CANDIDATES} candidates.
  */
-final class ClosestName {
+public final class ClosestName {
 
   /** Longer names (typed or known) are never suggested or matched: they are no typos. */
   static final int MAX_NAME = 64;
@@ -25,7 +25,7 @@ final class ClosestName {
    * {@code " (did you mean 'x'?)"} for the known name closest to {@code name}, or {@code ""}
    * when none is close enough to be a likely typo.
    */
-  static String suggestion(String name, Collection<String> known) {
+  public static String suggestion(String name, Collection<String> known) {
     if (name.length() > MAX_NAME) {
       return "";
     }
@@ -54,7 +54,7 @@ final class ClosestName {
   static final int MAX_LISTED = 30;
 
   /** {@code names} joined with ", ", at most {@value #MAX_LISTED} of them, then "... and K more". */
-  static String list(Collection<String> names) {
+  public static String list(Collection<String> names) {
     if (names.isEmpty()) {
       return "none";
     }

@@ -47,6 +47,7 @@ public final class PipelineRunner {
   private final StageResolver resolver;
   private final Map<String, StageLauncher> launchers;
   private final Set<RuntimeVersions> versions;
+  private final DeviceNames deviceNames = new DeviceNames();
   private final GpuCount gpuCount;
 
   @Inject
@@ -88,6 +89,7 @@ public final class PipelineRunner {
     if (recovered > 0) {
       board.note("  cleaned up " + recovered + " leftovers of killed runs (temporary directories, leases)");
     }
+    board.plan(order, () -> lastBuildSeconds(order, store, index), options.jobs());
     ReadLease lease = store.lease();
     StageExecution execution = new StageExecution(
         store, launcher(options.launch()), options.launch(), this::versionStrings, board, cancel, lease,
@@ -273,6 +275,20 @@ public final class PipelineRunner {
     }
   }
 
+  /** Wall time of each stage's last build, from the manifest its name last pointed at (the ETA's estimates). */
+  private static Map<String, Double> lastBuildSeconds(List<String> stages, ArtifactStore store, StageNameIndex index) {
+    Map<String, Double> out = new HashMap<>();
+    for (String stage : stages) {
+      try {
+        index.lastKey(stage).flatMap(key -> lookup(store, key, stage, StageEvents.none()))
+            .ifPresent(m -> out.put(stage, m.duration().toNanos() / 1e9));
+      } catch (RuntimeException e) {
+        // an estimate is a nicety: an unreadable index entry just leaves the stage without one
+      }
+    }
+    return out;
+  }
+
   static ImmutableList<String> explain(ArtifactStore store, StageNameIndex index, ResolvedStage resolved) {
     @Nullable String lastKey = index.lastKey(resolved.name()).orElse(null);
     Manifest last = null;
@@ -350,10 +366,16 @@ public final class PipelineRunner {
     return reason == null ? "not started" : "cancelled: " + reason;
   }
 
-  private ImmutableSortedMap<String, String> versionStrings() {
+  /**
+   * The versions a manifest records for a stage computed on {@code device}: java, robustcl,
+   * the device's name ({@link DeviceNames}), and whatever the bound {@link RuntimeVersions}
+   * add (the ML side: djl, pytorch and its native flavour).
+   */
+  private ImmutableSortedMap<String, String> versionStrings(String device) {
     TreeMap<String, String> out = new TreeMap<>();
     out.put("java", System.getProperty("java.version", "unknown"));
     out.put("robustcl", EngineVersion.get());
+    deviceNames.nameOf(device).ifPresent(name -> out.put("device_name", name));
     for (RuntimeVersions v : versions) {
       out.putAll(v.versions());
     }
@@ -369,9 +391,16 @@ public final class PipelineRunner {
     return launcher;
   }
 
+  /**
+   * {@code e} as one line for the user: the first line of its message (a native library's
+   * error can run to a page of C++ frames), never its class name unless it has no message.
+   */
   static String describe(Throwable e) {
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + message;
+    if (message == null || message.isBlank()) {
+      return "internal error: " + e.getClass().getSimpleName();
+    }
+    return message.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(message);
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads() {

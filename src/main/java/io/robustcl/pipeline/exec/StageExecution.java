@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +30,7 @@ final class StageExecution {
   private final ArtifactStore store;
   private final StageLauncher launcher;
   private final LaunchSettings launch;
-  private final Supplier<ImmutableSortedMap<String, String>> versions;
+  private final java.util.function.Function<String, ImmutableSortedMap<String, String>> versions;
   private final StageEvents events;
   private final CancelSignal cancel;
   private final ReadLease lease;
@@ -41,7 +40,7 @@ final class StageExecution {
       ArtifactStore store,
       StageLauncher launcher,
       LaunchSettings launch,
-      Supplier<ImmutableSortedMap<String, String>> versions,
+      java.util.function.Function<String, ImmutableSortedMap<String, String>> versions,
       StageEvents events,
       CancelSignal cancel,
       ReadLease lease,
@@ -77,7 +76,7 @@ final class StageExecution {
         ManifestDraft draft = new ManifestDraft(
             stage.name(), stage.spec().type(), stage.stage().version(), stage.stage().outputKind(),
             stage.spec().params(), stage.inputs(), ImmutableSortedMap.copyOf(outcome.metrics()), start,
-            Instant.now(), device, versions.get(), outcome.execution());
+            Instant.now(), device, versions.apply(device), outcome.execution());
         return new Result(stage, StageStatus.DONE, out.commit(draft), null);
       }
     } catch (CancellationException | InterruptedException e) {
