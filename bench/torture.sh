@@ -144,7 +144,8 @@ gc_part() {
     run "$dir/p.yaml" "$dir/cache" "$dir/first.log" || true
     local keyA
     keyA="$(grep -oE '^  done     a .*\(([0-9a-f]{12})\)' "$dir/first.log" | grep -oE '[0-9a-f]{12}')"
-    sed -e 's/sleep_ms: \([0-9]*\)}}$/sleep_ms: 1500}}/' -e "s/g$t-b/g$t-B/" "$dir/p.yaml" > "$dir/slow.yaml"
+    # new, slow b's; a unchanged (a cache hit of run 2)
+    sed -e '/^  b/ s/sleep_ms: \([0-9]*\)}}$/sleep_ms: 1500}}/' -e "s/g$t-b/g$t-B/" "$dir/p.yaml" > "$dir/slow.yaml"
     run "$dir/slow.yaml" "$dir/cache" "$dir/second.log" --jobs 2 & local pid=$!
     sleep 1.2
     "$pipeline" gc "$dir/p.yaml" --cache "$dir/cache" --target other > "$dir/gc.log" 2>&1

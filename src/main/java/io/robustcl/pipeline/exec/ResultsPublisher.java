@@ -62,8 +62,7 @@ public final class ResultsPublisher {
               }
             }
             Files.deleteIfExists(stamp);
-            deleteTree(targetDir);
-            Files.move(fresh, targetDir, StandardCopyOption.ATOMIC_MOVE);
+            replace(fresh, targetDir);
           } finally {
             deleteTree(fresh);
           }
@@ -81,6 +80,33 @@ public final class ResultsPublisher {
       }
     }
     out.flush();
+  }
+
+  /**
+   * Renames {@code fresh} to {@code target}, replacing what is there. Two runs publishing the
+   * same target at once (found by bench/torture.sh) each move the other's directory aside
+   * whole and retry, so the target is always one run's complete copy.
+   */
+  private static void replace(Path fresh, Path target) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Path old = target.resolveSibling("." + target.getFileName() + ".old-" + java.util.UUID.randomUUID());
+        try {
+          Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.NoSuchFileException e) {
+          // the other run moved it first
+        }
+        deleteTree(old);
+      }
+      try {
+        Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+        return;
+      } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+        if (attempt >= 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static void copyArtifact(Path from, Manifest manifest, Path to) throws IOException {
