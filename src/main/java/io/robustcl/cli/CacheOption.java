@@ -1,5 +1,6 @@
 package io.robustcl.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -8,4 +9,16 @@ final class CacheOption {
 
   @Option(names = "--cache", paramLabel = "DIR", description = "the artifact cache (default: ${DEFAULT-VALUE})")
   Path cache = Path.of("cache");
+
+  /**
+   * The cache directory, checked: anything but a directory (or nothing yet, which is created
+   * when first needed) is a usage error rather than an I/O failure deep inside a run.
+   */
+  Path dir() {
+    if (Files.exists(cache) && !Files.isDirectory(cache)) {
+      throw new Commands.UsageException("--cache " + cache + " is a file, not a directory; point --cache at a"
+          + " directory (it is created if missing)");
+    }
+    return cache;
+  }
 }

@@ -60,8 +60,8 @@ final class GcCommand implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() {
     PipelineSpec p = loader.load(pipeline.file, pipeline.loadOptions());
-    ArtifactStore store = stores.open(cache.cache);
-    StageNameIndex names = new StageNameIndex(cache.cache);
+    ArtifactStore store = stores.open(cache.dir());
+    StageNameIndex names = new StageNameIndex(cache.dir());
     boolean narrow = !targets.isEmpty() || pipeline.profile != null;
     PrintWriter out = spec.commandLine().getOut();
     Set<String> live = new java.util.HashSet<>();
@@ -112,10 +112,19 @@ final class GcCommand implements java.util.concurrent.Callable<Integer> {
     if (!live.add(key)) {
       return;
     }
-    store.lookup(key).ifPresent(m -> m.inputs().values().forEach(refs -> refs.forEach(ref -> {
-      if (CacheKeys.isValid(ref.key()) && store.lookup(ref.key()).isPresent()) {
+    readable(store, key).ifPresent(m -> m.inputs().values().forEach(refs -> refs.forEach(ref -> {
+      if (CacheKeys.isValid(ref.key()) && readable(store, ref.key()).isPresent()) {
         keepWithInputs(ref.key(), store, live);
       }
     })));
+  }
+
+  /** The manifest of {@code key}, or empty when it is absent or unreadable (verify quarantines those). */
+  private static java.util.Optional<io.robustcl.pipeline.cache.Manifest> readable(ArtifactStore store, String key) {
+    try {
+      return store.lookup(key);
+    } catch (io.robustcl.pipeline.cache.ManifestFormatException e) {
+      return java.util.Optional.empty();
+    }
   }
 }

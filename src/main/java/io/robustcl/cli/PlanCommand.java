@@ -53,7 +53,7 @@ final class PlanCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() {
     PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
     List<String> chosen = targets.isEmpty() ? DagCommand.allTargets(pipelineSpec) : targets;
-    List<PlanEntry> plan = planner.plan(pipelineSpec, stores.open(cache.cache), new StageNameIndex(cache.cache), chosen,
+    List<PlanEntry> plan = planner.plan(pipelineSpec, stores.open(cache.dir()), new StageNameIndex(cache.dir()), chosen,
         ImmutableSet.copyOf(forced));
     print(plan, chosen, spec.commandLine().getOut());
     if (explain) {

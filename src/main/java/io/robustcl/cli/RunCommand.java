@@ -78,6 +78,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--no-tf32",
       description = "full FP32 instead of TF32 on Ampere and newer GPUs (NVIDIA_TF32_OVERRIDE=0, set by ./pipeline)")
   boolean noTf32;
+  @Option(names = "--verify-inputs",
+      description = "re-hash every cached artifact the run reuses before trusting it; a corrupt one is quarantined and rebuilt")
+  boolean verifyInputs;
 
   @Option(names = "--launcher", paramLabel = "in-process|process|slurm",
       description = "where stages compute: this JVM, a child JVM per stage, or a Slurm job per stage (default: ${DEFAULT-VALUE})")
@@ -126,8 +129,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       GpuMath.enableCudnnBenchmark(); // read when PyTorch starts, i.e. by the first stage that computes
     }
     PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
-    ArtifactStore store = stores.open(cache.cache);
-    StageNameIndex index = new StageNameIndex(cache.cache);
+    ArtifactStore store = stores.open(cache.dir());
+    StageNameIndex index = new StageNameIndex(cache.dir());
     if (dryRun) {
       PlanCommand.print(planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)), targets, out);
       return 0;
@@ -139,7 +142,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
     RunOptions options = new RunOptions(
         ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing,
-        new LaunchSettings(launcher, ImmutableList.copyOf(slurmOptions)));
+        new LaunchSettings(launcher, ImmutableList.copyOf(slurmOptions)), verifyInputs);
     CancelSignal cancel = new CancelSignal();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C: cancel, then hold the JVM until running stages have aborted, removed their
@@ -154,7 +157,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }, "pipeline-cancel");
     Runtime.getRuntime().addShutdownHook(hook);
     RunReport report;
-    ProgressBoard board = new ProgressBoard(out, System.console() != null, Duration.ofSeconds(10));
+    ProgressBoard board = new ProgressBoard(out, System.console() != null, Duration.ofSeconds(10))
+        .showTraces(RootCommand.debug(spec));
     try (board) {
       board.start();
       report = runner.run(pipelineSpec, store, index, options, board, cancel);

@@ -33,28 +33,38 @@ final class ShowCommand implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    ArtifactStore store = stores.open(cache.cache);
+    ArtifactStore store = stores.open(cache.dir());
     Optional<String> key;
     try {
-      key = new StageNameIndex(cache.cache).lastKey(stage);
+      key = new StageNameIndex(cache.dir()).lastKey(stage);
     } catch (IllegalArgumentException e) {
       throw new Commands.UsageException(e.getMessage());
     }
     if (key.isEmpty()) {
-      throw new Commands.UsageException("stage '" + stage + "' has never been built against cache " + cache.cache);
+      throw new Commands.UsageException("stage '" + stage + "' has never been built against cache " + cache.dir());
     }
     Optional<Manifest> found = store.lookup(key.get());
     if (found.isEmpty()) {
       throw new Commands.UsageException("the last artifact of stage '" + stage + "' (" + key.get()
-          + ") is no longer in cache " + cache.cache + "; run the pipeline again");
+          + ") is no longer in cache " + cache.dir() + "; run the pipeline again");
     }
     Manifest m = found.get();
     out.printf("stage     %s%n", stage);
     out.printf("key       %s%n", m.key());
     out.printf("type      %s (version %d, output %s)%n", m.stageType(), m.stageVersion(), m.outputKind());
-    out.printf("ran       %s .. %s (%s) on %s%n", m.startTime(), m.endTime(),
-        io.robustcl.pipeline.exec.ProgressBoard.clock(m.duration().toNanos() / 1e9), m.device());
-    out.printf("versions  %s%n", m.versions());
+    String deviceName = m.versions().get("device_name");
+    out.printf("ran       %s .. %s (%s) on %s%s%n", m.startTime(), m.endTime(),
+        io.robustcl.pipeline.exec.ProgressBoard.clock(m.duration().toNanos() / 1e9), m.device(),
+        deviceName == null ? "" : " (" + deviceName + ")");
+    java.util.List<String> versions = new java.util.ArrayList<>();
+    m.versions().forEach((name, version) -> {
+      if (name.equals("pytorch") && m.versions().containsKey("pytorch_flavor")) {
+        versions.add(name + " " + version + " (" + m.versions().get("pytorch_flavor") + ")");
+      } else if (!name.equals("pytorch_flavor") && !name.equals("device_name")) {
+        versions.add(name + " " + version);
+      }
+    });
+    out.printf("versions  %s%n", String.join(", ", versions));
     if (!m.execution().isEmpty()) {
       out.printf("where     %s%n", m.execution());
     }

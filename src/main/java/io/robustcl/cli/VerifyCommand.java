@@ -26,7 +26,7 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    VerifyReport report = stores.open(cache.cache).verify();
+    VerifyReport report = stores.open(cache.dir()).verify();
     for (VerifyReport.Corrupt c : report.quarantined()) {
       out.printf("corrupt %s -> %s%n", c.key(), c.movedTo());
       c.problems().forEach(p -> out.printf("  %s%n", p));

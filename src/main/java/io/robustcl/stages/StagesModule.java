@@ -30,5 +30,7 @@ public final class StagesModule extends AbstractModule {
     stages.addBinding("table").to(TableStage.class);
     OptionalBinder.newOptionalBinder(binder(), GpuCount.class).setBinding().to(CheckedGpuCount.class);
     Multibinder.newSetBinder(binder(), RuntimeVersions.class).addBinding().toInstance(GpuMath::settings);
+    com.google.inject.multibindings.Multibinder.newSetBinder(binder(), io.robustcl.pipeline.exec.RuntimeVersions.class)
+        .addBinding().to(MlRuntimeVersions.class);
   }
 }

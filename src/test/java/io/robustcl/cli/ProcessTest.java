@@ -111,4 +111,44 @@ class ProcessTest {
     assertEquals(!childComputedC, f.stage.ran.contains("c"), childLog());
     assertEquals(3, f.list("artifacts").size());
   }
+
+  @Test
+  void twoRunsAtJobs4OnAFanOutDagBothSucceedAndComputeEachKeyOnce() throws Exception {
+    // The second file lists the fan-out in reverse, so that each run takes locks the other
+    // will want: with blocking fcntl locks the kernel saw a cycle of processes (EDEADLK).
+    List<String> fan = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      fan.add("  b" + i + ": {type: fake, inputs: {in: [a]}, params: {v: " + (10 + i) + ", ms: " + (100 + i * 37 % 7 * 40)
+          + "}}\n");
+    }
+    String head = "stages:\n  a: {type: fake, params: {v: 1, ms: 100}}\n";
+    String tail = "  c: {type: fake, inputs: {in: [" + String.join(", ", java.util.stream.IntStream.range(0, 16)
+        .mapToObj(i -> "b" + i).toList()) + "]}}\n";
+    Fixture f = new Fixture(tmp).write(head + String.join("", fan) + tail);
+    Path reversed = tmp.resolve("reversed.yaml");
+    List<String> backwards = new ArrayList<>(fan);
+    java.util.Collections.reverse(backwards);
+    Files.writeString(reversed, head + String.join("", backwards) + tail);
+    List<Process> runs = new ArrayList<>();
+    for (Path file : List.of(f.file, reversed)) {
+      List<String> cmd = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), FakeMain.class.getName(), "run", file.toString(),
+          "--cache", f.cache.toString(), "--results", tmp.resolve("results-" + file.getFileName()).toString(),
+          "--target", "c", "--jobs", "4"));
+      runs.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(tmp.resolve(file.getFileName() + ".log").toFile()).start());
+    }
+    for (Process run : runs) {
+      assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+    }
+    String logs = Files.readString(tmp.resolve("pipeline.yaml.log")) + Files.readString(tmp.resolve("reversed.yaml.log"));
+    assertEquals(0, runs.get(0).exitValue(), logs);
+    assertEquals(0, runs.get(1).exitValue(), logs);
+    for (String stage : List.of("a", "b0", "b5", "b10", "b15", "c")) {
+      long computed = logs.lines().filter(l -> l.startsWith("  done     " + stage + " ")).count();
+      assertEquals(1, computed, stage + " computed once in all:\n" + logs);
+    }
+    assertEquals(18, f.list("artifacts").size());
+  }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * barrier (to prove they run concurrently), or run slowly when the system property {@value
  * #SLOW_PROPERTY} names the stage.
  */
-public final class FakeStage implements Stage {
+public class FakeStage implements Stage { // not final: Mockito's subclass mock maker spies it
 
   public static final String TYPE = "fake";
   public static final String SLOW_PROPERTY = "robustcl.test.slowStage";

@@ -75,6 +75,39 @@ public interface ArtifactStore {
   Path workDir(String key);
 
   /**
+   * Opens this run's read lease: keys added to it are safe from {@link #gc} until it is
+   * closed or its process dies. See {@link ReadLease} for the protocol.
+   */
+  ReadLease lease();
+
+  /**
+   * Moves the committed artifact of {@code lock.key()}, if any, to quarantine, so that the key
+   * reads as a miss and is rebuilt. Used when its manifest is unreadable.
+   *
+   * @return where it now lies, or empty if the key had no committed artifact
+   * @throws IllegalStateException if {@code lock} is released or not from this store
+   */
+  Optional<Path> quarantine(KeyLock lock);
+
+  /**
+   * Re-hashes the committed artifact of {@code lock.key()} and quarantines it if it is corrupt
+   * (as {@link #verify()} does for every artifact).
+   *
+   * @return the problems found, or empty if it is intact or absent
+   */
+  Optional<VerifyReport.Corrupt> verify(KeyLock lock);
+
+  /**
+   * Cleans up after killed runs: removes temporary directories and leases whose owner is gone,
+   * and puts back an artifact that a killed {@code --force} run had moved aside but not yet
+   * replaced. Cheap when there is nothing to do (one directory listing); called at the start
+   * of every run.
+   *
+   * @return how many entries it removed or restored
+   */
+  int recoverAbandoned();
+
+  /**
    * Re-hashes every committed artifact and moves each corrupt one (a file changed, missing or
    * added, or an unreadable manifest) to quarantine, so that the next run rebuilds it.
    * Artifacts locked by a running process are skipped and reported as such.
@@ -84,7 +117,8 @@ public interface ArtifactStore {
   /**
    * Collects garbage: committed artifacts whose key is not in {@code liveKeys}, work
    * directories of such keys, temporary directories left by dead runs, quarantined artifacts
-   * and unused lock files. Nothing that a running process holds the key lock of is touched.
+   * and unused lock files. Nothing that a running process holds the key lock of, or a read
+   * lease on, is touched.
    *
    * @param dryRun if true, only lists what would be removed (with sizes) and removes nothing
    */

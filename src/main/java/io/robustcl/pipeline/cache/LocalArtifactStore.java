@@ -42,11 +42,13 @@ import org.jspecify.annotations.Nullable;
  * root/work/&lt;key&gt;/            resumable checkpoints, deleted when the key commits
  * root/locks/&lt;key&gt;.lock       per-key OS file locks
  * root/quarantine/&lt;key&gt;.&lt;t&gt;/  corrupt artifacts moved aside by verify
+ * root/leases/&lt;pid&gt;-&lt;id&gt;.lease  read leases of running runs (keys gc must keep), OS-locked by their owner
  * </pre>
  *
- * <p>A key lock is an OS lock ({@link FileChannel#lock()}) on the key's lock file, which the
- * OS releases when the process dies, plus a per-key in-process semaphore, because OS file
- * locks belong to the whole JVM. Every temporary directory of a key is created and removed
+ * <p>A key lock is an OS lock ({@link FileChannel#tryLock()}, polled while another process
+ * holds it: see {@link #pollLock}) on the key's lock file, which the OS releases when the
+ * process dies, plus a per-key in-process semaphore, because OS file locks belong to the
+ * whole JVM. Every temporary directory of a key is created and removed
  * under the key's lock, so a temporary directory whose key is unlocked belongs to a dead run.
  * Lock files are only deleted by {@link #gc} while it holds them; a locker therefore checks,
  * once it holds the lock, that the path still names the file it locked.
@@ -61,6 +63,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   private final Path work;
   private final Path locks;
   private final Path quarantine;
+  private final Path leases;
   private volatile @Nullable Path realLocks;
 
   /** A store rooted at {@code root}; directories are created when first needed. */
@@ -71,7 +74,11 @@ public final class LocalArtifactStore implements ArtifactStore {
     this.work = this.root.resolve("work");
     this.locks = this.root.resolve("locks");
     this.quarantine = this.root.resolve("quarantine");
+    this.leases = this.root.resolve("leases");
   }
+
+  /** Manifests are small; a huge one is corrupt or hostile and is not read into memory. */
+  static final long MAX_MANIFEST_BYTES = 64L << 20;
 
   /** The store's root directory. */
   public Path root() {
@@ -83,11 +90,16 @@ public final class LocalArtifactStore implements ArtifactStore {
     Path file = artifactDir(key).resolve(MANIFEST);
     String json;
     try {
+      if (Files.size(file) > MAX_MANIFEST_BYTES) {
+        throw new ManifestFormatException(file + ": larger than " + MAX_MANIFEST_BYTES + " bytes; not a manifest");
+      }
       json = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ManifestFormatException(file + ": not UTF-8 text", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read " + file + ": " + IoProblems.describe(e), e);
     }
     Manifest manifest = ManifestJson.read(json, file.toString());
     if (!manifest.key().equals(key)) {
@@ -108,7 +120,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot create " + dir + ": " + IoProblems.describe(e), e);
     }
     return dir;
   }
@@ -167,7 +179,7 @@ public final class LocalArtifactStore implements ArtifactStore {
         Files.createDirectories(locks);
         dir = locks.toRealPath();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create " + locks + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot create " + locks + ": " + IoProblems.describe(e), e);
       }
       realLocks = dir;
     }
@@ -203,11 +215,11 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
         FileLock lock;
         try {
-          lock = blocking ? channel.lock() : channel.tryLock();
+          lock = blocking ? pollLock(channel, key) : channel.tryLock();
         } catch (ClosedByInterruptException e) {
           Thread.interrupted();
           throw new InterruptedException("interrupted while waiting for the lock of " + key);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
           channel.close();
           throw e;
         }
@@ -218,17 +230,56 @@ public final class LocalArtifactStore implements ArtifactStore {
         // gc deletes a lock file only while holding it; if the path still names the file we
         // stat'ed before opening, we hold the lock every other locker will contend for.
         if (before.equals(identity(file))) {
-          byte[] holder = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
-          channel.truncate(0);
-          channel.write(ByteBuffer.wrap(holder), 0);
+          writeHolder(channel);
           return new OsLock(file, channel);
         }
         channel.close();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot lock " + file + ": " + IoProblems.describe(e), e);
     }
   }
+
+  /**
+   * Writes the holder's PID into the lock file, for people looking at a lock. It is only
+   * informative (the OS lock is the lock), so a full disk or a filesystem that refuses the
+   * write must not fail the lock.
+   */
+  private static void writeHolder(FileChannel channel) {
+    byte[] holder = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(holder), 0);
+    } catch (IOException e) {
+      // ENOSPC, EINVAL on odd files: the lock is held all the same
+    }
+  }
+
+  /**
+   * Waits for the OS lock on {@code channel} by polling {@code tryLock} ({@code F_SETLK}) with
+   * backoff, never with a blocking {@code lock()} ({@code F_SETLKW}). POSIX record locks belong
+   * to the process, not the thread: when process P holds key A on one thread and waits for B on
+   * another, while Q holds B and waits for A, the kernel sees the cycle P -> Q -> P and fails the
+   * blocking call with EDEADLK ("Resource deadlock avoided"), although each holder will finish
+   * and release on its own. A non-blocking attempt is never refused that way.
+   */
+  private static FileLock pollLock(FileChannel channel, String key) throws IOException, InterruptedException {
+    long sleepMs = 2;
+    while (true) {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return lock;
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while waiting for the lock of " + key);
+      }
+      Thread.sleep(sleepMs);
+      sleepMs = Math.min(MAX_POLL_MS, sleepMs * 2);
+    }
+  }
+
+  /** The longest pause between two attempts on a lock another process holds. */
+  static final long MAX_POLL_MS = 100;
 
   /**
    * The identity (device and inode) of {@code file} by {@code stat}, never by opening it: closing
@@ -328,7 +379,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot create " + dir + ": " + IoProblems.describe(e), e);
     }
     return new LocalPendingArtifact(held, dir);
   }
@@ -375,7 +426,7 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
         return manifest;
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot commit artifact " + key() + " from " + dir + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot commit artifact " + key() + " from " + dir + ": " + IoProblems.describe(e), e);
       }
     }
 
@@ -474,7 +525,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
   }
 
-  // ---------------------------------------------------------------- verify
+  // ---------------------------------------------------------------- verify, quarantine
 
   @Override
   public VerifyReport verify() {
@@ -488,32 +539,72 @@ public final class LocalArtifactStore implements ArtifactStore {
         continue;
       }
       try (KeyLock lock = maybeLock.get()) {
-        Path dir = artifacts.resolve(key);
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(artifacts.resolve(key), LinkOption.NOFOLLOW_LINKS)
+            && !Files.isSymbolicLink(artifacts.resolve(key))) {
           continue; // removed meanwhile
         }
-        List<String> problems = problems(key, dir);
-        if (problems.isEmpty()) {
+        Optional<VerifyReport.Corrupt> found = verify(lock);
+        if (found.isPresent()) {
+          corrupt.add(found.get());
+        } else {
           checked++;
-          continue;
         }
-        Files.createDirectories(quarantine);
-        Path moved = quarantine.resolve(key + "." + System.currentTimeMillis() + "-"
-            + UUID.randomUUID().toString().substring(0, 8));
-        atomicMove(dir, moved);
-        corrupt.add(new VerifyReport.Corrupt(key, ImmutableList.copyOf(problems), moved));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot verify " + key + ": " + e.getMessage(), e);
       }
     }
     return new VerifyReport(checked, corrupt.build(), busy.build());
   }
 
+  @Override
+  public Optional<VerifyReport.Corrupt> verify(KeyLock lock) {
+    requireHeld(lock);
+    String key = lock.key();
+    Path dir = artifacts.resolve(key);
+    try {
+      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty();
+      }
+      List<String> problems = problems(key, dir);
+      if (problems.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new VerifyReport.Corrupt(key, ImmutableList.copyOf(problems), moveToQuarantine(key)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot verify " + key + ": " + IoProblems.describe(e), e);
+    }
+  }
+
+  @Override
+  public Optional<Path> quarantine(KeyLock lock) {
+    requireHeld(lock);
+    try {
+      if (!Files.exists(artifacts.resolve(lock.key()), LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty();
+      }
+      return Optional.of(moveToQuarantine(lock.key()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot quarantine " + lock.key() + ": " + IoProblems.describe(e), e);
+    }
+  }
+
+  private Path moveToQuarantine(String key) throws IOException {
+    Files.createDirectories(quarantine);
+    Path moved = quarantine.resolve(key + "." + System.currentTimeMillis() + "-"
+        + UUID.randomUUID().toString().substring(0, 8));
+    atomicMove(artifacts.resolve(key), moved);
+    return moved;
+  }
+
   /** What is wrong with the artifact in {@code dir}; empty if it is intact. */
   private static List<String> problems(String key, Path dir) throws IOException {
     List<String> problems = new ArrayList<>();
+    if (Files.isSymbolicLink(dir)) {
+      return List.of("the artifact directory is a symbolic link");
+    }
     Manifest manifest;
     try {
+      if (Files.size(dir.resolve(MANIFEST)) > MAX_MANIFEST_BYTES) {
+        return List.of(MANIFEST + " is larger than " + MAX_MANIFEST_BYTES + " bytes");
+      }
       manifest = ManifestJson.read(Files.readString(dir.resolve(MANIFEST), StandardCharsets.UTF_8),
           dir.resolve(MANIFEST).toString());
     } catch (NoSuchFileException e) {
@@ -560,14 +651,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     ImmutableList.Builder<GcReport.Entry> entries = ImmutableList.builder();
     ImmutableList.Builder<String> busy = ImmutableList.builder();
     try {
-      Map<String, List<Path>> tmpByKey = new TreeMap<>();
-      for (Path entry : list(tmp)) {
-        String name = entry.getFileName().toString();
-        int dot = name.indexOf('.');
-        if (dot > 0 && CacheKeys.isValid(name.substring(0, dot))) {
-          tmpByKey.computeIfAbsent(name.substring(0, dot), k -> new ArrayList<>()).add(entry);
-        }
-      }
+      Map<String, List<Path>> tmpByKey = temporariesByKey();
       Set<String> keys = new TreeSet<>(tmpByKey.keySet());
       Set<String> lockKeys = keysIn(locks, ".lock");
       for (Set<String> candidates : List.of(keysIn(artifacts, ""), keysIn(work, ""), lockKeys)) {
@@ -589,15 +673,25 @@ public final class LocalArtifactStore implements ArtifactStore {
           boolean live = liveKeys.contains(key);
           List<GcReport.Entry> found = new ArrayList<>();
           for (Path dir : tmpByKey.getOrDefault(key, List.of())) {
-            found.add(new GcReport.Entry(GcReport.Kind.TMP, dir.getFileName().toString(), dir, sizeOf(dir)));
+            long bytes = sizeOf(dir);
+            if (dryRun || !abandoned(key, dir)) {
+              found.add(new GcReport.Entry(GcReport.Kind.TMP, dir.getFileName().toString(), dir, bytes));
+            }
           }
-          if (!live) {
-            addIfExists(found, GcReport.Kind.ARTIFACT, key, artifacts.resolve(key));
-            addIfExists(found, GcReport.Kind.WORK, key, work.resolve(key));
+          if (!live && Files.exists(artifacts.resolve(key), LinkOption.NOFOLLOW_LINKS)) {
+            long bytes = sizeOf(artifacts.resolve(key));
+            if (!(dryRun ? leasedKeys().contains(key) : removeUnlessLeased(key))) {
+              found.add(new GcReport.Entry(GcReport.Kind.ARTIFACT, key, artifacts.resolve(key), bytes));
+            } else {
+              busy.add(key);
+              entries.addAll(found);
+              continue; // a live run reads it: keep its work dir and lock file too
+            }
           }
-          for (GcReport.Entry entry : found) {
+          if (!live && Files.exists(work.resolve(key), LinkOption.NOFOLLOW_LINKS)) {
+            found.add(new GcReport.Entry(GcReport.Kind.WORK, key, work.resolve(key), sizeOf(work.resolve(key))));
             if (!dryRun) {
-              remove(entry.path(), key);
+              deleteTree(work.resolve(key));
             }
           }
           if (!live && lockKeys.contains(key)) {
@@ -618,9 +712,218 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("gc of " + root + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException("gc of " + root + " failed: " + IoProblems.describe(e), e);
     }
     return new GcReport(dryRun, entries.build(), busy.build());
+  }
+
+  /**
+   * Removes the artifact of {@code key} (whose lock the caller holds) unless a read lease
+   * names it. The artifact is first renamed out of {@code artifacts/}, then the leases are
+   * read: a run that adds its lease before looking up (see {@link ReadLease}) is either seen
+   * here, or looks up after the rename and misses. A leased artifact is renamed back.
+   *
+   * @return true if it was kept because it is leased
+   */
+  private boolean removeUnlessLeased(String key) throws IOException {
+    Path target = artifacts.resolve(key);
+    Path hidden = tmp.resolve(key + ".gc-" + UUID.randomUUID());
+    Files.createDirectories(tmp);
+    atomicMove(target, hidden);
+    if (leasedKeys().contains(key)) {
+      atomicMove(hidden, target);
+      return true;
+    }
+    // Out of reach of any restore: a half-deleted artifact must never be put back.
+    Path doomed = tmp.resolve(key + ".doomed-" + UUID.randomUUID());
+    atomicMove(hidden, doomed);
+    deleteTree(doomed);
+    return false;
+  }
+
+  /** The temporary directories by key ({@code <key>.<anything>}). */
+  private Map<String, List<Path>> temporariesByKey() throws IOException {
+    Map<String, List<Path>> tmpByKey = new TreeMap<>();
+    for (Path entry : list(tmp)) {
+      String name = entry.getFileName().toString();
+      int dot = name.indexOf('.');
+      if (dot > 0 && CacheKeys.isValid(name.substring(0, dot))) {
+        tmpByKey.computeIfAbsent(name.substring(0, dot), k -> new ArrayList<>()).add(entry);
+      }
+    }
+    return tmpByKey;
+  }
+
+  /**
+   * Handles a temporary directory of {@code key} whose owner is gone (the caller holds the
+   * key's lock): an intact artifact that a killed {@code --force} commit had moved aside
+   * ({@code .old-}) or a killed gc had hidden ({@code .gc-}) goes back into place if the key
+   * has none; anything else is deleted.
+   *
+   * @return true if it was restored, false if deleted
+   */
+  private boolean abandoned(String key, Path dir) throws IOException {
+    String name = dir.getFileName().toString();
+    Path target = artifacts.resolve(key);
+    boolean movedAside = name.startsWith(key + ".old-") || name.startsWith(key + ".gc-");
+    if (movedAside && !Files.exists(target, LinkOption.NOFOLLOW_LINKS) && problems(key, dir).isEmpty()) {
+      Files.createDirectories(artifacts);
+      atomicMove(dir, target);
+      return true;
+    }
+    deleteTree(dir);
+    return false;
+  }
+
+  @Override
+  public int recoverAbandoned() {
+    int handled = 0;
+    try {
+      for (Map.Entry<String, List<Path>> entry : temporariesByKey().entrySet()) {
+        Optional<KeyLock> maybeLock = tryLock(entry.getKey(), false);
+        if (maybeLock.isEmpty()) {
+          continue; // its owner is alive
+        }
+        try (KeyLock lock = maybeLock.get()) {
+          for (Path dir : entry.getValue()) {
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+              abandoned(entry.getKey(), dir);
+              handled++;
+            }
+          }
+        }
+      }
+      handled += readLeases(new TreeSet<>());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean up " + tmp + ": " + IoProblems.describe(e), e);
+    }
+    return handled;
+  }
+
+  // ---------------------------------------------------------------- leases
+
+  @Override
+  public ReadLease lease() {
+    try {
+      Files.createDirectories(leases);
+      Path file = leases.toRealPath().resolve(ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".lease");
+      Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      ProcessLocks.LEASES.put(file, keys); // before the file exists: gc here never opens it
+      try {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+          channel.close();
+          throw new IOException(file + ": a new lease file is locked by another process");
+        }
+        return new LocalReadLease(file, channel, keys);
+      } catch (IOException | RuntimeException e) {
+        ProcessLocks.LEASES.remove(file);
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a read lease in " + leases + ": " + IoProblems.describe(e), e);
+    }
+  }
+
+  private static final class LocalReadLease implements ReadLease {
+    private final Path file;
+    private final FileChannel channel;
+    private final Set<String> keys;
+    private boolean closed;
+
+    LocalReadLease(Path file, FileChannel channel, Set<String> keys) {
+      this.file = file;
+      this.channel = channel;
+      this.keys = keys;
+    }
+
+    @Override
+    public synchronized void add(String key) {
+      CacheKeys.requireValid(key);
+      if (closed) {
+        throw new IllegalStateException("read lease " + file + " is closed");
+      }
+      if (!keys.add(key)) {
+        return;
+      }
+      try {
+        ByteBuffer line = ByteBuffer.wrap((key + "\n").getBytes(StandardCharsets.US_ASCII));
+        while (line.hasRemaining()) {
+          channel.write(line, channel.size());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write read lease " + file + ": " + IoProblems.describe(e), e);
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        Files.deleteIfExists(file);
+        channel.close();
+      } catch (IOException e) {
+        // a leftover lease file is unlocked now: the next gc or run removes it
+      } finally {
+        ProcessLocks.LEASES.remove(file);
+      }
+    }
+  }
+
+  /** Every key that a live run (in this JVM or another process) holds a read lease on. */
+  private Set<String> leasedKeys() throws IOException {
+    Set<String> keys = new TreeSet<>();
+    readLeases(keys);
+    return keys;
+  }
+
+  /**
+   * Adds the keys of every live lease to {@code into} and deletes the lease files of dead
+   * processes (their OS lock is free).
+   *
+   * @return how many dead leases it deleted
+   */
+  private int readLeases(Set<String> into) throws IOException {
+    ProcessLocks.LEASES.values().forEach(into::addAll);
+    if (!Files.isDirectory(leases)) {
+      return 0;
+    }
+    int dead = 0;
+    for (Path entry : list(leases.toRealPath())) {
+      if (!entry.getFileName().toString().endsWith(".lease") || ProcessLocks.LEASES.containsKey(entry)) {
+        continue;
+      }
+      Semaphore local = ProcessLocks.of(entry); // one opener per JVM: see ProcessLocks
+      local.acquireUninterruptibly();
+      try (FileChannel channel = FileChannel.open(entry, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        FileLock probe = channel.tryLock();
+        if (probe != null) {
+          Files.deleteIfExists(entry); // its owner died: the lease died with it
+          dead++;
+          continue;
+        }
+        ByteBuffer content = ByteBuffer.allocate((int) Math.min(channel.size(), 64L << 20));
+        while (content.hasRemaining() && channel.read(content, content.position()) > 0) {
+          // read on
+        }
+        String text = new String(content.array(), 0, content.position(), StandardCharsets.US_ASCII);
+        int end = text.lastIndexOf('\n'); // a line still being written is not yet a lease
+        for (String line : text.substring(0, end + 1).split("\n")) {
+          if (CacheKeys.isValid(line)) {
+            into.add(line);
+          }
+        }
+      } catch (NoSuchFileException e) {
+        // closed meanwhile
+      } finally {
+        local.release();
+      }
+    }
+    return dead;
   }
 
   private static void addIfExists(List<GcReport.Entry> found, GcReport.Kind kind, String key, Path path)
@@ -628,17 +931,6 @@ public final class LocalArtifactStore implements ArtifactStore {
     if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       found.add(new GcReport.Entry(kind, key, path, sizeOf(path)));
     }
-  }
-
-  /** Removes {@code path}; an artifact is first renamed away so that no reader sees it half deleted. */
-  private void remove(Path path, String key) throws IOException {
-    Path doomed = path;
-    if (path.startsWith(artifacts)) {
-      doomed = tmp.resolve(key + ".gc-" + UUID.randomUUID());
-      Files.createDirectories(tmp);
-      atomicMove(path, doomed);
-    }
-    deleteTree(doomed);
   }
 
   private static Set<String> keysIn(Path dir, String suffix) {

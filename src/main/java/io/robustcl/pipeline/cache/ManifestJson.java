@@ -26,19 +26,69 @@ import java.util.function.Function;
  * back accordingly. Non-finite metrics are written as the strings {@code "NaN"},
  * {@code "Infinity"} and {@code "-Infinity"}. Readers reject any other format version with a
  * {@link ManifestFormatException}.
+ *
+ * <p>The {@code seal} field is the SHA-256 of the manifest's canonical body: every other field,
+ * as this class writes it for the parsed record, with object keys sorted and no whitespace.
+ * The content hash covers the artifact's files, the seal covers the manifest itself (metrics,
+ * params, inputs, times), so a flipped metric is detected by {@code lookup} and
+ * {@code verify} instead of being published. It detects corruption, not forgery: whoever can
+ * write the cache can recompute it. Version 1 manifests had no seal and are rebuilt.
+ *
+ * <p>File paths must pass {@link ArtifactPaths#problem}: a manifest listing
+ * {@code ../../outside.txt} is unreadable, not trusted.
  */
 public final class ManifestJson {
 
   /** The format version this class writes and the only one it reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   private static final String FORMAT = "robustcl-manifest";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+  private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().create();
 
   private ManifestJson() {}
 
   /** {@code manifest} as pretty-printed JSON. */
   public static String write(Manifest manifest) {
+    JsonObject root = body(manifest);
+    root.addProperty("seal", seal(root));
+    return GSON.toJson(root) + "\n";
+  }
+
+  /** The SHA-256 of {@code body}'s canonical form (keys sorted recursively, no whitespace). */
+  private static String seal(JsonObject body) {
+    StringBuilder canonical = new StringBuilder();
+    canonical(body, canonical);
+    return com.google.common.hash.Hashing.sha256()
+        .hashString(canonical, java.nio.charset.StandardCharsets.UTF_8).toString();
+  }
+
+  private static void canonical(JsonElement e, StringBuilder out) {
+    if (e.isJsonObject()) {
+      out.append('{');
+      String sep = "";
+      for (Map.Entry<String, JsonElement> entry : new TreeMap<>(e.getAsJsonObject().asMap()).entrySet()) {
+        out.append(sep).append(COMPACT.toJson(entry.getKey())).append(':');
+        canonical(entry.getValue(), out);
+        sep = ",";
+      }
+      out.append('}');
+    } else if (e.isJsonArray()) {
+      out.append('[');
+      String sep = "";
+      for (JsonElement item : e.getAsJsonArray()) {
+        out.append(sep);
+        canonical(item, out);
+        sep = ",";
+      }
+      out.append(']');
+    } else {
+      out.append(COMPACT.toJson(e));
+    }
+  }
+
+  /** Every field but the seal. */
+  private static JsonObject body(Manifest manifest) {
     JsonObject root = new JsonObject();
     root.addProperty("format", FORMAT);
     root.addProperty("formatVersion", FORMAT_VERSION);
@@ -82,7 +132,7 @@ public final class ManifestJson {
     JsonObject execution = new JsonObject();
     manifest.execution().forEach(execution::addProperty);
     root.add("execution", execution);
-    return GSON.toJson(root) + "\n";
+    return root;
   }
 
   /**
@@ -119,6 +169,13 @@ public final class ManifestJson {
       ImmutableSortedMap<String, FileEntry> files = r.map("files",
           e -> new FileEntry(r.string(r.object(e, "files entry"), "sha256"),
               r.integer(r.object(e, "files entry"), "size")));
+      for (String path : files.keySet()) {
+        String problem = ArtifactPaths.problem(path);
+        if (problem != null) {
+          throw new ManifestFormatException(source + ": unsafe file path '" + ArtifactPaths.shown(path) + "' ("
+              + problem + "); the manifest is not trusted");
+        }
+      }
       Manifest manifest = new Manifest(
           r.string(root, "key"),
           r.string(root, "stageName"),
@@ -146,6 +203,11 @@ public final class ManifestJson {
       if (!expected.equals(manifest.contentHash())) {
         throw new ManifestFormatException(source + ": contentHash " + manifest.contentHash()
             + " does not match its files (expected " + expected + ")");
+      }
+      String seal = r.string(root, "seal");
+      if (!seal.equals(seal(body(manifest)))) {
+        throw new ManifestFormatException(source + ": the manifest's seal does not match its content (a metric,"
+            + " param or other field was changed after commit); it is not trusted");
       }
       return manifest;
     } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {

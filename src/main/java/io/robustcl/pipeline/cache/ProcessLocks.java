@@ -1,6 +1,7 @@
 package io.robustcl.pipeline.cache;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
@@ -17,6 +18,13 @@ import java.util.concurrent.Semaphore;
 final class ProcessLocks {
 
   private static final ConcurrentMap<Path, Semaphore> SEMAPHORES = new ConcurrentHashMap<>();
+
+  /**
+   * The keys of every read lease this JVM holds, by the lease file's real path. For the same
+   * reason as above, {@code gc} in this JVM reads these leases from here and never opens
+   * their files: closing its descriptor would drop the owner's lock, and with it the lease.
+   */
+  static final ConcurrentMap<Path, Set<String>> LEASES = new ConcurrentHashMap<>();
 
   private ProcessLocks() {}
 

@@ -243,7 +243,7 @@ public final class PipelineLoader {
         String option = "--set " + name + "=" + text;
         if (!declared.containsKey(name)) {
           problems.add(option + ": unknown var '" + name + "'" + ClosestName.suggestion(name, declared.keySet())
-              + " in " + file + "; known vars: " + (declared.isEmpty() ? "none" : String.join(", ", declared.keySet())));
+              + " in " + file + "; known vars: " + (declared.isEmpty() ? "none" : ClosestName.list(declared.keySet())));
           return;
         }
         try {
@@ -429,7 +429,7 @@ public final class PipelineLoader {
         if (spec == null) {
           problems.add(entry.keyLocation(), where + ": unknown param '" + entry.key() + "'"
               + ClosestName.suggestion(entry.key(), declared.keySet()) + "; params of this stage type: "
-              + (declared.isEmpty() ? "none" : String.join(", ", declared.keySet())));
+              + (declared.isEmpty() ? "none" : ClosestName.list(declared.keySet())));
           ok = false;
           continue;
         }
@@ -556,8 +556,8 @@ public final class PipelineLoader {
             named = group;
           } else if (!declaredNames.contains(producer)) {
             problems.add(scalar.location(), portWhere + " names unknown stage '" + producer + "'"
-                + ClosestName.suggestion(producer, declaredNames) + "; stages are " + String.join(", ", declaredNames)
-                + (groups.isEmpty() ? "" : "; matrix groups are " + String.join(", ", groups.keySet())));
+                + ClosestName.suggestion(producer, declaredNames) + "; stages are " + ClosestName.list(declaredNames)
+                + (groups.isEmpty() ? "" : "; matrix groups are " + ClosestName.list(groups.keySet())));
             continue;
           }
           for (String member : named) {
@@ -693,9 +693,9 @@ public final class PipelineLoader {
           known.addAll(groups.keySet());
           known.addAll(declared.keySet());
           problems.add(scalar.location(), where + " names unknown stage '" + name + "'"
-              + ClosestName.suggestion(name, known) + "; stages are " + String.join(", ", stageNames)
-              + (groups.isEmpty() ? "" : "; matrix groups are " + String.join(", ", groups.keySet()))
-              + "; targets are " + String.join(", ", declared.keySet()));
+              + ClosestName.suggestion(name, known) + "; stages are " + ClosestName.list(stageNames)
+              + (groups.isEmpty() ? "" : "; matrix groups are " + ClosestName.list(groups.keySet()))
+              + "; targets are " + ClosestName.list(declared.keySet()));
         }
       }
       chain.remove(chain.size() - 1);

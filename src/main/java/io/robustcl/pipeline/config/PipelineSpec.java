@@ -76,9 +76,9 @@ public record PipelineSpec(
     known.addAll(stages.keySet());
     throw new ConfigException(
         "target '" + name + "' is not defined in " + file + ClosestName.suggestion(name, known)
-            + "; declared targets: " + (targets.isEmpty() ? "(none)" : String.join(", ", targets.keySet()))
-            + (groups.isEmpty() ? "" : "; matrix groups: " + String.join(", ", groups.keySet()))
-            + "; any stage name is a target too: " + String.join(", ", stages.keySet()));
+            + "; declared targets: " + (targets.isEmpty() ? "(none)" : ClosestName.list(targets.keySet()))
+            + (groups.isEmpty() ? "" : "; matrix groups: " + ClosestName.list(groups.keySet()))
+            + "; any stage name is a target too: " + ClosestName.list(stages.keySet()));
   }
 
   /** The union of the stages of {@code targetNames}, in first-seen order, without repeats. */

@@ -5,7 +5,6 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -64,7 +63,7 @@ final class SafeYamlReader {
             new Location(file, 1, 1),
             "file is " + size + " bytes, more than the " + MAX_FILE_BYTES + " a pipeline file may have");
       }
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = Utf8Text.decode(Files.readAllBytes(file), file);
     } catch (IOException e) {
       throw new ConfigException(new Location(file, 1, 1), "cannot read the file: " + e);
     }
@@ -142,6 +141,11 @@ final class SafeYamlReader {
         return new YamlNode.Scalar("", Tag.NULL, true, at);
       }
       if (node instanceof ScalarNode scalar) {
+        if (scalar.getValue().chars().anyMatch(c -> (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)) {
+          // e.g. "\0" in a double-quoted string: a NUL byte cannot be in a path, a name or a param
+          problems.add(at, "control character (such as \\0) in a value; remove it");
+          return new YamlNode.Scalar("", Tag.STR, false, at);
+        }
         return new YamlNode.Scalar(scalar.getValue(), tag, scalar.isPlain(), at);
       }
       if (node instanceof SequenceNode sequence) {

@@ -6,7 +6,11 @@ import java.util.regex.Pattern;
 final class StageNames {
 
   static final String RULE =
-      "names must match [a-z0-9][a-z0-9_.@-]* and must not contain '..' or '/'; rename it";
+      "names must match [a-z0-9][a-z0-9_.@-]*, have at most " + StageNames.MAX_LENGTH
+          + " characters and must not contain '..' or '/'; rename it";
+
+  /** Names become file names (results/, names/), which most file systems cap at 255 bytes. */
+  static final int MAX_LENGTH = 128;
 
   /** '@' joins a matrix group's name to its combination, as in DVC ({@code attack@8-255}). */
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.@-]*");
@@ -14,6 +18,6 @@ final class StageNames {
   private StageNames() {}
 
   static boolean isValid(String name) {
-    return NAME.matcher(name).matches() && !name.contains("..");
+    return name.length() <= MAX_LENGTH && NAME.matcher(name).matches() && !name.contains("..");
   }
 }

@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedMap;
 import io.robustcl.pipeline.cache.ArtifactStore;
+import io.robustcl.pipeline.cache.ReadLease;
 import io.robustcl.pipeline.cache.Manifest;
 import io.robustcl.pipeline.cache.ManifestFormatException;
 import io.robustcl.pipeline.config.ConfigException;
@@ -46,6 +47,7 @@ public final class PipelineRunner {
   private final StageResolver resolver;
   private final Map<String, StageLauncher> launchers;
   private final Set<RuntimeVersions> versions;
+  private final DeviceNames deviceNames = new DeviceNames();
   private final GpuCount gpuCount;
 
   @Inject
@@ -83,10 +85,17 @@ public final class PipelineRunner {
     Map<String, AtomicReference<@Nullable Thread>> running = new LinkedHashMap<>();
     LinkedHashSet<String> pending = new LinkedHashSet<>(order);
     LinkedBlockingQueue<StageExecution.Result> finished = new LinkedBlockingQueue<>();
+    int recovered = store.recoverAbandoned();
+    if (recovered > 0) {
+      board.note("  cleaned up " + recovered + " leftovers of killed runs (temporary directories, leases)");
+    }
+    board.plan(order, () -> lastBuildSeconds(order, store, index), options.jobs());
+    ReadLease lease = store.lease();
     StageExecution execution = new StageExecution(
-        store, launcher(options.launch()), options.launch(), this::versionStrings, board, cancel);
+        store, launcher(options.launch()), options.launch(), this::versionStrings, board, cancel, lease,
+        options.verifyInputs());
     ExecutorService workers = Executors.newFixedThreadPool(options.jobs(), daemonThreads());
-    try {
+    try (lease) {
       while (true) {
         if (!cancel.isCancelled()) {
           startReady(spec, graph, store, index, options, board, cancel, pending, committed, outcomes, gpus,
@@ -201,7 +210,7 @@ public final class PipelineRunner {
         }
         boolean forced = options.forced().contains(name);
         if (!forced) {
-          Optional<Manifest> hit = lookup(store, resolved.key(), name, board);
+          Optional<Manifest> hit = execution.cacheHit(resolved.key(), name);
           if (hit.isPresent()) {
             committed.put(name, hit.get());
             index.record(name, resolved.key());
@@ -266,6 +275,20 @@ public final class PipelineRunner {
       events.log(name, "ignoring unreadable cache entry, it will be rebuilt: " + e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** Wall time of each stage's last build, from the manifest its name last pointed at (the ETA's estimates). */
+  private static Map<String, Double> lastBuildSeconds(List<String> stages, ArtifactStore store, StageNameIndex index) {
+    Map<String, Double> out = new HashMap<>();
+    for (String stage : stages) {
+      try {
+        index.lastKey(stage).flatMap(key -> lookup(store, key, stage, StageEvents.none()))
+            .ifPresent(m -> out.put(stage, m.duration().toNanos() / 1e9));
+      } catch (RuntimeException e) {
+        // an estimate is a nicety: an unreadable index entry just leaves the stage without one
+      }
+    }
+    return out;
   }
 
   static ImmutableList<String> explain(ArtifactStore store, StageNameIndex index, ResolvedStage resolved) {
@@ -345,10 +368,16 @@ public final class PipelineRunner {
     return reason == null ? "not started" : "cancelled: " + reason;
   }
 
-  private ImmutableSortedMap<String, String> versionStrings() {
+  /**
+   * The versions a manifest records for a stage computed on {@code device}: java, robustcl,
+   * the device's name ({@link DeviceNames}), and whatever the bound {@link RuntimeVersions}
+   * add (the ML side: djl, pytorch and its native flavour).
+   */
+  private ImmutableSortedMap<String, String> versionStrings(String device) {
     TreeMap<String, String> out = new TreeMap<>();
     out.put("java", System.getProperty("java.version", "unknown"));
     out.put("robustcl", EngineVersion.get());
+    deviceNames.nameOf(device).ifPresent(name -> out.put("device_name", name));
     for (RuntimeVersions v : versions) {
       out.putAll(v.versions());
     }
@@ -364,9 +393,16 @@ public final class PipelineRunner {
     return launcher;
   }
 
+  /**
+   * {@code e} as one line for the user: the first line of its message (a native library's
+   * error can run to a page of C++ frames), never its class name unless it has no message.
+   */
   static String describe(Throwable e) {
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + message;
+    if (message == null || message.isBlank()) {
+      return "internal error: " + e.getClass().getSimpleName();
+    }
+    return message.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(message);
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads() {

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param forced stage names to rerun even when cached
  * @param keepGoing after a failure, keep running what does not depend on the failed stage
  * @param launch where stages compute (launcher and its options)
+ * @param verifyInputs re-hash every cached artifact the run reuses before trusting it (a
+ *     corrupt one is quarantined and rebuilt); by default a cache hit trusts the manifest
  */
 public record RunOptions(
     ImmutableList<String> targets,
@@ -22,7 +24,8 @@ public record RunOptions(
     DeviceMode device,
     ImmutableSet<String> forced,
     boolean keepGoing,
-    LaunchSettings launch) {
+    LaunchSettings launch,
+    boolean verifyInputs) {
 
   public RunOptions {
     if (jobs < 1) {
@@ -35,30 +38,35 @@ public record RunOptions(
 
   /** Build {@code targets} one stage at a time, GPUs detected, fail-fast, nothing forced. */
   public static RunOptions of(String... targets) {
-    return new RunOptions(ImmutableList.copyOf(targets), 1, null, DeviceMode.AUTO, ImmutableSet.of(), false, LaunchSettings.DEFAULT);
+    return new RunOptions(
+        ImmutableList.copyOf(targets), 1, null, DeviceMode.AUTO, ImmutableSet.of(), false, LaunchSettings.DEFAULT, false);
   }
 
   public RunOptions withJobs(int n) {
-    return new RunOptions(targets, n, gpus, device, forced, keepGoing, launch);
+    return new RunOptions(targets, n, gpus, device, forced, keepGoing, launch, verifyInputs);
   }
 
   public RunOptions withGpus(@Nullable Integer n) {
-    return new RunOptions(targets, jobs, n, device, forced, keepGoing, launch);
+    return new RunOptions(targets, jobs, n, device, forced, keepGoing, launch, verifyInputs);
   }
 
   public RunOptions withDevice(DeviceMode mode) {
-    return new RunOptions(targets, jobs, gpus, mode, forced, keepGoing, launch);
+    return new RunOptions(targets, jobs, gpus, mode, forced, keepGoing, launch, verifyInputs);
   }
 
   public RunOptions withForced(String... stages) {
-    return new RunOptions(targets, jobs, gpus, device, ImmutableSet.copyOf(stages), keepGoing, launch);
+    return new RunOptions(targets, jobs, gpus, device, ImmutableSet.copyOf(stages), keepGoing, launch, verifyInputs);
   }
 
   public RunOptions withLaunch(LaunchSettings settings) {
-    return new RunOptions(targets, jobs, gpus, device, forced, keepGoing, settings);
+    return new RunOptions(targets, jobs, gpus, device, forced, keepGoing, settings, verifyInputs);
   }
 
   public RunOptions withKeepGoing(boolean keep) {
-    return new RunOptions(targets, jobs, gpus, device, forced, keep, launch);
+    return new RunOptions(targets, jobs, gpus, device, forced, keep, launch, verifyInputs);
+  }
+
+  public RunOptions withVerifyInputs(boolean verify) {
+    return new RunOptions(targets, jobs, gpus, device, forced, keepGoing, launch, verify);
   }
 }

@@ -1,6 +1,10 @@
 package io.robustcl.pipeline.exec;
 
 import io.robustcl.pipeline.cache.CacheKeys;
+import io.robustcl.pipeline.cache.IoProblems;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,20 +53,44 @@ public final class StageNameIndex {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, ".tmp-", "");
       try {
-        Files.writeString(tmp, key + "\n", StandardCharsets.US_ASCII);
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+          ByteBuffer bytes = ByteBuffer.wrap((key + "\n").getBytes(StandardCharsets.US_ASCII));
+          while (bytes.hasRemaining()) {
+            channel.write(bytes);
+          }
+          channel.force(true); // the content is on disk before the name points at it
+        }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+          directory.force(true); // and the rename itself survives a crash
+        } catch (IOException e) {
+          // some filesystems cannot sync a directory; the rename is atomic all the same
+        }
       } finally {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + target + ": " + IoProblems.describe(e), e);
     }
   }
 
+  /** The longest stage name kept as its own file name (file systems allow 255 bytes). */
+  static final int MAX_PLAIN_NAME = 150;
+
+  /**
+   * The index file of {@code stageName}: the name itself, or, for a name too long to be a file
+   * name, its first characters plus the SHA-256 of all of it (a 300-character name once made
+   * every real run fail writing {@code names/}).
+   */
   private Path file(String stageName) {
-    if (stageName.isEmpty() || stageName.contains("/") || stageName.contains("\\") || stageName.startsWith(".")) {
+    if (stageName.isEmpty() || stageName.contains("/") || stageName.contains("\\") || stageName.startsWith(".")
+        || stageName.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("bad stage name '" + stageName + "'");
     }
-    return dir.resolve(stageName);
+    if (stageName.getBytes(StandardCharsets.UTF_8).length <= MAX_PLAIN_NAME) {
+      return dir.resolve(stageName);
+    }
+    String hash = com.google.common.hash.Hashing.sha256().hashString(stageName, StandardCharsets.UTF_8).toString();
+    return dir.resolve(stageName.substring(0, 64) + "~" + hash);
   }
 }

@@ -132,4 +132,41 @@ class CrossProcessLockTest {
     assertTrue(child.waitFor(30, TimeUnit.SECONDS));
     assertEquals(1, Files.readAllLines(counter).size());
   }
+
+  @Test
+  void twoProcessesEachHoldingAKeyTheOtherWantsBothGetItWithoutEdeadlk() throws Exception {
+    // fcntl locks belong to processes: P holds A and waits for B while Q holds B and waits for
+    // A, which a blocking F_SETLKW refuses with EDEADLK although each holder releases soon.
+    String a = key("cycle-a");
+    String b = key("cycle-b");
+    Path go = root.resolve("go");
+    Process p = spawn("cycle", root.toString(), a, b, go.toString());
+    Process q = spawn("cycle", root.toString(), b, a, go.toString());
+    assertEquals("HOLDING", readLine(p));
+    assertEquals("HOLDING", readLine(q));
+    Files.createFile(go);
+    assertEquals("GOT", readLine(p));
+    assertEquals("GOT", readLine(q));
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertTrue(q.waitFor(30, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void gcKeepsWhatAnotherProcessLeasedAndRemovesItOnceThatProcessIsGone() throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    String key = key("leased");
+    StoreWorkerMain.computeOnce(store, key, root.resolve("counter.txt"));
+    Process reader = spawn("lease", root.toString(), key);
+    assertEquals("LEASED true", readLine(reader));
+
+    GcReport kept = store.gc(Set.of(), false);
+    assertTrue(store.lookup(key).isPresent(), "a live run's lease keeps the artifact");
+    assertEquals(List.of(key), kept.busy());
+
+    reader.destroyForcibly(); // the lease dies with its process
+    assertTrue(reader.waitFor(30, TimeUnit.SECONDS));
+    store.gc(Set.of(), false);
+    assertTrue(store.lookup(key).isEmpty());
+    assertTrue(Files.list(root.resolve("leases")).findAny().isEmpty(), "the dead lease file is gone too");
+  }
 }

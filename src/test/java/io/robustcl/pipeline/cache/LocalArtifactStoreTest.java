@@ -277,7 +277,7 @@ class LocalArtifactStoreTest {
     Files.writeString(store.artifactDir(key).resolve("a.txt"), "changed");
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (KeyLock lock = store.lock(key)) {
-      VerifyReport report = pool.submit(store::verify).get(10, TimeUnit.SECONDS);
+      VerifyReport report = pool.submit(() -> store.verify()).get(10, TimeUnit.SECONDS);
       assertEquals(List.of(key), report.busy());
       assertTrue(report.clean());
     }

@@ -38,10 +38,10 @@ class ManifestJsonTest {
 
   @Test
   void anUnknownFormatVersionFailsClearly() {
-    String json = ManifestJson.write(sample()).replace("\"formatVersion\": 1", "\"formatVersion\": 7");
+    String json = ManifestJson.write(sample()).replace("\"formatVersion\": 2", "\"formatVersion\": 7");
     ManifestFormatException e = assertThrows(ManifestFormatException.class, () -> ManifestJson.read(json, "m.json"));
     assertTrue(e.getMessage().startsWith("m.json: manifest format version 7 is not supported"), e.getMessage());
-    assertTrue(e.getMessage().contains("reads version 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("reads version 2"), e.getMessage());
   }
 
   @Test
@@ -70,7 +70,7 @@ class ManifestJsonTest {
       out.commit(draft("s"));
     }
     Path file = store.artifactDir(k).resolve("manifest.json");
-    Files.writeString(file, Files.readString(file).replace("\"formatVersion\": 1", "\"formatVersion\": 2"));
+    Files.writeString(file, Files.readString(file).replace("\"formatVersion\": 2", "\"formatVersion\": 3"));
     ManifestFormatException e = assertThrows(ManifestFormatException.class, () -> store.lookup(k));
     assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
   }

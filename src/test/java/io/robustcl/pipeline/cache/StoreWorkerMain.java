@@ -16,6 +16,11 @@ import java.util.Optional;
  *   <li>{@code compute ROOT KEY COUNTER GO}: prints {@code READY}, waits for file GO, then does
  *       lookup, lock, lookup, and on a miss appends a line to COUNTER, works 300 ms and commits;
  *       prints {@code DONE computed} or {@code DONE cached}.
+ *   <li>{@code lease ROOT KEY}: opens a read lease, adds KEY, looks it up, prints {@code LEASED
+ *       <found>}, then sleeps until killed.
+ *   <li>{@code cycle ROOT HELD WANTED GO}: locks HELD, prints {@code HOLDING}, waits for file GO,
+ *       then asks for WANTED on a second thread while the main thread keeps HELD for one more
+ *       second; prints {@code GOT} once it holds WANTED, or {@code ERROR <message>}.
  * </ul>
  */
 public final class StoreWorkerMain {
@@ -28,6 +33,8 @@ public final class StoreWorkerMain {
     switch (args[0]) {
       case "hold" -> hold(store, key);
       case "compute" -> compute(store, key, Path.of(args[3]), Path.of(args[4]));
+      case "lease" -> lease(store, key);
+      case "cycle" -> cycle(store, key, args[3], Path.of(args[4]));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
   }
@@ -49,6 +56,36 @@ public final class StoreWorkerMain {
       Thread.sleep(5);
     }
     System.out.println("DONE " + (computeOnce(store, key, counter) ? "computed" : "cached"));
+  }
+
+  private static void lease(ArtifactStore store, String key) throws Exception {
+    ReadLease lease = store.lease();
+    lease.add(key);
+    System.out.println("LEASED " + store.lookup(key).isPresent());
+    System.out.flush();
+    Thread.sleep(120_000);
+  }
+
+  private static void cycle(ArtifactStore store, String held, String wanted, Path go) throws Exception {
+    KeyLock mine = store.lock(held);
+    System.out.println("HOLDING");
+    System.out.flush();
+    while (!Files.exists(go)) {
+      Thread.sleep(5);
+    }
+    String[] outcome = new String[1];
+    Thread asker = new Thread(() -> {
+      try (KeyLock other = store.lock(wanted)) {
+        outcome[0] = "GOT";
+      } catch (Exception | Error e) {
+        outcome[0] = "ERROR " + e;
+      }
+    });
+    asker.start();
+    Thread.sleep(1000); // both processes now wait for each other's key: a cycle of processes
+    mine.close();
+    asker.join();
+    System.out.println(outcome[0]);
   }
 
   /** The executor's pattern: lookup, lock, lookup again, compute, commit. True if it computed. */
