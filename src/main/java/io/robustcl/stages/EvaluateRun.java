@@ -44,7 +44,7 @@ final class EvaluateRun {
       ParameterStore store = new ParameterStore(manager, false);
       int classes = test.classes().size();
       InferenceMode mode = InferenceModes.all().get(p.getString("inference"));
-      AttackedClassifier model = mode.classifier(network, store, parameters, classes, scope.random("inference"));
+      AttackedClassifier model = mode.classifier(network, store, parameters, classes, scope.random("inference"), p);
       List<RobustnessEvaluation.Run> runs = new ArrayList<>();
       for (String attack : p.getStringList("attacks")) {
         for (String text : p.getStringList("threats")) {

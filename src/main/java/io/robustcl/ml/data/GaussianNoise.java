@@ -5,8 +5,8 @@ import io.robustcl.ml.device.EngineDraws;
 import java.util.random.RandomGenerator;
 
 /**
- * RUSH's smoothing noise Q (Gaussian): x + delta, delta ~ N(0, sigma^2) per pixel, clipped to
- * [0,1]. The noise is drawn on the device, seeded from {@code random} ({@link EngineDraws}).
+ * RUSH's smoothing noise Q (Gaussian): x + delta, delta ~ N(0, sigma^2) per pixel, not clipped,
+ * as RUSH's code does (its appendix A). The noise is drawn on the device, seeded from {@code random} ({@link EngineDraws}).
  */
 public record GaussianNoise(float sigma) implements ImageTransform {
     public GaussianNoise {
@@ -22,7 +22,7 @@ public record GaussianNoise(float sigma) implements ImageTransform {
         }
         try (NDArray delta = EngineDraws.normal(images.getManager(), random, 0f, sigma, images.getShape(),
                 images.getDataType(), images.getDevice())) {
-            return images.add(delta).clip(0f, 1f);
+            return images.add(delta);
         }
     }
 }
