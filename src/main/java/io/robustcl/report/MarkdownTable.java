@@ -43,6 +43,11 @@ final class MarkdownTable {
       line(out, cells);
     }
     out.append('\n').append(table.note()).append('\n');
+    List<String> missing = table.notReproducedRows();
+    if (!missing.isEmpty()) {
+      out.append('\n');
+      missing.forEach(line -> out.append("- ").append(line).append('\n'));
+    }
     if (!table.claims().isEmpty()) {
       long holding = table.claims().stream().filter(ClaimResult::holds).count();
       out.append("\nClaims of the paper, checked on our numbers (").append(holding).append(" of ")

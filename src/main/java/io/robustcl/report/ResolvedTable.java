@@ -43,7 +43,7 @@ public record ResolvedTable(
       java.util.ArrayList<@Nullable Double> values = new java.util.ArrayList<>();
       for (int c = 0; c < row.cells().size(); c++) {
         TableLayout.Cell cell = row.cells().get(c);
-        if (cell.isEmpty()) {
+        if (cell.stage() == null) {
           values.add(null);
           continue;
         }
@@ -91,7 +91,8 @@ public record ResolvedTable(
 
   /**
    * The table as the paper printed it: every cell's value is the paper's (null where the
-   * paper gives none), claims evaluated on those. A claim that fails here is mis-stated.
+   * paper gives none), claims evaluated on those; claims naming a cell without a paper value are
+   * left out. A claim that fails here is mis-stated.
    */
   public static ResolvedTable ofPaper(String title, String note, TableLayout layout, List<Claim> claims, int digits) {
     ImmutableList.Builder<List<@Nullable Double>> rows = ImmutableList.builder();
@@ -103,15 +104,37 @@ public record ResolvedTable(
     ImmutableList<List<@Nullable Double>> paper = rows.build();
     ImmutableList.Builder<ClaimResult> results = ImmutableList.builder();
     for (Claim claim : claims) {
-      results.add(evaluate(claim, layout, paper, digits));
+      // a claim over a cell the paper gives no number for (a training-cost column) cannot be checked on it
+      boolean checkable = claim.condition().refs().stream()
+          .allMatch(ref -> paper.get(ref.row()).get(ref.column()) != null);
+      if (checkable) {
+        results.add(evaluate(claim, layout, paper, digits));
+      }
     }
     return new ResolvedTable(title, note, layout, paper, digits, results.build());
   }
 
-  /** Our value of a cell as text, {@code "-"} when empty. */
+  /** Our value of a cell as text, {@code "-"} when empty, {@code "n/r"} when not reproduced. */
   public String oursText(int row, int column) {
+    if (layout.rows().get(row).cells().get(column).isNotReproduced()) {
+      return NOT_REPRODUCED;
+    }
     Double value = ours.get(row).get(column);
     return value == null ? "-" : String.format(Locale.ROOT, "%." + digits + "f", value);
+  }
+
+  /** What a not-reproduced cell shows for ours. */
+  public static final String NOT_REPRODUCED = "n/r";
+
+  /** {@code "<row label>: not reproduced: <why>"} for every row that says why, in display order. */
+  public List<String> notReproducedRows() {
+    List<String> out = new java.util.ArrayList<>();
+    for (TableLayout.Row row : layout.rows()) {
+      if (row.notReproduced() != null) {
+        out.add(row.label() + ": not reproduced: " + row.notReproduced());
+      }
+    }
+    return out;
   }
 
   /** The paper's value of a cell as text (as printed in the paper), {@code "-"} when absent. */

@@ -32,7 +32,10 @@ import org.jspecify.annotations.Nullable;
  *
  * A cell is {@code "-"} (left empty, as the paper's diagonal) or a map with {@code stage}
  * (a stage wired to the table's {@code cells} port), {@code metric} and optionally
- * {@code paper} (the paper's number) and {@code scale} (multiplies our metric, default 1).
+ * {@code paper} (the paper's number) and {@code scale} (multiplies our metric, default 1). A
+ * cell of only {@code {paper: N}} is one the pipeline does not reproduce (a published-only row,
+ * or a column whose model is not built): it shows {@code n/r} beside the paper's number. A row may
+ * say why with {@code not_reproduced: "<why>"}, printed under the table.
  *
  * @param corner label of the top-left header cell
  * @param groups header rows above the column labels; each row's spans add up to the column count
@@ -58,21 +61,28 @@ public record TableLayout(
    * is empty and {@code id} is {@code ""}), otherwise a labelled data row with one cell per
    * column.
    */
-  public record Row(@Nullable String section, String label, String id, ImmutableList<Cell> cells) {
+  public record Row(@Nullable String section, String label, String id, ImmutableList<Cell> cells,
+      @Nullable String notReproduced) {
     public boolean isSection() {
       return section != null;
     }
   }
 
   /**
-   * One cell: empty when {@code stage} is null, else our value is {@code metric} of the
-   * artifact of {@code stage}, times {@code scale}.
+   * One cell: empty when it has neither {@code stage} nor {@code paper}; not reproduced when it
+   * has only {@code paper}; else our value is {@code metric} of the artifact of {@code stage},
+   * times {@code scale}.
    */
   public record Cell(@Nullable String stage, @Nullable String metric, @Nullable Double paper, double scale) {
     static final Cell EMPTY = new Cell(null, null, null, 1.0);
 
     public boolean isEmpty() {
-      return stage == null;
+      return stage == null && paper == null;
+    }
+
+    /** A paper value the pipeline does not reproduce. */
+    public boolean isNotReproduced() {
+      return stage == null && paper != null;
     }
   }
 
@@ -212,12 +222,12 @@ public record TableLayout(
       if (row.size() != 1) {
         throw new TableParamException(path + ": a section row has only the key 'section'");
       }
-      return new Row(string(path + ".section", row.get("section")), "", "", ImmutableList.of());
+      return new Row(string(path + ".section", row.get("section")), "", "", ImmutableList.of(), null);
     }
     for (Object key : row.keySet()) {
-      if (!List.of("label", "id", "cells").contains(key)) {
+      if (!List.of("label", "id", "cells", "not_reproduced").contains(key)) {
         throw new TableParamException(path + ": unknown key '" + key + "'; a row has label, cells and optionally id"
-            + " (or only section)");
+            + " and not_reproduced (or only section)");
       }
     }
     if (!row.containsKey("label")) {
@@ -238,7 +248,12 @@ public record TableLayout(
       cells.add(parseCell(path + ".cells[" + c + "]", cellList.get(c)));
     }
     String id = row.containsKey("id") ? id(path + ".id", row.get("id")) : slug(label);
-    return new Row(null, label, id, cells.build());
+    String why = row.containsKey("not_reproduced") ? string(path + ".not_reproduced", row.get("not_reproduced")) : null;
+    ImmutableList<Cell> built = cells.build();
+    if (why != null && built.stream().anyMatch(c -> c.stage() != null)) {
+      throw new TableParamException(path + " (" + label + "): a not_reproduced row has only {paper: N} and \"-\" cells");
+    }
+    return new Row(null, label, id, built, why);
   }
 
   private static String id(String path, Object value) {
@@ -261,9 +276,12 @@ public record TableLayout(
         throw new TableParamException(path + ": unknown key '" + key + "'; a cell has stage, metric, paper, scale");
       }
     }
+    Double paper = cell.containsKey("paper") ? number(path + ".paper", cell.get("paper")) : null;
+    if (paper != null && cell.size() == 1) {
+      return new Cell(null, null, paper, 1.0); // the paper's number alone: not reproduced
+    }
     String stage = string(path + ".stage", require(path, cell, "stage"));
     String metric = string(path + ".metric", require(path, cell, "metric"));
-    Double paper = cell.containsKey("paper") ? number(path + ".paper", cell.get("paper")) : null;
     double scale = cell.containsKey("scale") ? number(path + ".scale", cell.get("scale")) : 1.0;
     return new Cell(stage, metric, paper, scale);
   }
