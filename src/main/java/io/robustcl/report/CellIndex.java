@@ -46,7 +46,7 @@ final class CellIndex {
     if (cell.isEmpty()) {
       throw new TableParamException(where + ": cell " + name + " is empty (\"-\") in the layout; name a cell with a value");
     }
-    if (!paper && cell.isNotReproduced()) {
+    if (!paper && !cell.reproduced()) {
       throw new TableParamException(where + ": cell " + name + " is not reproduced (only the paper's number);"
           + " name " + name + ".paper or a reproduced cell");
     }

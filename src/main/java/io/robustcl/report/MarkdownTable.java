@@ -43,10 +43,10 @@ final class MarkdownTable {
       line(out, cells);
     }
     out.append('\n').append(table.note()).append('\n');
-    List<String> missing = table.notReproducedRows();
-    if (!missing.isEmpty()) {
-      out.append('\n');
-      missing.forEach(line -> out.append("- ").append(line).append('\n'));
+    for (Row row : layout.rows()) {
+      if (row.notReproduced() != null) {
+        out.append("\nNot reproduced (n/r): ").append(row.label()).append(": ").append(row.notReproduced()).append('\n');
+      }
     }
     if (!table.claims().isEmpty()) {
       long holding = table.claims().stream().filter(ClaimResult::holds).count();

@@ -43,7 +43,7 @@ public record ResolvedTable(
       java.util.ArrayList<@Nullable Double> values = new java.util.ArrayList<>();
       for (int c = 0; c < row.cells().size(); c++) {
         TableLayout.Cell cell = row.cells().get(c);
-        if (cell.stage() == null) {
+        if (!cell.reproduced()) {
           values.add(null);
           continue;
         }
@@ -116,25 +116,12 @@ public record ResolvedTable(
 
   /** Our value of a cell as text, {@code "-"} when empty, {@code "n/r"} when not reproduced. */
   public String oursText(int row, int column) {
-    if (layout.rows().get(row).cells().get(column).isNotReproduced()) {
-      return NOT_REPRODUCED;
+    TableLayout.Cell cell = layout.rows().get(row).cells().get(column);
+    if (!cell.isEmpty() && !cell.reproduced()) {
+      return "n/r";
     }
     Double value = ours.get(row).get(column);
     return value == null ? "-" : String.format(Locale.ROOT, "%." + digits + "f", value);
-  }
-
-  /** What a not-reproduced cell shows for ours. */
-  public static final String NOT_REPRODUCED = "n/r";
-
-  /** {@code "<row label>: not reproduced: <why>"} for every row that says why, in display order. */
-  public List<String> notReproducedRows() {
-    List<String> out = new java.util.ArrayList<>();
-    for (TableLayout.Row row : layout.rows()) {
-      if (row.notReproduced() != null) {
-        out.add(row.label() + ": not reproduced: " + row.notReproduced());
-      }
-    }
-    return out;
   }
 
   /** The paper's value of a cell as text (as printed in the paper), {@code "-"} when absent. */
@@ -143,7 +130,7 @@ public record ResolvedTable(
     return paper == null ? "-" : String.format(Locale.ROOT, "%.2f", paper);
   }
 
-  /** {@code "ours / paper"}, or {@code "-"} for an empty cell. */
+  /** {@code "ours / paper"}, {@code "n/r / paper"} for a cell not reproduced, or {@code "-"} for an empty cell. */
   public String sideBySide(int row, int column) {
     if (layout.rows().get(row).cells().get(column).isEmpty()) {
       return "-";

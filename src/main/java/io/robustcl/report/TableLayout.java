@@ -32,10 +32,10 @@ import org.jspecify.annotations.Nullable;
  *
  * A cell is {@code "-"} (left empty, as the paper's diagonal) or a map with {@code stage}
  * (a stage wired to the table's {@code cells} port), {@code metric} and optionally
- * {@code paper} (the paper's number) and {@code scale} (multiplies our metric, default 1). A
- * cell of only {@code {paper: N}} is one the pipeline does not reproduce (a published-only row,
- * or a column whose model is not built): it shows {@code n/r} beside the paper's number. A row may
- * say why with {@code not_reproduced: "<why>"}, printed under the table.
+ * {@code paper} (the paper's number) and {@code scale} (multiplies our metric, default 1). In a
+ * computed row, a cell of only {@code {paper: N}} is a column the row does not reproduce (ASCL
+ * table 2's AdvCL source): it shows {@code n/r} beside the paper's number, as a
+ * {@code not_reproduced} row's cells do.
  *
  * @param corner label of the top-left header cell
  * @param groups header rows above the column labels; each row's spans add up to the column count
@@ -61,6 +61,10 @@ public record TableLayout(
    * is empty and {@code id} is {@code ""}), otherwise a labelled data row with one cell per
    * column.
    */
+  /**
+   * @param notReproduced for a row the pipeline does not compute (YAML {@code not_reproduced: "<why>"}):
+   *     why; its cells are paper values only; null for a computed row
+   */
   public record Row(@Nullable String section, String label, String id, ImmutableList<Cell> cells,
       @Nullable String notReproduced) {
     public boolean isSection() {
@@ -69,20 +73,20 @@ public record TableLayout(
   }
 
   /**
-   * One cell: empty when it has neither {@code stage} nor {@code paper}; not reproduced when it
-   * has only {@code paper}; else our value is {@code metric} of the artifact of {@code stage},
-   * times {@code scale}.
+   * One cell: empty when {@code stage} is null, else our value is {@code metric} of the
+   * artifact of {@code stage}, times {@code scale}.
    */
   public record Cell(@Nullable String stage, @Nullable String metric, @Nullable Double paper, double scale) {
     static final Cell EMPTY = new Cell(null, null, null, 1.0);
 
+    /** {@code "-"}: neither our value nor the paper's. */
     public boolean isEmpty() {
       return stage == null && paper == null;
     }
 
-    /** A paper value the pipeline does not reproduce. */
-    public boolean isNotReproduced() {
-      return stage == null && paper != null;
+    /** Whether our value is computed (a stage's metric); false for "-" and for a not-reproduced row's cells. */
+    public boolean reproduced() {
+      return stage != null;
     }
   }
 
@@ -243,17 +247,25 @@ public record TableLayout(
           path + " (" + label + "): " + cellList.size() + " cells for " + width + " columns; give one cell per column"
               + " (\"-\" for an empty one)");
     }
+    String notReproduced = row.containsKey("not_reproduced") ? string(path + ".not_reproduced", row.get("not_reproduced"))
+        : null;
     ImmutableList.Builder<Cell> cells = ImmutableList.builder();
     for (int c = 0; c < cellList.size(); c++) {
-      cells.add(parseCell(path + ".cells[" + c + "]", cellList.get(c)));
+      String cellPath = path + ".cells[" + c + "]";
+      Object given = cellList.get(c);
+      if (notReproduced == null) {
+        cells.add(parseCell(cellPath, given));
+      } else if ("-".equals(given)) {
+        cells.add(Cell.EMPTY);
+      } else if (given instanceof Number n) {
+        cells.add(new Cell(null, null, n.doubleValue(), 1.0));
+      } else {
+        throw new TableParamException(cellPath + " (" + label + "): a not_reproduced row's cells are the paper's"
+            + " numbers or \"-\", got " + given);
+      }
     }
     String id = row.containsKey("id") ? id(path + ".id", row.get("id")) : slug(label);
-    String why = row.containsKey("not_reproduced") ? string(path + ".not_reproduced", row.get("not_reproduced")) : null;
-    ImmutableList<Cell> built = cells.build();
-    if (why != null && built.stream().anyMatch(c -> c.stage() != null)) {
-      throw new TableParamException(path + " (" + label + "): a not_reproduced row has only {paper: N} and \"-\" cells");
-    }
-    return new Row(null, label, id, built, why);
+    return new Row(null, label, id, cells.build(), notReproduced);
   }
 
   private static String id(String path, Object value) {
@@ -269,7 +281,8 @@ public record TableLayout(
       return Cell.EMPTY;
     }
     if (!(value instanceof Map<?, ?> cell)) {
-      throw new TableParamException(path + ": a cell is \"-\" or a map {stage, metric, paper}, got " + value);
+      throw new TableParamException(path + ": a cell is \"-\", a map {stage, metric, paper} or {paper} alone"
+          + " (not reproduced), got " + value);
     }
     for (Object key : cell.keySet()) {
       if (!List.of("stage", "metric", "paper", "scale").contains(key)) {
@@ -278,7 +291,7 @@ public record TableLayout(
     }
     Double paper = cell.containsKey("paper") ? number(path + ".paper", cell.get("paper")) : null;
     if (paper != null && cell.size() == 1) {
-      return new Cell(null, null, paper, 1.0); // the paper's number alone: not reproduced
+      return new Cell(null, null, paper, 1.0); // the paper's number alone: a column this row does not reproduce
     }
     String stage = string(path + ".stage", require(path, cell, "stage"));
     String metric = string(path + ".metric", require(path, cell, "metric"));

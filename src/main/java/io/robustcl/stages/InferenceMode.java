@@ -27,7 +27,7 @@ interface InferenceMode {
    * @param parameters the network's parameter arrays
    * @param classes C
    * @param random the mode's own randomness (noise, augmentations)
-   * @param params the evaluate stage's params (a mode reads its own, e.g. smoothed's noise and draws)
+   * @param params the stage's params (a mode's own settings, e.g. {@code smoothing_draws})
    */
   AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters, int classes,
       RandomGenerator random, Params params);

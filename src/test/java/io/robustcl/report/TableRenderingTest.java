@@ -76,7 +76,7 @@ class TableRenderingTest {
         "rows", List.of(
             Map.of("label", "ASCL", "cells", List.of(cell("ra", 53.09), Map.of("paper", 81.67))),
             Map.of("label", "Selfie", "not_reproduced", "not implemented here",
-                "cells", List.of(Map.of("paper", 37.65), "-"))));
+                "cells", List.of(37.65, "-"))));
     Artifact ev = new Artifact("ev", "evaluate", "metrics", "k", "h", Path.of("/nonexistent"), Params.empty(),
         ImmutableMap.of("ra", 50.0));
     TableLayout parsed = TableLayout.parse("layout", layout);
@@ -84,7 +84,7 @@ class TableRenderingTest {
     String md = MarkdownTable.render(table);
     assertTrue(md.contains("| ASCL | 50.0 / 53.09 | n/r / 81.67 |"), md);
     assertTrue(md.contains("| Selfie | n/r / 37.65 | - |"), md);
-    assertTrue(md.contains("- Selfie: not reproduced: not implemented here"), md);
+    assertTrue(md.contains("Not reproduced (n/r): Selfie: not implemented here"), md);
     assertTrue(CsvTable.render(table).contains("n/r,37.65"), CsvTable.render(table));
     assertTrue(JsonTable.render(table).contains("\"not_reproduced\": \"not implemented here\""), JsonTable.render(table));
     // a claim may name the paper's number of such a cell, not ours
