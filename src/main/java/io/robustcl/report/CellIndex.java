@@ -46,6 +46,10 @@ final class CellIndex {
     if (cell.isEmpty()) {
       throw new TableParamException(where + ": cell " + name + " is empty (\"-\") in the layout; name a cell with a value");
     }
+    if (!paper && !cell.reproduced()) {
+      throw new TableParamException(where + ": cell " + name + " is not reproduced (only the paper's number);"
+          + " name " + name + ".paper or a reproduced cell");
+    }
     if (paper && cell.paper() == null) {
       throw new TableParamException(where + ": cell " + name + " has no paper value; add `paper:` to it or drop `.paper`");
     }

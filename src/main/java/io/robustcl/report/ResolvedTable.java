@@ -91,7 +91,8 @@ public record ResolvedTable(
 
   /**
    * The table as the paper printed it: every cell's value is the paper's (null where the
-   * paper gives none), claims evaluated on those. A claim that fails here is mis-stated.
+   * paper gives none), claims evaluated on those; claims naming a cell without a paper value are
+   * left out. A claim that fails here is mis-stated.
    */
   public static ResolvedTable ofPaper(String title, String note, TableLayout layout, List<Claim> claims, int digits) {
     ImmutableList.Builder<List<@Nullable Double>> rows = ImmutableList.builder();
@@ -103,13 +104,22 @@ public record ResolvedTable(
     ImmutableList<List<@Nullable Double>> paper = rows.build();
     ImmutableList.Builder<ClaimResult> results = ImmutableList.builder();
     for (Claim claim : claims) {
-      results.add(evaluate(claim, layout, paper, digits));
+      // a claim over a cell the paper gives no number for (a training-cost column) cannot be checked on it
+      boolean checkable = claim.condition().refs().stream()
+          .allMatch(ref -> paper.get(ref.row()).get(ref.column()) != null);
+      if (checkable) {
+        results.add(evaluate(claim, layout, paper, digits));
+      }
     }
     return new ResolvedTable(title, note, layout, paper, digits, results.build());
   }
 
-  /** Our value of a cell as text, {@code "-"} when empty. */
+  /** Our value of a cell as text, {@code "-"} when empty, {@code "n/r"} when not reproduced. */
   public String oursText(int row, int column) {
+    TableLayout.Cell cell = layout.rows().get(row).cells().get(column);
+    if (!cell.isEmpty() && !cell.reproduced()) {
+      return "n/r";
+    }
     Double value = ours.get(row).get(column);
     return value == null ? "-" : String.format(Locale.ROOT, "%." + digits + "f", value);
   }
@@ -120,13 +130,10 @@ public record ResolvedTable(
     return paper == null ? "-" : String.format(Locale.ROOT, "%.2f", paper);
   }
 
-  /** {@code "ours / paper"}, {@code "n/r / paper"} in a not-reproduced row, or {@code "-"} for an empty cell. */
+  /** {@code "ours / paper"}, {@code "n/r / paper"} for a cell not reproduced, or {@code "-"} for an empty cell. */
   public String sideBySide(int row, int column) {
     if (layout.rows().get(row).cells().get(column).isEmpty()) {
       return "-";
-    }
-    if (layout.rows().get(row).notReproduced() != null) {
-      return "n/r / " + paperText(row, column);
     }
     return oursText(row, column) + " / " + paperText(row, column);
   }

@@ -32,7 +32,10 @@ import org.jspecify.annotations.Nullable;
  *
  * A cell is {@code "-"} (left empty, as the paper's diagonal) or a map with {@code stage}
  * (a stage wired to the table's {@code cells} port), {@code metric} and optionally
- * {@code paper} (the paper's number) and {@code scale} (multiplies our metric, default 1).
+ * {@code paper} (the paper's number) and {@code scale} (multiplies our metric, default 1). In a
+ * computed row, a cell of only {@code {paper: N}} is a column the row does not reproduce (ASCL
+ * table 2's AdvCL source): it shows {@code n/r} beside the paper's number, as a
+ * {@code not_reproduced} row's cells do.
  *
  * @param corner label of the top-left header cell
  * @param groups header rows above the column labels; each row's spans add up to the column count
@@ -278,16 +281,20 @@ public record TableLayout(
       return Cell.EMPTY;
     }
     if (!(value instanceof Map<?, ?> cell)) {
-      throw new TableParamException(path + ": a cell is \"-\" or a map {stage, metric, paper}, got " + value);
+      throw new TableParamException(path + ": a cell is \"-\", a map {stage, metric, paper} or {paper} alone"
+          + " (not reproduced), got " + value);
     }
     for (Object key : cell.keySet()) {
       if (!List.of("stage", "metric", "paper", "scale").contains(key)) {
         throw new TableParamException(path + ": unknown key '" + key + "'; a cell has stage, metric, paper, scale");
       }
     }
+    Double paper = cell.containsKey("paper") ? number(path + ".paper", cell.get("paper")) : null;
+    if (paper != null && cell.size() == 1) {
+      return new Cell(null, null, paper, 1.0); // the paper's number alone: a column this row does not reproduce
+    }
     String stage = string(path + ".stage", require(path, cell, "stage"));
     String metric = string(path + ".metric", require(path, cell, "metric"));
-    Double paper = cell.containsKey("paper") ? number(path + ".paper", cell.get("paper")) : null;
     double scale = cell.containsKey("scale") ? number(path + ".scale", cell.get("scale")) : 1.0;
     return new Cell(stage, metric, paper, scale);
   }

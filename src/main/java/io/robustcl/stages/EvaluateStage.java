@@ -43,6 +43,9 @@ public final class EvaluateStage implements Stage {
     specs.add(ParamSpec.string("inference", "standard", "how the network classifies: "
         + String.join(", ", InferenceModes.all().keySet())).oneOf(InferenceModes.all().keySet().toArray(String[]::new)));
     specs.addAll(EvaluationBudget.specs());
+    specs.addAll(NoiseParams.specs("uniform", "inference smoothed"));
+    specs.add(ParamSpec.integer("draws", 1, "inference smoothed: m, noise draws per prediction and per attack"
+        + " gradient (RUSH: 1 for I_F, 64 for I_F+)").atLeast(1));
     specs.add(ParamSpec.integer("smoothing_draws", 10, "transformation-smoothed: n, augmentations averaged per"
         + " prediction (RoCL eq. 8)").atLeast(1));
     specs.add(ParamSpec.string("smoothing_augment", "simclr", "transformation-smoothed: the augmentation T drawn"
@@ -83,6 +86,9 @@ public final class EvaluateStage implements Stage {
   @Override
   public List<String> validate(Params params) {
     List<String> problems = new ArrayList<>();
+    if (params.getString("inference").equals("smoothed") && params.getString("noise").equals("none")) {
+      problems.add("param 'noise': inference smoothed adds Q to the input; use uniform (RUSH) or gaussian");
+    }
     List<String> seen = new ArrayList<>();
     List<AttackSpec> threats = new ArrayList<>();
     for (String threat : params.getStringList("threats")) {

@@ -5,6 +5,7 @@ import ai.djl.training.ParameterStore;
 import io.robustcl.ml.attack.AttackedClassifier;
 import io.robustcl.ml.data.ImageTransform;
 import io.robustcl.ml.model.Network;
+import io.robustcl.ml.train.SmoothedInference;
 import io.robustcl.ml.train.TransformationSmoothedClassifier;
 import io.robustcl.pipeline.Params;
 import java.util.LinkedHashMap;
@@ -56,6 +57,26 @@ final class InferenceModes {
         Map<Long, TransformationSmoothedClassifier> bySize = new java.util.HashMap<>();
         return new AttackedClassifier(x -> bySize.computeIfAbsent(x.getShape().get(2),
             size -> smoothed(network, params, draws, Math.toIntExact(size))).logits(store, x, random), parameters, classes);
+      }
+    });
+    out.put("smoothed", new InferenceMode() {
+      @Override
+      public String doc() {
+        return "RUSH's V_m: noise Q (noise, noise_scale) on the input, m = draws; attacked through the log of the"
+            + " softmax averaged over m draws (eq. 7), predicting by majority vote (m = 1: I_F, m = 64: I_F+)";
+      }
+
+      @Override
+      public boolean randomised() {
+        return true;
+      }
+
+      @Override
+      public AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters,
+          int classes, RandomGenerator random, Params params) {
+        ImageTransform noise = java.util.Objects.requireNonNull(NoiseParams.from(params), "validated: noise is not none");
+        return new SmoothedInference(network, new SmoothedInference.Settings(noise, params.getInt("draws"), 1))
+            .classifier(store, parameters, random);
       }
     });
     return out;

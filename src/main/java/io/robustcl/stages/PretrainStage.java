@@ -60,8 +60,8 @@ public final class PretrainStage implements Stage {
     specs.add(ParamSpec.floating("lambda1", 0.5, "ascl: weight of the label-free contrastive term").atLeast(0));
     specs.add(ParamSpec.floating("lambda2", 0.2, "ascl: weight of L_ASCL (eq. 9)").atLeast(0));
     specs.add(ParamSpec.string("attack_generation", "ensemble",
-        "ascl (table 6): ensemble (each term its own attack), label-based (PGD on CE only) or label-free (contrastive only)")
-        .oneOf("ensemble", "label-based", "label-free"));
+        "ascl (table 6): ensemble (each term its own attack) or label-free (every attack contrastive, no labels)")
+        .oneOf("ensemble", "label-free"));
     specs.addAll(NoiseParams.specs("uniform", "rush"));
     specs.add(ParamSpec.integer("seed", 0, "seed of initialisation, shuffling, augmentation and attacks"));
     return specs;

@@ -68,4 +68,49 @@ class TableRenderingTest {
     assertEquals("rocl_rle", TableLayout.slug("RoCL+rLE"));
     assertEquals("trades", TableLayout.slug("TRADES*"));
   }
+
+  @Test
+  void notReproducedCellsShowThePapersNumberAndRowsSayWhy() {
+    Map<String, Object> layout = Map.of(
+        "columns", List.of("RA", "SA"),
+        "rows", List.of(
+            Map.of("label", "ASCL", "cells", List.of(cell("ra", 53.09), Map.of("paper", 81.67))),
+            Map.of("label", "Selfie", "not_reproduced", "not implemented here",
+                "cells", List.of(37.65, "-"))));
+    Artifact ev = new Artifact("ev", "evaluate", "metrics", "k", "h", Path.of("/nonexistent"), Params.empty(),
+        ImmutableMap.of("ra", 50.0));
+    TableLayout parsed = TableLayout.parse("layout", layout);
+    ResolvedTable table = ResolvedTable.resolve("T", "note", parsed, List.of(), List.of(ev), 1);
+    String md = MarkdownTable.render(table);
+    assertTrue(md.contains("| ASCL | 50.0 / 53.09 | n/r / 81.67 |"), md);
+    assertTrue(md.contains("| Selfie | n/r / 37.65 | - |"), md);
+    assertTrue(md.contains("Not reproduced (n/r): Selfie: not implemented here"), md);
+    assertTrue(CsvTable.render(table).contains("n/r,37.65"), CsvTable.render(table));
+    assertTrue(JsonTable.render(table).contains("\"not_reproduced\": \"not implemented here\""), JsonTable.render(table));
+    // a claim may name the paper's number of such a cell, not ours
+    assertTrue(Claim.parseAll("claims", List.of(Map.of("statement", "s", "condition", "ascl.ra > selfie.ra.paper")), parsed)
+        .size() == 1);
+    TableParamException e = org.junit.jupiter.api.Assertions.assertThrows(TableParamException.class,
+        () -> Claim.parseAll("claims", List.of(Map.of("statement", "s", "condition", "ascl.ra > selfie.ra")), parsed));
+    assertTrue(e.getMessage().contains("not reproduced"), e.getMessage());
+    // a not_reproduced row cannot also name a stage
+    org.junit.jupiter.api.Assertions.assertThrows(TableParamException.class, () -> TableLayout.parse("layout", Map.of(
+        "columns", List.of("RA"),
+        "rows", List.of(Map.of("label", "X", "not_reproduced", "why", "cells", List.of(cell("ra", 1.0)))))));
+  }
+
+  @Test
+  void claimsOverCellsWithoutAPaperValueAreLeftOutOfThePaperCheck() {
+    Map<String, Object> layout = Map.of(
+        "columns", List.of("RA", "cost"),
+        "rows", List.of(Map.of("label", "A", "cells", List.of(cell("ra", 50.0), Map.of("stage", "ev", "metric", "s"))),
+            Map.of("label", "B", "cells", List.of(cell("ra", 40.0), Map.of("stage", "ev", "metric", "s")))));
+    TableLayout parsed = TableLayout.parse("layout", layout);
+    List<Claim> claims = Claim.parseAll("claims", List.of(
+        Map.of("statement", "ra", "condition", "a.ra > b.ra"), Map.of("statement", "cost", "condition", "a.cost < b.cost")),
+        parsed);
+    ResolvedTable paper = ResolvedTable.ofPaper("T", "n", parsed, claims, 2);
+    assertEquals(1, paper.claims().size());
+    assertTrue(paper.claims().get(0).holds());
+  }
 }

@@ -46,7 +46,10 @@ class PipelinesFileTest {
     if (profile.equals("paper")) {
       org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("../shared/data/cifar-10-batches-bin")),
           "CIFAR-10 subset absent");
-      options = options.withVar("data_dir", "../shared/data");
+      // the shared data holds CIFAR-10 only: the transfer tables' CIFAR-100 and STL-10 stand in as synthetic
+      options = options.withVar("data_dir", "../shared/data").withVar("dataset_c100", "synthetic")
+          .withVar("dataset_stl10", "synthetic").withVar("stl10_unlabeled_split", "train")
+          .withVar("train_count", "100").withVar("test_count", "100");
     }
     PipelineSpec spec = new PipelineLoader(stageTypes()).load(PIPELINES, options);
     for (String target : List.of("table2", "rocl-table1", "rocl-table1-full")) {

@@ -113,7 +113,7 @@ public record AttackEnsemble(List<Component> components) {
                     NDArray xs = x.get(new NDIndex("{}", index));
                     NDArray ys = labels.get(new NDIndex("{}", index)).toType(DataType.INT64, false);
                     NDArray adversarial = components.get(c).attack().perturb(model, xs, ys, randoms.apply(c));
-                    boolean[] correct = model.logitsOf(adversarial).argMax(1).eq(ys).toBooleanArray();
+                    boolean[] correct = model.predict(adversarial).toType(DataType.INT64, false).eq(ys).toBooleanArray();
                     for (int i = 0; i < still.length; i++) {
                         if (!correct[i]) {
                             robust[still[i]] = false;

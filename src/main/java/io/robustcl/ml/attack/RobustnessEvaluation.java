@@ -88,7 +88,7 @@ public final class RobustnessEvaluation {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray x = images.images(scope, from, to);
                 NDArray labels = images.labels(scope, from, to).toType(DataType.INT64, false);
-                boolean[] correct = model.logitsOf(x).argMax(1).eq(labels).toBooleanArray();
+                boolean[] correct = model.predict(x).toType(DataType.INT64, false).eq(labels).toBooleanArray();
                 System.arraycopy(correct, 0, clean, from, correct.length);
                 for (int r = 0; r < runs.size(); r++) {
                     Run run = runs.get(r);

@@ -45,7 +45,7 @@ final class SampleRows {
         try (NDManager scope = flat.getManager().newSubManager()) {
             NDArray input = flat.reshape(shape);
             input.attach(scope);
-            this.robust = model.logitsOf(input).argMax(1).eq(labels).toBooleanArray();
+            this.robust = model.predict(input).toType(DataType.INT64, false).eq(labels).toBooleanArray();
         }
     }
 

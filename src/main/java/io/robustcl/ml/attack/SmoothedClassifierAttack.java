@@ -59,8 +59,16 @@ public final class SmoothedClassifierAttack implements AttackObjective {
         return averagedLogProbabilities(input).argMax(1).toType(DataType.INT64, false).neq(labels);
     }
 
-    /** log((1/m) sum_i softmax(l(f(x + delta_i)))), (N, C), via log-sum-exp over the draws. */
     private NDArray averagedLogProbabilities(NDArray input) {
+        return averagedLogProbabilities(logits, noise, input, draws);
+    }
+
+    /**
+     * log((1/m) sum_i softmax(l(f(x + delta_i)))), (N, C), via log-sum-exp over the m draws: the
+     * logits of the smoothed classifier whose cross-entropy is eq. 7's J(x').
+     */
+    public static NDArray averagedLogProbabilities(UnaryOperator<NDArray> logits, UnaryOperator<NDArray> noise,
+            NDArray input, int draws) {
         NDArray[] perDraw = new NDArray[draws];
         for (int i = 0; i < draws; i++) {
             perDraw[i] = logits.apply(noise.apply(input)).logSoftmax(1);

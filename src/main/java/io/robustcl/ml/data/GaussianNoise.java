@@ -1,13 +1,12 @@
 package io.robustcl.ml.data;
 
 import ai.djl.ndarray.NDArray;
-import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.EngineDraws;
 import java.util.random.RandomGenerator;
 
 /**
- * RUSH's smoothing noise Q (Gaussian): x + delta, delta ~ N(0, sigma^2) per pixel, clipped to
- * [0,1]. The noise is drawn on the device, seeded from {@code random} ({@link EngineDraws}).
+ * RUSH's smoothing noise Q (Gaussian): x + delta, delta ~ N(0, sigma^2) per pixel, not clipped,
+ * as RUSH's code does (its appendix A). The noise is drawn on the device, seeded from {@code random} ({@link EngineDraws}).
  */
 public record GaussianNoise(float sigma) implements ImageTransform {
     public GaussianNoise {
@@ -23,10 +22,7 @@ public record GaussianNoise(float sigma) implements ImageTransform {
         }
         try (NDArray delta = EngineDraws.normal(images.getManager(), random, 0f, sigma, images.getShape(),
                 images.getDataType(), images.getDevice())) {
-            // clip as maximum/minimum against device scalars: clip makes two scalars and reads both back
-            NDArray[] unit = DeviceScalars.uncounted().of(delta.getManager(), images, 0f, 1f);
-            NDArray out = images.add(delta).maximum(unit[0]).minimum(unit[1]);
-            return out;
+            return images.add(delta);
         }
     }
 }

@@ -1,12 +1,13 @@
 package io.robustcl.ml.data;
 
 import ai.djl.ndarray.NDArray;
-import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.EngineDraws;
 import java.util.random.RandomGenerator;
 
 /**
- * RUSH's smoothing noise Q (uniform): x + delta, delta ~ U(-a, a) per pixel, clipped to [0,1].
+ * RUSH's smoothing noise Q (uniform): x + delta, delta ~ U(-a, a) per pixel, not clipped: RUSH's
+ * code ({@code Perturb_In_Randmized_Smoothing}, its appendix A) adds the noise to the image tensor
+ * and feeds the result on, so pixels may leave [0,1].
  * The noise is drawn on the device, seeded from {@code random} ({@link EngineDraws}).
  */
 public record UniformNoise(float amplitude) implements ImageTransform {
@@ -30,10 +31,7 @@ public record UniformNoise(float amplitude) implements ImageTransform {
         }
         try (NDArray delta = EngineDraws.uniform(images.getManager(), random, -amplitude, amplitude, images.getShape(),
                 images.getDataType(), images.getDevice())) {
-            // clip as maximum/minimum against device scalars: clip makes two scalars and reads both back
-            NDArray[] unit = DeviceScalars.uncounted().of(delta.getManager(), images, 0f, 1f);
-            NDArray out = images.add(delta).maximum(unit[0]).minimum(unit[1]);
-            return out;
+            return images.add(delta);
         }
     }
 }

@@ -38,14 +38,14 @@ import java.util.List;
 public final class AsclTraining implements TrainingMethod {
 
   /**
-   * ASCL table 6. ENSEMBLE is the method (each term with its own attack). LABEL_BASED: every
-   * adversarial input is PGD on the cross-entropy of l(f(.)) ("attacks generated as the convention"):
-   * x for L_AT and L_ASCL, each view separately for L_CL. LABEL_FREE: every adversarial input comes
-   * from a contrastive attack without labels: the joint eq. 5 attack for L_CL's views, and for L_AT
-   * and L_ASCL the instance-wise NT-Xent attack on x against t(x). The paper defines the two
-   * single-source variants in one sentence each; this is our reading of it.
+   * ASCL table 6. ENSEMBLE is the method (each term with its own attack). LABEL_FREE: every
+   * adversarial input comes from a contrastive attack without labels: the joint eq. 5 attack for
+   * L_CL's views, and for L_AT and L_ASCL the instance-wise NT-Xent attack on x against t(x) (the
+   * paper defines the variant in one sentence; this is our reading of it). The table's label-based
+   * row needs no mode: its numbers are table 5's "AT + Sup CL" (lambda1 = 0), whose attacks all use
+   * labels.
    */
-  public enum Generation { ENSEMBLE, LABEL_BASED, LABEL_FREE }
+  public enum Generation { ENSEMBLE, LABEL_FREE }
 
   /** ASCL defaults: PGD eps 8/255 step 2/255 (10 steps), lambda1 0.5, lambda2 0.2, tau 0.5. */
   public record Settings(PgdAttack attack, double lambda1, double lambda2, double tau, boolean separateBn,
@@ -101,23 +101,20 @@ public final class AsclTraining implements TrainingMethod {
     NDArray xAt = g == Generation.LABEL_FREE ? labelFreeOnX(ctx, x, t1) : labelBased(ctx, x, y);
     NDArray views = null;
     if (withCl) {
-      views = g == Generation.LABEL_BASED
-          ? Views.stack(labelBased(ctx, t1, y), labelBased(ctx, t2, y))
-          : jointAttack.perturb(Views.stack(t1, t2), in -> network.projection(ps, in, false, advBn), parameterArrays,
-              ctx.random());
+      views = jointAttack.perturb(Views.stack(t1, t2), in -> network.projection(ps, in, false, advBn), parameterArrays,
+          ctx.random());
     }
     NDArray xAscl = null;
     if (withAscl) {
-      xAscl = switch (g) {
-        case LABEL_BASED, LABEL_FREE -> xAt;
-        case ENSEMBLE -> {
-          // eq. 9's inner maximisation: the clean anchors' embeddings are fixed, x + delta moves
-          NDArray anchors = network.projection(ps, t1, false).stopGradient();
-          yield settings.attack().perturb(x,
-              in -> supCon.adversarialPositivesPerAnchor(anchors, network.projection(ps, in, false, advBn), y),
-              parameterArrays, ctx.random());
-        }
-      };
+      if (g == Generation.LABEL_FREE) {
+        xAscl = xAt;
+      } else {
+        // eq. 9's inner maximisation: the clean anchors' embeddings are fixed, x + delta moves
+        NDArray anchors = network.projection(ps, t1, false).stopGradient();
+        xAscl = settings.attack().perturb(x,
+            in -> supCon.adversarialPositivesPerAnchor(anchors, network.projection(ps, in, false, advBn), y),
+            parameterArrays, ctx.random());
+      }
     }
     NDArray clViews = views;
     NDArray asclInput = xAscl;

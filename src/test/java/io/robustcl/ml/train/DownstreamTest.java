@@ -140,6 +140,32 @@ class DownstreamTest {
     assertArrayEquals(network.logits(ps, x, false).argMax(1).toLongArray(), noiseless.predict(ps, x, new SplittableRandom(1)).toLongArray());
   }
 
+  @Test
+  void smoothedClassifierAttacksThroughAveragedSoftmaxAndPredictsByVote() {
+    Network network = TinyImages.network(cpu.manager(), 11);
+    ImageSet test = TinyImages.generate(12, 2);
+    ParameterStore ps = new ParameterStore(cpu.manager(), false);
+    NDArray x = test.images(cpu.manager(), ImageSetIndices.all(test));
+    List<NDArray> parameters = io.robustcl.ml.attack.FrozenParameters.arraysOf(network.parameters());
+    io.robustcl.ml.attack.AttackedClassifier smoothed = new SmoothedInference(network,
+        new SmoothedInference.Settings(new UniformNoise(), 8, 8)).classifier(ps, parameters, new SplittableRandom(2));
+    NDArray logits = smoothed.logitsOf(x);
+    // eq. 7's logits are log of a probability vector: log-softmax leaves them unchanged
+    assertArrayEquals(logits.toFloatArray(), logits.logSoftmax(1).toFloatArray(), 1e-4f);
+    assertEquals(new ai.djl.ndarray.types.Shape(12), smoothed.predict(x).getShape());
+    io.robustcl.ml.attack.AttackedClassifier noiseless = new SmoothedInference(network,
+        new SmoothedInference.Settings(new UniformNoise(0f), 3, 8)).classifier(ps, parameters, new SplittableRandom(2));
+    assertArrayEquals(network.logits(ps, x, false).logSoftmax(1).toFloatArray(), noiseless.logitsOf(x).toFloatArray(), 1e-5f);
+    assertArrayEquals(network.logits(ps, x, false).argMax(1).toLongArray(), noiseless.predict(x).toLongArray());
+    // PGD on the cross-entropy of these logits lowers the smoothed classifier's accuracy (or leaves it)
+    NDArray labels = test.labels(cpu.manager(), ImageSetIndices.all(test));
+    NDArray adversarial = PgdAttack.linf(16.0 / 255, 4.0 / 255, 5).perturb(x,
+        new io.robustcl.ml.attack.ClassificationObjective(smoothed.logits(), labels, 3), parameters, new SplittableRandom(3));
+    float lossBefore = new io.robustcl.ml.loss.CrossEntropyLoss().loss(noiseless.logitsOf(x), labels).getFloat();
+    float lossAfter = new io.robustcl.ml.loss.CrossEntropyLoss().loss(noiseless.logitsOf(adversarial), labels).getFloat();
+    assertTrue(lossAfter > lossBefore, lossBefore + " -> " + lossAfter);
+  }
+
   /** Index helpers. */
   static final class ImageSetIndices {
     static int[] all(ImageSet set) {
