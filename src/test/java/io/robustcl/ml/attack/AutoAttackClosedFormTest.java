@@ -19,7 +19,7 @@ class AutoAttackClosedFormTest {
 
     @Test
     void fabFindsNearlyMinimalPerturbations() {
-        LinearModel model = new LinearModel(cpu.manager(), 60, 10, 3);
+        LinearModel model = new LinearModel(cpu.manager(), 30, 10, 3);
         for (Norm norm : Norm.values()) {
             double[] exact = model.distances(norm);
             float[] found = FabAttack.targeted(norm, 1.0).minimalNorms(model.classifier(), model.images, model.labelArray);
@@ -37,15 +37,15 @@ class AutoAttackClosedFormTest {
 
     @Test
     void standardEnsembleReachesTheExactRobustAccuracyAndSquareFindsMost() {
-        LinearModel model = new LinearModel(cpu.manager(), 60, 10, 5);
-        for (Norm norm : new Norm[] {Norm.LINF, Norm.L2}) {
+        LinearModel model = new LinearModel(cpu.manager(), 30, 10, 5);
+        for (Norm norm : Norm.values()) {
             double[] distances = model.distances(norm);
             double eps = LinearModel.clearEps(distances, 0.5);
             double exact = LinearModel.robustAccuracy(distances, eps);
             double clean = accuracy(model, model.images);
-            SquareAttack square = SquareAttack.of(norm, eps).withQueries(1000);
-            double squareAcc = accuracy(model, square.perturb(model.classifier(), model.images, model.labelArray,
-                    new SplittableRandom(2)));
+            SquareAttack square = norm == Norm.L1 ? null : SquareAttack.of(norm, eps).withQueries(1000);
+            double squareAcc = square == null ? Double.NaN : accuracy(model, square.perturb(model.classifier(),
+                    model.images, model.labelArray, new SplittableRandom(2)));
             AttackEnsemble standard = AttackEnsemble.standard(norm, eps, AttackEnsemble.Budget.PUBLISHED,
                     FabAttack.targeted(norm, eps), square);
             boolean[] robust = new boolean[model.labels.length];
@@ -59,6 +59,9 @@ class AutoAttackClosedFormTest {
             System.out.printf("closed form: %s eps %.4f clean %.3f exact %.3f square %.3f autoattack %.3f (%s)%n", norm, eps,
                     clean, exact, squareAcc, ensemble, log.toString().trim());
             assertTrue(Math.abs(ensemble - exact) < 1e-9, norm + ": ensemble " + ensemble + " vs exact " + exact);
+            if (square == null) {
+                continue;
+            }
             double squareFound = (clean - squareAcc) / (clean - exact);
             assertTrue(squareAcc >= exact - 1e-9 && squareFound >= 0.8, norm + ": square found " + squareFound);
         }
