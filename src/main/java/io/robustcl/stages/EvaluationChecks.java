@@ -89,6 +89,36 @@ final class EvaluationChecks {
     return checks;
   }
 
+  /**
+   * Carlini et al.'s "transfer attacks should not beat white-box attacks": for each black-box set
+   * (input {@code adversarial}, metric {@code bb.<stage>}) made at a norm and eps that this stage
+   * also attacks, its accuracy minus the lowest white-box robust accuracy there; negative beyond
+   * one sample warns.
+   */
+  static List<SanityCheck> blackBoxVersusWhiteBox(List<Planned> planned, RobustnessEvaluation.Result result,
+      List<io.robustcl.pipeline.Artifact> sets, Map<String, Double> metrics, int samples) {
+    List<SanityCheck> checks = new ArrayList<>();
+    for (io.robustcl.pipeline.Artifact set : sets) {
+      Double transfer = metrics.get(EvaluateRun.BLACK_BOX + set.stageName());
+      if (transfer == null || !set.params().asMap().containsKey("norm") || !set.params().asMap().containsKey("eps")) {
+        continue;
+      }
+      String norm = set.params().getString("norm");
+      double eps = set.params().getDouble("eps");
+      double whiteBox = planned.stream()
+          .filter(p -> p.threat().norm().equals(norm) && Math.abs(p.threat().eps() - eps) <= 1e-9 * Math.max(1, eps))
+          .mapToDouble(p -> 100 * result.robust().get(p.run().name())).min().orElse(Double.NaN);
+      if (Double.isNaN(whiteBox)) {
+        continue;
+      }
+      double gap = transfer - whiteBox;
+      checks.add(new SanityCheck("black-box-vs-white-box/" + set.stageName(), gap, gap >= -100.0 / Math.max(samples, 1),
+          "transfer accuracy (%) on the black-box set minus the white-box robust accuracy at its norm and eps;"
+              + " a transfer attack doing better than the white-box attacks means they are fooled"));
+    }
+    return checks;
+  }
+
   private static int indexOf(List<AttackEnsemble.Component> parts, String name) {
     for (int i = 0; i < parts.size(); i++) {
       if (parts.get(i).name().equals(name)) {
