@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         "Content-hashed DAG pipeline that rebuilds the result tables of RoCL, UPAT, ASCL and RUSH.",
         "Exit codes: 0 ok, 1 a stage failed (or verify found corruption), 2 bad usage or bad config."},
     subcommands = {
-        RunCommand.class, PlanCommand.class, ShowCommand.class, DagCommand.class, StagesCommand.class,
+        RunCommand.class, PlanCommand.class, ShowCommand.class, ExportCommand.class, DagCommand.class, StagesCommand.class,
         VerifyCommand.class, GcCommand.class, ExecStageCommand.class, picocli.CommandLine.HelpCommand.class})
 final class RootCommand implements Runnable {
 
