@@ -3,12 +3,10 @@ package io.robustcl.cli;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.cache.Manifest;
 import io.robustcl.pipeline.exec.ArtifactStores;
-import io.robustcl.pipeline.exec.StageNameIndex;
 import io.robustcl.stages.ModelExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,24 +43,11 @@ final class ExportCommand implements java.util.concurrent.Callable<Integer> {
       throw new Commands.UsageException("--format " + format + " is not supported; use --format safetensors");
     }
     ArtifactStore store = stores.open(cache.cache);
-    Optional<String> key;
-    try {
-      key = new StageNameIndex(cache.cache).lastKey(stage);
-    } catch (IllegalArgumentException e) {
-      throw new Commands.UsageException(e.getMessage());
-    }
-    if (key.isEmpty()) {
-      throw new Commands.UsageException("stage '" + stage + "' has never been built against cache " + cache.cache);
-    }
-    Optional<Manifest> found = store.lookup(key.get());
-    if (found.isEmpty()) {
-      throw new Commands.UsageException("the last artifact of stage '" + stage + "' (" + key.get()
-          + ") is no longer in cache " + cache.cache + "; run the pipeline again");
-    }
+    Manifest m = LastBuild.of(store, cache.cache, stage);
     Path target = out != null ? out : Path.of(stage + ".safetensors");
     int tensors;
     try {
-      tensors = ModelExport.safetensors(store.artifactDir(key.get()), target);
+      tensors = ModelExport.safetensors(store.artifactDir(m.key()), target);
     } catch (IllegalArgumentException e) {
       throw new Commands.UsageException("stage '" + stage + "': " + e.getMessage());
     }
