@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         "Exit codes: 0 ok, 1 a stage failed (or verify found corruption), 2 bad usage or bad config.",
         "Errors are one line each; add --debug (or set ROBUSTCL_DEBUG=1) for stack traces."},
     subcommands = {
-        RunCommand.class, PlanCommand.class, ShowCommand.class, DagCommand.class, StagesCommand.class,
+        RunCommand.class, PlanCommand.class, ShowCommand.class, ExportCommand.class, DagCommand.class, StagesCommand.class,
         VerifyCommand.class, GcCommand.class, ExecStageCommand.class, picocli.CommandLine.HelpCommand.class})
 final class RootCommand implements Runnable {
 

@@ -3,10 +3,8 @@ package io.robustcl.cli;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.cache.Manifest;
 import io.robustcl.pipeline.exec.ArtifactStores;
-import io.robustcl.pipeline.exec.StageNameIndex;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,21 +32,7 @@ final class ShowCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ArtifactStore store = stores.open(cache.dir());
-    Optional<String> key;
-    try {
-      key = new StageNameIndex(cache.dir()).lastKey(stage);
-    } catch (IllegalArgumentException e) {
-      throw new Commands.UsageException(e.getMessage());
-    }
-    if (key.isEmpty()) {
-      throw new Commands.UsageException("stage '" + stage + "' has never been built against cache " + cache.dir());
-    }
-    Optional<Manifest> found = store.lookup(key.get());
-    if (found.isEmpty()) {
-      throw new Commands.UsageException("the last artifact of stage '" + stage + "' (" + key.get()
-          + ") is no longer in cache " + cache.dir() + "; run the pipeline again");
-    }
-    Manifest m = found.get();
+    Manifest m = LastBuild.of(store, cache.dir(), stage);
     out.printf("stage     %s%n", stage);
     out.printf("key       %s%n", m.key());
     out.printf("type      %s (version %d, output %s)%n", m.stageType(), m.stageVersion(), m.outputKind());

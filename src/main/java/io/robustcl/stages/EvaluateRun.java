@@ -9,6 +9,7 @@ import io.robustcl.ml.attack.EvaluationState;
 import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.RobustAccuracy;
 import io.robustcl.ml.attack.RobustnessEvaluation;
+import io.robustcl.ml.attack.SanityCheck;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.device.ComputeScope;
 import io.robustcl.ml.model.Network;
@@ -28,6 +29,8 @@ final class EvaluateRun {
 
   /** Subdirectory of the work directory with the per-chunk robust flags. */
   static final String STATE = "evaluation-state";
+  /** The sanity checks of the artifact, with pass/warn. */
+  static final String CHECKS = "checks.json";
 
   private final StageContext ctx;
 
@@ -49,13 +52,21 @@ final class EvaluateRun {
       InferenceMode mode = InferenceModes.all().get(p.getString("inference"));
       AttackedClassifier model = mode.classifier(network, store, parameters, classes, scope.random("inference"), p);
       List<RobustnessEvaluation.Run> runs = new ArrayList<>();
+      List<EvaluationChecks.Planned> planned = new ArrayList<>();
       for (String attack : p.getStringList("attacks")) {
         for (String text : p.getStringList("threats")) {
           AttackSpec threat = AttackSpec.parse(text);
           AttackEnsemble ensemble = EvaluationAttacks.all().get(attack)
               .build(budget, EvaluateStage.norm(threat), threat.eps(), classes);
-          runs.add(new RobustnessEvaluation.Run(EvaluateStage.metricName(attack, text), ensemble));
+          RobustnessEvaluation.Run run = new RobustnessEvaluation.Run(EvaluateStage.metricName(attack, text), ensemble);
+          runs.add(run);
+          planned.add(new EvaluationChecks.Planned(attack, threat, run));
         }
+      }
+      List<SanityCheck> checks = new ArrayList<>();
+      if (p.getBool("checks") && test.size() > 0) {
+        ctx.progress(new Progress("sanity checks", 0, 0, 0, 0, Double.NaN, Double.NaN));
+        checks.addAll(modelChecks(model, test, mode, budget, scope));
       }
       RobustnessEvaluation evaluation = new RobustnessEvaluation(runs, p.getInt("batch_size"),
           new EvaluationState(ctx.workDir().resolve(STATE)), name -> scope.random("evaluate/" + name),
@@ -80,8 +91,66 @@ final class EvaluateRun {
       if (!p.getLongList("draws_curve").isEmpty()) {
         metrics.putAll(drawsCurve(network, test, adversarial, scope));
       }
+      if (p.getBool("checks")) {
+        checks.addAll(EvaluationChecks.onResults(planned, result, size));
+        checks.addAll(EvaluationChecks.blackBoxVersusWhiteBox(planned, result, adversarial, metrics, size));
+      }
+      metrics.putAll(checkMetrics(checks));
+      writeChecks(checks);
+      for (SanityCheck check : checks) {
+        if (!check.pass()) {
+          ctx.log("sanity check " + check.name() + " warns: " + check.value() + " (" + check.meaning() + ")");
+        }
+      }
       StageFiles.writeMetrics(ctx, metrics);
     }
+  }
+
+  /** The checks that need the model, on the first chunk of the test set. */
+  private List<SanityCheck> modelChecks(AttackedClassifier model, ImageSet test, InferenceMode mode,
+      EvaluationBudget budget, ComputeScope scope) {
+    List<SanityCheck> checks = new ArrayList<>();
+    int[] first = StageFiles.range(0, Math.min(test.size(), ctx.params().getInt("batch_size")));
+    try (NDManager sub = scope.manager().newSubManager()) {
+      NDArray x = test.images(sub, first);
+      NDArray labels = test.labels(sub, first).toType(ai.djl.ndarray.types.DataType.INT64, false);
+      checks.addAll(SanityCheck.onModel(model, x, labels, mode.randomised(), scope.random("checks/model")));
+      List<String> threats = ctx.params().getStringList("threats");
+      if (budget.pgdSteps() > 0 && !threats.isEmpty()) {
+        checks.add(EvaluationChecks.doubledIterations(model, x, labels, budget, AttackSpec.parse(threats.get(0)),
+            scope.random("checks/doubled")));
+      }
+    }
+    return checks;
+  }
+
+  /** {@code check/<name>} = the figure, {@code check/<name>/pass} = 1 or 0, {@code checks_warned} = count. */
+  private static Map<String, Double> checkMetrics(List<SanityCheck> checks) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    int warned = 0;
+    for (SanityCheck check : checks) {
+      out.put("check/" + check.name(), check.value());
+      out.put("check/" + check.name() + "/pass", check.pass() ? 1.0 : 0.0);
+      warned += check.pass() ? 0 : 1;
+    }
+    out.put("checks_warned", (double) warned);
+    return out;
+  }
+
+  /** {@code checks.json}: every check with its figure, pass/warn and meaning, for the report. */
+  private void writeChecks(List<SanityCheck> checks) throws java.io.IOException {
+    com.google.gson.JsonArray array = new com.google.gson.JsonArray();
+    for (SanityCheck check : checks) {
+      com.google.gson.JsonObject json = new com.google.gson.JsonObject();
+      json.addProperty("name", check.name());
+      json.addProperty("value", check.value());
+      json.addProperty("status", check.pass() ? "pass" : "warn");
+      json.addProperty("meaning", check.meaning());
+      array.add(json);
+    }
+    java.nio.file.Files.writeString(ctx.outputDir().resolve(CHECKS),
+        new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(array) + "\n",
+        java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Prefix of the accuracy on a black-box adversarial set: {@code bb.<attack stage>}. */

@@ -56,6 +56,7 @@ public final class EvaluateStage implements Stage {
     specs.add(ParamSpec.integer("limit", 0, "evaluate only the first N test images (0 = all)").atLeast(0));
     specs.add(ParamSpec.integer("batch_size", 256, "images per chunk: attacked at once, saved for resumption").atLeast(1));
     specs.add(ParamSpec.integer("seed", 0, "seed of random starts"));
+    specs.add(ParamSpec.bool("checks", true, "run the sanity checks (metrics check/*, checks.json)"));
     return specs;
   }
 

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import io.robustcl.ml.attack.AttackEnsemble;
 import io.robustcl.ml.attack.AttackObjective;
 import io.robustcl.ml.attack.ClassificationObjective;
+import io.robustcl.ml.attack.FabAttack;
+import io.robustcl.ml.attack.SquareAttack;
 import io.robustcl.ml.attack.Norm;
 import io.robustcl.ml.attack.PgdAttack;
 import java.util.EnumSet;
@@ -59,9 +61,25 @@ final class EvaluationAttacks {
     out.put("apgd-l1", attack("l_1-APGD-CE of \"Mind the box\": 3/2/1 eps schedule, 5 restarts", EnumSet.of(Norm.L1),
         (b, norm, eps, classes) ->
             AttackEnsemble.of("apgd-l1", ApgdAttack.l1(eps).withIterations(b.autoAttack().apgdIterations()))));
+    out.put("fab-t", attack("targeted FAB (minimal-norm), one run per target", ALL, (b, norm, eps, classes) ->
+        AttackEnsemble.of("fab-t", fab(b, norm, eps))));
+    out.put("square", attack("Square Attack, score-based black-box (l_inf, l_2)", LINF_L2, (b, norm, eps, classes) ->
+        AttackEnsemble.of("square", square(b, norm, eps))));
+    out.put("autoattack", attack("AutoAttack's standard version: APGD-CE, APGD-T, FAB-T, Square (l_1: no Square)", ALL,
+        (b, norm, eps, classes) -> AttackEnsemble.standard(norm, eps, b.autoAttack(), fab(b, norm, eps),
+            norm == Norm.L1 ? null : square(b, norm, eps))));
     out.put("autoattack-rand", attack("AutoAttack's rand version: APGD-CE and APGD-DLR with EoT", ALL,
         (b, norm, eps, classes) -> AttackEnsemble.rand(norm, eps, b.autoAttack())));
     return out;
+  }
+
+  private static FabAttack fab(EvaluationBudget b, Norm norm, double eps) {
+    return FabAttack.targeted(norm, eps).withIterations(b.autoAttack().fabIterations())
+        .withTargets(b.autoAttack().targets());
+  }
+
+  private static SquareAttack square(EvaluationBudget b, Norm norm, double eps) {
+    return new SquareAttack(norm, eps, b.autoAttack().squareQueries(), b.squareInitialFraction());
   }
 
   /** The names, for error messages and docs. */

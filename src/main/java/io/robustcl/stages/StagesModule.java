@@ -26,6 +26,7 @@ public final class StagesModule extends AbstractModule {
     stages.addBinding("transfer").to(TransferStage.class);
     stages.addBinding("attack").to(AttackStage.class);
     stages.addBinding("evaluate").to(EvaluateStage.class);
+    stages.addBinding("import-model").to(ImportModelStage.class);
     stages.addBinding("black-box").to(BlackBoxStage.class);
     stages.addBinding("table").to(TableStage.class);
     OptionalBinder.newOptionalBinder(binder(), GpuCount.class).setBinding().to(CheckedGpuCount.class);

@@ -34,7 +34,7 @@ class PipelinesFileTest {
   @Test
   void moduleBindsEveryStageType() {
     assertEquals(
-        java.util.Set.of("dataset", "pretrain", "linear-eval", "robust-linear-eval", "fine-tune", "transfer", "attack", "evaluate",
+        java.util.Set.of("dataset", "pretrain", "linear-eval", "robust-linear-eval", "fine-tune", "transfer", "attack", "evaluate", "import-model",
             "black-box", "table"),
         stageTypes().keySet());
   }

@@ -139,12 +139,8 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
         int n = Math.toIntExact(shape.get(0));
         try (FrozenParameters frozen = FrozenParameters.freeze(model.parameters());
                 NDManager attack = outer.newSubManager()) {
-            NDArray flat = x.reshape(n, -1);
-            flat.attach(attack);
-            NDArray labels64 = labels.toType(DataType.INT64, true);
-            labels64.attach(attack);
             Scalars scalars = new Scalars(attack, x.getDataType());
-            SampleRows rows = new SampleRows(flat, labels64, model, shape);
+            SampleRows rows = SampleRows.of(x, labels, model, attack);
             for (int t = 0; t < targetCount; t++) {
                 for (int r = 0; r < restarts; r++) {
                     int[] still = rows.robustIndices();

@@ -49,6 +49,20 @@ final class SampleRows {
         }
     }
 
+    /**
+     * Moves flattened copies of x (N, D) and int64 labels into the attack's scope and classifies x.
+     *
+     * @param attack the attack's own scope, closed when the attack returns
+     */
+    static SampleRows of(NDArray x, NDArray labels, AttackedClassifier model, NDManager attack) {
+        Shape shape = x.getShape();
+        NDArray flat = x.reshape(shape.get(0), -1);
+        flat.attach(attack);
+        NDArray labels64 = labels.toType(DataType.INT64, true);
+        labels64.attach(attack);
+        return new SampleRows(flat, labels64, model, shape);
+    }
+
     /** Indices of the points no run has broken yet. */
     int[] robustIndices() {
         int count = 0;

@@ -1,0 +1,197 @@
+package io.robustcl.ml.attack;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.GradientTape;
+import java.util.random.RandomGenerator;
+
+/**
+ * Targeted FAB, FAB-T (Croce &amp; Hein 2020, "Minimally distorted adversarial examples with a fast
+ * adaptive boundary attack", alg. 1; AutoAttack's third attack), which looks for the smallest
+ * l_p perturbation that changes the decision, towards one target class at a time:
+ *
+ * <ul>
+ *   <li>linearise f_t - f_y at the current point x^i: the boundary is approximated by the
+ *       hyperplane {z : g . (z - x^i) + f_t - f_y = 0}, g = grad (f_t - f_y);
+ *   <li>project both x^i and the original x onto it ({@link HyperplaneProjection}, inside the
+ *       box): d_i and d_0;
+ *   <li>step x^{i+1} = clip((1 - a)(x^i + eta d_i) + a (x + eta d_0)) with
+ *       a = min(||d_i|| / (||d_i|| + ||d_0||), alpha_max): the extrapolation eta overshoots the
+ *       boundary, the bias a keeps the iterate close to x;
+ *   <li>when x^{i+1} is misclassified, keep it if it is the smallest so far and step back:
+ *       x^{i+1} = x + beta (x^{i+1} - x).
+ * </ul>
+ *
+ * The targets are the classes ranked 2nd, 3rd, ... by the clean logits; each target runs on the
+ * points not yet broken within eps. A point counts as broken when the smallest adversarial
+ * example found has norm <= eps. FAB-T in AutoAttack runs one restart without random start, as
+ * here.
+ *
+ * @param norm the norm minimised
+ * @param eps the threat radius deciding success
+ * @param iterations per target (100)
+ * @param targets target classes (9)
+ * @param alphaMax bias bound (0.1)
+ * @param eta overshoot (1.05)
+ * @param beta backward step (0.9)
+ */
+public record FabAttack(Norm norm, double eps, int iterations, int targets, double alphaMax, double eta, double beta)
+        implements ClassifierAttack {
+
+    public FabAttack {
+        if (!(eps > 0) || iterations < 1 || targets < 1) {
+            throw new IllegalArgumentException("FAB-T: eps > 0, iterations >= 1 and targets >= 1 required, got "
+                    + eps + ", " + iterations + ", " + targets);
+        }
+        if (!(alphaMax >= 0 && alphaMax <= 1) || !(eta >= 1) || !(beta > 0 && beta < 1)) {
+            throw new IllegalArgumentException("FAB-T: need 0 <= alpha_max <= 1, eta >= 1, 0 < beta < 1, got "
+                    + alphaMax + ", " + eta + ", " + beta);
+        }
+    }
+
+    /** AutoAttack's FAB-T: 100 iterations, 9 targets, alpha_max 0.1, eta 1.05, beta 0.9. */
+    public static FabAttack targeted(Norm norm, double eps) {
+        return new FabAttack(norm, eps, 100, 9, 0.1, 1.05, 0.9);
+    }
+
+    public FabAttack withIterations(int n) {
+        return new FabAttack(norm, eps, n, targets, alphaMax, eta, beta);
+    }
+
+    public FabAttack withTargets(int n) {
+        return new FabAttack(norm, eps, iterations, n, alphaMax, eta, beta);
+    }
+
+    @Override
+    public NDArray perturb(AttackedClassifier model, NDArray x, NDArray labels, RandomGenerator random) {
+        InputRange.requireUnitBox(x, "FAB-T");
+        NDManager outer = x.getManager();
+        Shape shape = x.getShape();
+        int n = Math.toIntExact(shape.get(0));
+        int targetCount = Math.min(targets, model.classes() - 1);
+        try (FrozenParameters frozen = FrozenParameters.freeze(model.parameters());
+                NDManager attack = outer.newSubManager()) {
+            Scalars scalars = new Scalars(attack, x.getDataType());
+            SampleRows rows = SampleRows.of(x, labels, model, attack);
+            for (int t = 0; t < targetCount; t++) {
+                int[] still = rows.robustIndices();
+                if (still.length == 0) {
+                    break;
+                }
+                int rank = t + 2;
+                rows.attackRows(still, attack, (xs, ys, subShape, round) -> {
+                    Found found = search(model, xs, ys, subShape, rank, scalars, round);
+                    NDArray within = found.norms.lte(scalars.of((float) eps));
+                    return new SampleRows.Outcome(within, found.points);
+                });
+            }
+            return rows.result(outer);
+        }
+    }
+
+    /**
+     * The smallest perturbation norm FAB-T finds per sample over all targets, without the eps
+     * bound (+inf where no target succeeded; 0 where x is already misclassified).
+     */
+    public float[] minimalNorms(AttackedClassifier model, NDArray x, NDArray labels) {
+        InputRange.requireUnitBox(x, "FAB-T");
+        Shape shape = x.getShape();
+        int n = Math.toIntExact(shape.get(0));
+        float[] best = new float[n];
+        java.util.Arrays.fill(best, Float.POSITIVE_INFINITY);
+        try (FrozenParameters frozen = FrozenParameters.freeze(model.parameters());
+                NDManager attack = x.getManager().newSubManager()) {
+            NDArray flat = x.reshape(n, -1);
+            flat.attach(attack);
+            NDArray labels64 = labels.toType(DataType.INT64, true);
+            labels64.attach(attack);
+            Scalars scalars = new Scalars(attack, x.getDataType());
+            boolean[] correct = model.logitsOf(x).argMax(1).eq(labels64).toBooleanArray();
+            for (int t = 0; t < Math.min(targets, model.classes() - 1); t++) {
+                try (NDManager round = attack.newSubManager()) {
+                    flat.tempAttach(round);
+                    labels64.tempAttach(round);
+                    float[] norms = search(model, flat, labels64, shape, t + 2, scalars, round).norms.toFloatArray();
+                    for (int i = 0; i < n; i++) {
+                        best[i] = correct[i] ? Math.min(best[i], norms[i]) : 0f;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Smallest adversarial points found (n, D), x where none, and their norms (+inf where none). */
+    private record Found(NDArray points, NDArray norms) {}
+
+    private enum Slot { CURRENT, BEST, BEST_NORM }
+
+    private Found search(AttackedClassifier model, NDArray xs, NDArray ys, Shape subShape, int rank, Scalars scalars,
+            NDManager round) {
+        long n = xs.getShape().get(0);
+        NDArray labelHot;
+        NDArray targetHot;
+        try (NDManager scope = round.newSubManager()) {
+            xs.tempAttach(scope);
+            ys.tempAttach(scope);
+            NDArray logits = model.logitsOf(xs.reshape(subShape));
+            long classes = logits.getShape().get(1);
+            NDArray target = logits.argSort(1).get(new NDIndex(":, {}", classes - rank));
+            labelHot = MarginLoss.oneHot(ys, model.classes(), xs.getDataType());
+            targetHot = MarginLoss.oneHot(target, model.classes(), xs.getDataType());
+            labelHot.attach(round);
+            targetHot.attach(round);
+        }
+        StepState<Slot> s = new StepState<>(round, Slot.class);
+        NDArray infinity = scalars.of(Float.POSITIVE_INFINITY);
+        s.set(Slot.CURRENT, xs.duplicate());
+        s.set(Slot.BEST, xs.duplicate());
+        s.set(Slot.BEST_NORM, ys.zerosLike().toType(xs.getDataType(), false).add(infinity));
+        NDArray etaValue = scalars.of((float) eta);
+        NDArray alphaBound = scalars.of((float) alphaMax);
+        NDArray floor = scalars.of(1e-8f);
+        for (int i = 0; i < iterations; i++) {
+            s.step(scope -> {
+                xs.tempAttach(scope);
+                ys.tempAttach(scope);
+                labelHot.tempAttach(scope);
+                targetHot.tempAttach(scope);
+                NDArray current = s.get(Slot.CURRENT);
+                // f_t - f_y and its input gradient at the current point
+                NDArray leaf = current.reshape(subShape).duplicate();
+                leaf.attach(scope);
+                leaf.setRequiresGradient(true);
+                NDArray difference;
+                try (GradientTape tape = GradientTape.record()) {
+                    NDArray logits = model.logitsOf(leaf);
+                    difference = logits.mul(targetHot).sum(new int[] {1}).sub(logits.mul(labelHot).sum(new int[] {1}));
+                    tape.backward(difference.sum());
+                }
+                NDArray gradient = leaf.getGradient().reshape(n, -1);
+                gradient.attach(scope);
+                difference = difference.stopGradient();
+                // the linearised boundary g . z = g . x^i - (f_t - f_y)
+                NDArray offset = gradient.mul(current).sum(new int[] {1}).sub(difference);
+                NDArray fromCurrent = HyperplaneProjection.project(norm, current, gradient, offset, scalars);
+                NDArray fromOrigin = HyperplaneProjection.project(norm, xs, gradient, offset, scalars);
+                NDArray a1 = PerturbationBall.norms(fromCurrent, norm).maximum(floor).reshape(n, 1);
+                NDArray a2 = PerturbationBall.norms(fromOrigin, norm).maximum(floor).reshape(n, 1);
+                NDArray bias = a1.div(a1.add(a2)).minimum(alphaBound).maximum(scalars.of(0f));
+                NDArray keep = bias.mul(scalars.of(-1f)).add(scalars.of(1f));
+                NDArray next = current.add(fromCurrent.mul(etaValue)).mul(keep)
+                        .add(xs.add(fromOrigin.mul(etaValue)).mul(bias)).clip(0f, 1f);
+                NDArray adversarial = model.logitsOf(next.reshape(subShape)).argMax(1).neq(ys);
+                NDArray distance = PerturbationBall.norms(next.sub(xs), norm);
+                NDArray smaller = adversarial.logicalAnd(distance.lt(s.get(Slot.BEST_NORM)));
+                s.set(Slot.BEST, ApgdAttack.rowsWhere(smaller, next, s.get(Slot.BEST)));
+                s.set(Slot.BEST_NORM, ApgdAttack.rowsWhere(smaller, distance, s.get(Slot.BEST_NORM)));
+                NDArray back = xs.add(next.sub(xs).mul(scalars.of((float) beta)));
+                s.set(Slot.CURRENT, ApgdAttack.rowsWhere(adversarial, back, next));
+            });
+        }
+        return new Found(s.get(Slot.BEST), s.get(Slot.BEST_NORM));
+    }
+}

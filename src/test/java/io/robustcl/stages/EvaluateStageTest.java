@@ -1,0 +1,81 @@
+package io.robustcl.stages;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.collect.ImmutableMap;
+import io.robustcl.ml.model.Network;
+import io.robustcl.ml.model.NetworkSpec;
+import io.robustcl.ml.model.ResNetSpec;
+import io.robustcl.pipeline.Artifact;
+import io.robustcl.pipeline.Progress;
+import io.robustcl.testing.CpuScope;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The evaluate stage end to end on a tiny untrained network: every attack, metric names, checks, progress. */
+class EvaluateStageTest {
+
+  @TempDir Path temp;
+  @RegisterExtension final CpuScope cpu = new CpuScope();
+
+  private static Artifact artifact(String stage, String type, Path dir, FakeStageContext ctx) {
+    return new Artifact(stage, type, type, stage, stage, dir, ctx.params, ImmutableMap.copyOf(ctx.metrics));
+  }
+
+  @Test
+  void everyAttackGivesAMetricAndTheChecksAreRecorded() throws Exception {
+    DatasetStage data = new DatasetStage();
+    FakeStageContext dataCtx = new FakeStageContext(StageValidationTest.params(data,
+        Map.of("source", "synthetic", "train_count", 8L, "test_count", 12L, "image_size", 8L)), Map.of(),
+        temp.resolve("data"));
+    data.run(dataCtx);
+    Path modelDir = Files.createDirectories(temp.resolve("model"));
+    Network network = Network.create(new NetworkSpec(ResNetSpec.resnet18(2).withBlocks(List.of(1)), List.of(), 10),
+        cpu.manager(), new SplittableRandom(3));
+    network.save(modelDir.resolve(StageFiles.NETWORK));
+    EvaluateStage stage = new EvaluateStage();
+    Map<String, Object> params = new HashMap<>();
+    params.put("threats", List.of("linf:8/255", "linf:16/255", "l2:0.5"));
+    params.put("attacks", List.of("pgd", "apgd-ce", "apgd-t", "fab-t", "square", "autoattack", "autoattack-rand"));
+    params.put("steps", 2L);
+    params.put("apgd_iterations", 3L);
+    params.put("fab_iterations", 2L);
+    params.put("targets", 2L);
+    params.put("square_queries", 5L);
+    params.put("eot_draws", 2L);
+    params.put("batch_size", 5L);
+    assertEquals(List.of(), stage.validate(StageValidationTest.params(stage, params)));
+    FakeStageContext ctx = new FakeStageContext(StageValidationTest.params(stage, params),
+        Map.of("model", List.of(artifact("model", "pretrain", modelDir, dataCtx)),
+            "data", List.of(artifact("data", "dataset", dataCtx.outputDir, dataCtx))), temp.resolve("eval"));
+    stage.run(ctx);
+    double clean = ctx.metrics.get("clean");
+    for (String metric : List.of("linf:8/255", "apgd-ce/linf:8/255", "apgd-t/l2:0.5", "fab-t/linf:16/255",
+        "square/l2:0.5", "autoattack/linf:8/255", "autoattack/linf:8/255/apgd-ce", "autoattack/linf:8/255/square",
+        "autoattack-rand/l2:0.5/apgd-dlr")) {
+      assertTrue(ctx.metrics.containsKey(metric), metric + " in " + ctx.metrics.keySet());
+      assertTrue(ctx.metrics.get(metric) <= clean + 1e-9, metric);
+    }
+    // the ensemble never does worse than its first attack
+    assertTrue(ctx.metrics.get("autoattack/linf:8/255") <= ctx.metrics.get("autoattack/linf:8/255/apgd-ce"));
+    for (String check : List.of("gradient-nonzero", "deterministic", "returns-logits", "chance-at-large-eps",
+        "doubled-iterations", "monotone-in-eps", "square-vs-white-box/linf:8/255")) {
+      assertTrue(ctx.metrics.containsKey("check/" + check + "/pass"), check + " in " + ctx.metrics.keySet());
+    }
+    assertEquals(1.0, ctx.metrics.get("check/deterministic/pass"));
+    assertEquals(1.0, ctx.metrics.get("check/returns-logits/pass"));
+    assertTrue(Files.readString(ctx.outputDir.resolve(EvaluateRun.CHECKS)).contains("\"status\""));
+    Progress last = ctx.progress.get(ctx.progress.size() - 1);
+    assertTrue(last.phase().contains("autoattack-rand/l2:0.5") && last.phase().contains("robust"), last.phase());
+    assertEquals(3, last.steps(), "12 images in chunks of 5");
+    assertTrue(Files.list(ctx.workDir.resolve(EvaluateRun.STATE)).count() > 0, "chunk state in the work directory");
+  }
+}
