@@ -44,7 +44,7 @@ ours() { # NET [benchmark option...]; JAVA_EXTRA: more JVM options
 torch() { /usr/bin/python3 bench/resnet_pass.py --batch "$BATCH" --steps "$STEPS" --threads "$THREADS" "$@"; }
 field() { sed -n "s/^$1=//p"; }
 
-echo "machine shared with other jobs: load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores;" \
+echo "machine shared with other jobs: load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(getconf _NPROCESSORS_ONLN) cores;" \
   "each figure is the best of $ROUNDS interleaved rounds"
 declare -A best
 sides=(ours bare torch torch-cl)
