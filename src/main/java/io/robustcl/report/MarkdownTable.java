@@ -43,11 +43,14 @@ final class MarkdownTable {
       line(out, cells);
     }
     out.append('\n').append(table.note()).append('\n');
+    // once per label and reason (RoCL table 4 has the same baseline in two sections)
+    java.util.Set<String> notReproduced = new java.util.LinkedHashSet<>();
     for (Row row : layout.rows()) {
       if (row.notReproduced() != null) {
-        out.append("\nNot reproduced (n/r): ").append(row.label()).append(": ").append(row.notReproduced()).append('\n');
+        notReproduced.add("\nNot reproduced (n/r): " + row.label() + ": " + row.notReproduced() + "\n");
       }
     }
+    notReproduced.forEach(out::append);
     if (!table.claims().isEmpty()) {
       long holding = table.claims().stream().filter(ClaimResult::holds).count();
       out.append("\nClaims of the paper, checked on our numbers (").append(holding).append(" of ")

@@ -105,10 +105,6 @@ public final class PretrainStage implements Stage {
     if (!SUPERVISED_ONLY.contains(method) && !params.getString("augment").startsWith("simclr")) {
       problems.add("param 'augment': method " + method + " contrasts two augmented views; set augment: simclr");
     }
-    if (params.getString("attack_target").equals(params.getString("attacked_view"))) {
-      problems.add("param 'attack_target': equals attacked_view (" + params.getString("attacked_view")
-          + "); the attack pushes one image away from another, e.g. attacked_view: t, attack_target: t'");
-    }
     if (method.equals("ss-ood") && !params.getLongList("projector").equals(List.of(4L))) {
       problems.add("param 'projector': ss-ood's rotation head is a one-layer projector f -> 4; set projector: [4]");
     }

@@ -57,10 +57,17 @@ class Table2EndToEndTest {
   }
 
   private Run run(String... extra) {
+    return runTargets(List.of("table2"), extra);
+  }
+
+  private Run runTargets(List<String> targets, String... extra) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    List<String> args = new java.util.ArrayList<>(List.of("run", "pipelines.yaml", "--profile", "micro",
-        "--target", "table2", "--cache", temp.resolve("cache").toString(),
+    List<String> args = new java.util.ArrayList<>(List.of("run", "pipelines.yaml", "--profile", "micro"));
+    for (String target : targets) {
+      args.addAll(List.of("--target", target));
+    }
+    args.addAll(List.of("--cache", temp.resolve("cache").toString(),
         "--results", temp.resolve("results").toString(), "--device", "cpu"));
     args.addAll(List.of(extra));
     int code = Main.execute(injector(), new PrintWriter(out, true), new PrintWriter(err, true),
@@ -108,5 +115,36 @@ class Table2EndToEndTest {
     Set<String> untouched = new LinkedHashSet<>(all);
     untouched.removeAll(ROCL_DOWNSTREAM);
     assertTrue(changed.with("cached").containsAll(untouched), "AT, TRADES and data stay cached: " + changed.out());
+  }
+
+  /**
+   * Two of issue 9's tables (RoCL table 6, a PGD-steps matrix over RoCL's LE model; UPAT table 5, two
+   * UPAT pre-trainings with their UPAT-Linear heads): every cell is a number in [0, 100] and every
+   * declared claim is evaluated (a boolean and the numbers that decided it).
+   */
+  @Test
+  void newTablesOnMicroFillTheirCellsAndEvaluateTheirClaims() throws Exception {
+    Run run = runTargets(List.of("rocl-table6", "upat-table5"));
+    assertEquals(0, run.code(), run.out() + run.err());
+    for (String target : List.of("rocl-table6", "upat-table5")) {
+      JsonObject table = JsonParser.parseString(
+          Files.readString(temp.resolve("results/" + target + "/table.json"))).getAsJsonObject();
+      int filled = 0;
+      for (JsonElement row : table.getAsJsonArray("rows")) {
+        for (JsonElement cell : row.getAsJsonObject().getAsJsonArray("cells")) {
+          double ours = cell.getAsJsonObject().get("ours").getAsDouble();
+          assertTrue(ours >= 0 && ours <= 100, target + ": cell " + cell + " out of [0, 100]");
+          filled++;
+        }
+      }
+      assertEquals(target.equals("rocl-table6") ? 3 : 6, filled, target);
+      List<JsonElement> claims = table.getAsJsonArray("claims").asList();
+      assertTrue(!claims.isEmpty(), target + " declares claims");
+      for (JsonElement claim : claims) {
+        assertTrue(claim.getAsJsonObject().get("holds").isJsonPrimitive(), target + ": " + claim);
+        assertTrue(!claim.getAsJsonObject().get("decided").getAsString().isEmpty(), target + ": " + claim);
+      }
+      assertTrue(run.out().contains("Claims of the paper"), "claims printed under " + target);
+    }
   }
 }

@@ -104,8 +104,10 @@ public final class InstanceWiseAttack {
         }
         try (NDManager scope = view.getManager().newSubManager();
                 FrozenParameters frozen = FrozenParameters.freeze(parameters)) {
-            target.tempAttach(scope);
-            NDArray targetEmbedding = embedding.apply(target).stopGradient();
+            // a copy of our own: the target may be the attacked view itself (RoCL's --attack_to original)
+            NDArray targetCopy = target.duplicate();
+            targetCopy.attach(scope);
+            NDArray targetEmbedding = embedding.apply(targetCopy).stopGradient();
             targetEmbedding.attach(scope);
             return attack.perturb(view, objective(targetEmbedding, embedding), parameters, random);
         }

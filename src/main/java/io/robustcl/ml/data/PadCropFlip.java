@@ -50,15 +50,20 @@ public record PadCropFlip(int padding) implements ImageTransform {
                 cols[s * w + (flip ? w - 1 - j : j)] = left + j;
             }
         }
-        NDManager owner = images.getManager();
-        try (NDManager sub = owner.newSubManager()) {
-            sub.tempAttachAll(images);
-            NDArray padded = pad(images, sub);
-            NDArray byRows = padded.gather(sub.create(rows, new Shape(n, 1, h, 1)).broadcast(new Shape(n, c, h, w + 2L * padding)), 2);
-            NDArray out = byRows.gather(sub.create(cols, new Shape(n, 1, 1, w)).broadcast(new Shape(n, c, h, w)), 3);
-            out.attach(owner);
-            return out;
-        }
+        // in the caller's scope, not a sub-scope closed on return: autograd keeps the gather indices
+        // until backward (EoT differentiates through the transform after it returned)
+        return crop(images, rows, cols, images.getManager());
+    }
+
+    private NDArray crop(NDArray images, long[] rows, long[] cols, NDManager scope) {
+        Shape s = images.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        NDArray padded = pad(images, scope);
+        NDArray byRows = padded.gather(scope.create(rows, new Shape(n, 1, h, 1)).broadcast(new Shape(n, c, h, w + 2L * padding)), 2);
+        return byRows.gather(scope.create(cols, new Shape(n, 1, 1, w)).broadcast(new Shape(n, c, h, w)), 3);
     }
 
     /** The batch with {@code padding} zero rows and columns on each side. */

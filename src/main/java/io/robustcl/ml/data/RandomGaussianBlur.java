@@ -68,17 +68,18 @@ public record RandomGaussianBlur(double probability) implements ImageTransform {
                 perOffset[i][s] = w[i];
             }
         }
-        NDManager owner = images.getManager();
-        try (NDManager sub = owner.newSubManager()) {
-            sub.tempAttachAll(images);
-            NDArray[] weights = new NDArray[k];
-            for (int i = 0; i < k; i++) {
-                weights[i] = sub.create(perOffset[i], new Shape(n, 1, 1, 1));
-            }
-            NDArray out = blurAxis(blurAxis(images, weights, 2), weights, 3);
-            out.attach(owner);
-            return out;
+        // in the caller's scope, not a sub-scope closed on return: autograd keeps the weight arrays
+        // until backward (EoT differentiates through the transform after it returned)
+        NDArray[] weights = weights(perOffset, n, images.getManager());
+        return blurAxis(blurAxis(images, weights, 2), weights, 3);
+    }
+
+    private static NDArray[] weights(float[][] perOffset, int n, NDManager scope) {
+        NDArray[] weights = new NDArray[perOffset.length];
+        for (int i = 0; i < perOffset.length; i++) {
+            weights[i] = scope.create(perOffset[i], new Shape(n, 1, 1, 1));
         }
+        return weights;
     }
 
     private static float[] identity(int k) {

@@ -199,6 +199,16 @@ public final class SimClrAugmentation implements ImageTransform {
             throw new IllegalArgumentException(parameters.size() + " parameter sets for a batch of " + shape.get(0));
         }
         NDManager owner = images.getManager();
+        if (images.hasGradient()) {
+            // differentiated (EoT, RoCL eq. 8 under attack): autograd keeps the gathers' index and
+            // weight arrays until backward, so they must live in the caller's scope, not a sub-scope
+            // closed on return (freed indices made backward read garbage: "index ... out of bounds")
+            Constants k = Constants.of(scalars, owner, images);
+            NDArray x = cropResizeFlip(images, parameters, owner);
+            x = colourJitter(x, parameters, owner, k);
+            x = grayscale(x, parameters, owner, k);
+            return k.unitBox(x);
+        }
         try (NDManager sub = owner.newSubManager()) {
             // results of an operation attach to its input's manager: lending the input to the
             // sub-manager keeps every intermediate there, freed when it closes (the input returns)

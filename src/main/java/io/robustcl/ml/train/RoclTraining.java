@@ -46,9 +46,6 @@ public final class RoclTraining implements TrainingMethod {
       if (!(lambda > 0)) {
         throw new IllegalArgumentException("rocl: lambda must be > 0, got " + lambda);
       }
-      if (attacked == target) {
-        throw new IllegalArgumentException("rocl: the attacked view and the attack target are both " + target);
-      }
     }
 
     public static Settings paper() {

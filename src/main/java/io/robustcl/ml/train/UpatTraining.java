@@ -27,11 +27,6 @@ public final class UpatTraining implements TrainingMethod {
    */
   public record Settings(PgdAttack attack, InstanceWiseAttack.Loss loss, InstanceWiseAttack.View attacked,
       InstanceWiseAttack.View target, double tau, double lambda) {
-    public Settings {
-      if (attacked == target) {
-        throw new IllegalArgumentException("upat: the attacked view and the attack target are both " + target);
-      }
-    }
 
     public static Settings paper() {
       return new Settings(PgdAttack.linf(0.03, 2.0 / 256, 7), InstanceWiseAttack.Loss.CONTRASTIVE,

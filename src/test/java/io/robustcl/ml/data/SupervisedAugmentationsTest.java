@@ -87,4 +87,28 @@ class SupervisedAugmentationsTest {
     }
     assertTrue(x.getGradient().abs().sum().getFloat() > 0, "the gradient reaches the input");
   }
+
+  /**
+   * Backward through T after the call returned (as EoT and an attacked smoothed classifier do): the
+   * gathers' index arrays must still be alive. With them freed on return, backward read garbage
+   * indices ("index 34266609783 is out of bounds for dimension 0 with size 77") within a few draws.
+   */
+  @Test
+  void backwardAfterReturnFindsTheIndicesAlive() {
+    ImageTransform t = (images, r) -> new RandomGaussianBlur(1).apply(new PadCropFlip(2).apply(
+        SimClrAugmentation.builder().optSize(16).build().apply(images, r), r), r);
+    SplittableRandom random = new SplittableRandom(1);
+    for (int trial = 0; trial < 8; trial++) {
+      NDArray x = cpu.manager().randomUniform(0f, 1f, new Shape(77, 3, 16, 16));
+      x.setRequiresGradient(true);
+      try (GradientTape tape = GradientTape.record()) {
+        NDArray y = t.apply(x, random);
+        for (int j = 0; j < 3; j++) {
+          y = y.add(t.apply(x, random));
+        }
+        tape.backward(y.sum());
+      }
+      assertTrue(x.getGradient().abs().sum().getFloat() > 0, "trial " + trial);
+    }
+  }
 }
