@@ -69,7 +69,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       description = "extra sbatch flag for every job, e.g. --slurm-opt=--partition=gpu (repeatable)")
   List<String> slurmOptions = new ArrayList<>();
 
-  @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE})")
+  @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE}; a sweep point's into DIR/<k=v>)")
   Path results = Path.of("results");
 
   private final PipelineLoader loader;
@@ -100,16 +100,38 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     if (gpus != null && gpus < 0) {
       throw new Commands.UsageException("--gpus " + gpus + ": expected at least 0");
     }
-    PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
     ArtifactStore store = stores.open(cache.cache);
     StageNameIndex index = new StageNameIndex(cache.cache);
-    if (dryRun) {
-      PlanCommand.print(planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)), targets, out);
-      return 0;
-    }
     RunOptions options = new RunOptions(
         ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing,
         new LaunchSettings(launcher, ImmutableList.copyOf(slurmOptions)));
+    ImmutableList<Sweep.Point> points = pipeline.sweep();
+    // every point is loaded first, so that a bad value fails before anything runs
+    List<PipelineSpec> specs = new ArrayList<>();
+    for (Sweep.Point point : points) {
+      specs.add(loader.load(pipeline.file, point.options()));
+    }
+    for (int i = 0; i < points.size(); i++) {
+      Sweep.Point point = points.get(i);
+      if (points.size() > 1) {
+        out.printf("== sweep point %d/%d: %s ==%n", i + 1, points.size(), point.label());
+      }
+      if (dryRun) {
+        PlanCommand.print(planner.plan(specs.get(i), store, index, targets, ImmutableSet.copyOf(forced)), targets, out);
+        continue;
+      }
+      int code = runOnce(specs.get(i), store, index, options, points.size() > 1 ? results.resolve(point.label()) : results);
+      if (code != 0) {
+        return code;
+      }
+    }
+    return 0;
+  }
+
+  /** One run of {@code pipelineSpec}, its targets' files published into {@code resultsDir}; the exit code. */
+  private int runOnce(PipelineSpec pipelineSpec, ArtifactStore store, StageNameIndex index, RunOptions options,
+      Path resultsDir) {
+    PrintWriter out = spec.commandLine().getOut();
     CancelSignal cancel = new CancelSignal();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C: cancel, then hold the JVM until running stages have aborted, removed their
@@ -138,7 +160,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       spec.commandLine().getErr().flush();
       return report.cancelReason() != null && report.failures().isEmpty() ? 130 : Commands.FAILED;
     }
-    ResultsPublisher.publish(report, store, results, out);
+    ResultsPublisher.publish(report, store, resultsDir, out);
     return 0;
   }
 
