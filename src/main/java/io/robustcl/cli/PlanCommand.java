@@ -49,6 +49,9 @@ final class PlanCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--explain", description = "also print each stage's params and where each value came from")
   boolean explain;
 
+  @Option(names = "--stats", description = "print load and plan times and heap use to stderr (for bench/engine.sh)")
+  boolean stats;
+
   private final PipelineLoader loader;
   private final Planner planner;
   private final ArtifactStores stores;
@@ -65,17 +68,20 @@ final class PlanCommand implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    RunStats timing = new RunStats();
     ImmutableList<Sweep.Point> points = pipeline.sweep();
     // per point: stage name -> definition key, to tell which stages every point shares
     List<Map<String, StageKey>> needed = new ArrayList<>();
     for (Sweep.Point point : points) {
       PipelineSpec pipelineSpec = loader.load(pipeline.file, point.options());
+      timing.mark("load");
       List<String> chosen = targets.isEmpty() ? DagCommand.allTargets(pipelineSpec) : targets;
       if (points.size() > 1) {
         out.printf("== sweep point %s ==%n", point.label());
       }
       List<PlanEntry> plan = planner.plan(pipelineSpec, stores.open(cache.cache), new StageNameIndex(cache.cache),
           chosen, ImmutableSet.copyOf(forced));
+      timing.mark("plan");
       print(plan, chosen, out);
       ImmutableMap<String, StageKey> keys = DefinitionKeys.of(pipelineSpec, stageTypes, new KeyEncoder());
       List<String> goals = pipelineSpec.targetStages(chosen);
@@ -98,6 +104,9 @@ final class PlanCommand implements java.util.concurrent.Callable<Integer> {
           + "depend on the swept values) and are built once%n", points.size(), all.size(), everywhere);
     }
     out.flush();
+    if (stats) {
+      timing.print(spec.commandLine().getErr());
+    }
     return 0;
   }
 

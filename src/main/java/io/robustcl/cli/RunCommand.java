@@ -55,6 +55,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--dry-run", description = "print what would run and why; run nothing")
   boolean dryRun;
 
+  @Option(names = "--stats", description = "print load and run times and heap use to stderr (for bench/engine.sh)")
+  boolean stats;
+
   @Option(names = "--force", paramLabel = "STAGE", description = "rerun STAGE even if cached (repeatable)")
   List<String> forced = new ArrayList<>();
 
@@ -105,12 +108,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     RunOptions options = new RunOptions(
         ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing,
         new LaunchSettings(launcher, ImmutableList.copyOf(slurmOptions)));
+    RunStats timing = new RunStats();
     ImmutableList<Sweep.Point> points = pipeline.sweep();
     // every point is loaded first, so that a bad value fails before anything runs
     List<PipelineSpec> specs = new ArrayList<>();
     for (Sweep.Point point : points) {
       specs.add(loader.load(pipeline.file, point.options()));
     }
+    timing.mark("load");
     for (int i = 0; i < points.size(); i++) {
       Sweep.Point point = points.get(i);
       if (points.size() > 1) {
@@ -124,6 +129,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       if (code != 0) {
         return code;
       }
+    }
+    timing.mark(dryRun ? "plan" : "run");
+    if (stats) {
+      timing.print(spec.commandLine().getErr());
     }
     return 0;
   }
