@@ -1,47 +1,97 @@
 #!/usr/bin/env bash
-# Engine benchmark: a 200-stage pipeline of the built-in write-params stage (a chain/tree
-# mix), run once through ./pipeline, then timed: a fully cached re-run and a --dry-run (JVM
-# start included), and an equivalent 200-rule no-op Snakemake workflow.
-# Prints figures; asserts nothing. Usage: bench/engine.sh [STAGES] (default 200)
+# Engine benchmark (issue 7): generated pipelines of 200, 2,000 and 10,000 write-params stages
+# written as matrices with fan-out and fan-in:
+#   seed -> mid (matrix over a, k stages) -> cell (matrix a x b, k*19 stages) -> join (reads every cell and mid)
+#   seed -> pad (matrix, the rest up to N)
+# Each is run once, then timed (JVM start included; best of 3): `plan --stats` (load and plan
+# times, heap), a fully cached `run`, and `run --dry-run`; per-stage cost = cached run / N.
+# Snakemake's no-op re-run of the same DAG as explicit rules is timed for 200 and 2,000 rules.
+# Prints figures; asserts nothing. Usage: bench/engine.sh [SIZES...] (default 200 2000 10000)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-n="${1:-200}"
+sizes=("$@")
+((${#sizes[@]})) || sizes=(200 2000 10000)
 work="$(mktemp -d "${TMPDIR:-/tmp}/robustcl-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# stage i depends on stage i-1 (a chain) when i % 4 != 0, else on stage i/2 (a tree branch)
-gen_pipeline() {
-  {
-    echo "stages:"
-    for ((i = 0; i < n; i++)); do
-      echo "  s$i:"
-      echo "    type: write-params"
-      echo "    params: {n: $i, value: \"stage $i\"}"
-      if ((i > 0)); then
-        if ((i % 4 != 0)); then up=$((i - 1)); else up=$((i / 2)); fi
-        echo "    inputs: {after: [s$up]}"
-      fi
-    done
-    echo "targets:"
-    echo "  all: [$(for ((i = 0; i < n; i++)); do printf 's%d' "$i"; ((i < n - 1)) && printf ', '; done)]"
-  } >"$work/pipeline.yaml"
+shape() { # N -> "k pad": k mid stages of 19 cells each, and pad stages so that 2 + 20k + pad = N
+  local n=$1 k
+  k=$(((n - 2) / 20))
+  echo "$k $((n - 2 - 20 * k))"
 }
 
-gen_snakefile() {
-  mkdir -p "$work/smk"
+list() { # 0..n-1 as a YAML flow list
+  local n=$1 i out=""
+  for ((i = 0; i < n; i++)); do out+="${out:+, }$i"; done
+  echo "[$out]"
+}
+
+gen_pipeline() { # N DIR
+  local n=$1 dir=$2 k pad
+  read -r k pad < <(shape "$n")
+  mkdir -p "$dir"
+  {
+    echo "stages:"
+    echo "  seed: {type: write-params, params: {n: 0, value: seed}}"
+    echo "  mid:"
+    echo "    type: write-params"
+    echo "    matrix: {a: $(list "$k")}"
+    echo "    inputs: {after: [seed]}"
+    echo "    params: {n: \"\${item.a}\", value: \"mid \${item.a}\"}"
+    echo "  cell:"
+    echo "    type: write-params"
+    echo "    matrix: {a: $(list "$k"), b: $(list 19)}"
+    echo "    inputs: {after: [\"mid@\${item.a}\"]}"
+    echo "    params: {n: \"\${item.b}\", value: \"cell \${item.a}-\${item.b}\"}"
+    if ((pad > 0)); then
+      echo "  pad:"
+      echo "    type: write-params"
+      echo "    matrix: {p: $(list "$pad")}"
+      echo "    inputs: {after: [seed]}"
+      echo "    params: {n: \"\${item.p}\", value: pad}"
+    fi
+    echo "  join: {type: write-params, inputs: {after: [cell, mid$( ((pad > 0)) && echo ", pad")]}, params: {value: join}}"
+    echo "targets:"
+    echo "  all: [join]"
+  } >"$dir/pipeline.yaml"
+}
+
+gen_snakefile() { # N DIR: the same DAG as explicit rules
+  local n=$1 dir=$2 k pad a b p inputs=""
+  read -r k pad < <(shape "$n")
+  mkdir -p "$dir"
   {
     echo "rule all:"
-    printf '    input: [%s]\n' "$(for ((i = 0; i < n; i++)); do printf '"out/s%d.txt"' "$i"; ((i < n - 1)) && printf ', '; done)"
-    for ((i = 0; i < n; i++)); do
-      echo "rule s$i:"
-      if ((i > 0)); then
-        if ((i % 4 != 0)); then up=$((i - 1)); else up=$((i / 2)); fi
-        echo "    input: \"out/s$up.txt\""
-      fi
-      echo "    output: \"out/s$i.txt\""
-      echo "    shell: \"echo n=$i value=stage-$i > {output}\""
+    echo "    input: \"out/join.txt\""
+    echo "rule seed:"
+    echo "    output: \"out/seed.txt\""
+    echo "    shell: \"echo seed > {output}\""
+    for ((a = 0; a < k; a++)); do
+      echo "rule mid_$a:"
+      echo "    input: \"out/seed.txt\""
+      echo "    output: \"out/mid_$a.txt\""
+      echo "    shell: \"echo mid $a > {output}\""
+      inputs+="\"out/mid_$a.txt\", "
+      for ((b = 0; b < 19; b++)); do
+        echo "rule cell_${a}_$b:"
+        echo "    input: \"out/mid_$a.txt\""
+        echo "    output: \"out/cell_${a}_$b.txt\""
+        echo "    shell: \"echo cell $a $b > {output}\""
+        inputs+="\"out/cell_${a}_$b.txt\", "
+      done
     done
-  } >"$work/smk/Snakefile"
+    for ((p = 0; p < pad; p++)); do
+      echo "rule pad_$p:"
+      echo "    input: \"out/seed.txt\""
+      echo "    output: \"out/pad_$p.txt\""
+      echo "    shell: \"echo pad $p > {output}\""
+      inputs+="\"out/pad_$p.txt\", "
+    done
+    echo "rule join:"
+    echo "    input: [${inputs%, }]"
+    echo "    output: \"out/join.txt\""
+    echo "    shell: \"echo join > {output}\""
+  } >"$dir/Snakefile"
 }
 
 seconds() { # wall seconds of "$@", output discarded
@@ -61,36 +111,40 @@ best_of() { # best of 3 runs
   echo "$best"
 }
 
-gen_pipeline
-cd "$work"
-echo "bench: $n write-params stages in $work/pipeline.yaml"
-"$root/pipeline" run pipeline.yaml --target all --cache "$work/cache" --results "$work/results" >/dev/null
-# a second cached run first, so the class-data-sharing archive made after a build is in place
-"$root/pipeline" run pipeline.yaml --target all --cache "$work/cache" --results "$work/results" >/dev/null
-out="$("$root/pipeline" run pipeline.yaml --target all --cache "$work/cache" --results "$work/results")"
-if ! grep -q "$n cached" <<<"$out"; then
-  echo "bench: the re-run was not fully cached:" >&2
-  echo "$out" | tail -5 >&2
-  exit 1
-fi
-cached=$(best_of "$root/pipeline" run pipeline.yaml --target all --cache "$work/cache" --results "$work/results")
-dry=$(best_of "$root/pipeline" run pipeline.yaml --target all --cache "$work/cache" --dry-run)
-
-if command -v snakemake >/dev/null; then
-  gen_snakefile
-  (cd "$work/smk" && snakemake --cores 1 --quiet >/dev/null 2>&1)
-  echo "bench: $(snakemake --version) no-op re-run of $n rules"
-  smk=$(cd "$work/smk" && best_of snakemake --cores 1 --quiet)
-else
-  echo "bench: snakemake is absent (as root: apt-get install -y snakemake); snakemake_noop_s=nan"
+smk_version=""
+command -v snakemake >/dev/null && smk_version="$(snakemake --version)"
+echo "bench: engine, write-params stages; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); snakemake ${smk_version:-absent}"
+"$root/pipeline" stages >/dev/null # builds the jar if needed
+for n in "${sizes[@]}"; do
+  dir="$work/p$n"
+  gen_pipeline "$n" "$dir"
+  args=(pipeline.yaml --target all --cache "$dir/cache")
+  cd "$dir"
+  "$root/pipeline" run "${args[@]}" --results "$dir/results" >/dev/null
+  # a second cached run first, so the class-data-sharing archive made after a build is in place
+  out="$("$root/pipeline" run "${args[@]}" --results "$dir/results")"
+  if ! grep -q "$n cached" <<<"$out"; then
+    echo "bench: the re-run of $n stages was not fully cached:" >&2
+    tail -3 <<<"$out" >&2
+    exit 1
+  fi
+  stats="$("$root/pipeline" plan "${args[@]}" --stats 2>&1 >/dev/null | grep '^stats:')"
+  cached=$(best_of "$root/pipeline" run "${args[@]}" --results "$dir/results")
+  dry=$(best_of "$root/pipeline" run "${args[@]}" --dry-run)
+  per=$(echo "$cached * 1000 / $n" | bc -l | awk '{printf "%.3f", $1}')
+  load=$(sed -E 's/.*load_ms=([0-9]+).*/\1/' <<<"$stats")
+  plan=$(sed -E 's/.*plan_ms=([0-9]+).*/\1/' <<<"$stats")
+  heap=$(sed -E 's/.*heap_peak_mb=([0-9]+).*/\1/' <<<"$stats")
+  live=$(sed -E 's/.*heap_live_mb=([0-9]+).*/\1/' <<<"$stats")
   smk=nan
-fi
-
-echo "cached_rerun_s=$cached"
-echo "dry_run_s=$dry"
-echo "snakemake_noop_s=$smk"
-if [[ "$smk" == nan ]]; then
-  echo "ratio=nan"
-else
-  echo "ratio=$(echo "$smk / $cached" | bc -l | awk '{printf "%.2f", $1}')"
-fi
+  if [[ -n "$smk_version" && "$n" -le 2000 ]]; then
+    gen_snakefile "$n" "$dir/smk"
+    (cd "$dir/smk" && snakemake --cores 1 --quiet >/dev/null 2>&1)
+    smk=$(cd "$dir/smk" && best_of snakemake --cores 1 --quiet)
+  fi
+  ratio=nan
+  [[ "$smk" != nan ]] && ratio=$(echo "$smk / $cached" | bc -l | awk '{printf "%.2f", $1}')
+  echo "stages=$n load_ms=$load plan_ms=$plan heap_peak_mb=$heap heap_live_mb=$live cached_run_s=$cached" \
+    "dry_run_s=$dry per_stage_ms=$per snakemake_noop_s=$smk snakemake_over_cached=$ratio"
+  cd "$root"
+done

@@ -3,7 +3,7 @@ package io.robustcl.cli;
 import com.google.common.collect.ImmutableList;
 import io.robustcl.pipeline.config.PipelineLoader;
 import io.robustcl.pipeline.config.PipelineSpec;
-import io.robustcl.pipeline.config.StageSpec;
+import io.robustcl.pipeline.graph.DagView;
 import io.robustcl.pipeline.graph.StageGraph;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pipeline dag FILE [--target T...] [--format text|dot]}: the dependency graph. */
-@Command(name = "dag", description = "Print the stage graph (of the targets, or of every stage), as text or Graphviz dot.")
+@Command(name = "dag", description = "Print the stage graph (of the targets, or of every stage) as text, Graphviz dot or Mermaid; "
+    + "a matrix group is one node unless --expand.")
 final class DagCommand implements java.util.concurrent.Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -25,8 +26,11 @@ final class DagCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = {"--target", "-t"}, paramLabel = "T", arity = "1..*", description = "only these targets' closure")
   List<String> targets = new ArrayList<>();
 
-  @Option(names = "--format", paramLabel = "text|dot", description = "output format (default: ${DEFAULT-VALUE})")
+  @Option(names = "--format", paramLabel = "text|dot|mermaid", description = "output format (default: ${DEFAULT-VALUE})")
   String format = "text";
+
+  @Option(names = "--expand", description = "draw every stage of a matrix group (default: one node per group)")
+  boolean expand;
 
   private final PipelineLoader loader;
 
@@ -37,33 +41,21 @@ final class DagCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!format.equals("text") && !format.equals("dot")) {
-      throw new Commands.UsageException("--format " + format + ": expected text or dot");
+    if (!format.equals("text") && !format.equals("dot") && !format.equals("mermaid")) {
+      throw new Commands.UsageException("--format " + format + ": expected text, dot or mermaid");
     }
     PipelineSpec p = loader.load(pipeline.file, pipeline.loadOptions());
     StageGraph graph = StageGraph.of(p);
     ImmutableList<String> stages = targets.isEmpty() ? graph.topologicalOrder() : graph.closure(p.targetStages(targets));
+    DagView view = DagView.of(p, stages, expand);
     PrintWriter out = spec.commandLine().getOut();
-    if (format.equals("dot")) {
-      out.println("digraph pipeline {");
-      out.println("  rankdir=LR;");
-      for (String name : stages) {
-        out.printf("  \"%s\" [label=\"%s\\n(%s)\"];%n", name, name, p.stage(name).type());
+    switch (format) {
+      case "dot" -> view.dot().forEach(out::println);
+      case "mermaid" -> view.mermaid().forEach(out::println);
+      default -> {
+        view.text().forEach(out::println);
+        p.targets().forEach((t, ss) -> out.printf("target %s: %s%n", t, String.join(", ", ss)));
       }
-      for (String name : stages) {
-        StageSpec s = p.stage(name);
-        s.inputs().forEach((port, froms) -> froms.forEach(from ->
-            out.printf("  \"%s\" -> \"%s\" [label=\"%s\"];%n", from, name, port)));
-      }
-      out.println("}");
-    } else {
-      for (String name : stages) {
-        StageSpec s = p.stage(name);
-        List<String> wires = new ArrayList<>();
-        s.inputs().forEach((port, froms) -> wires.add(port + " <- " + String.join(", ", froms)));
-        out.printf("%s (%s)%s%n", name, s.type(), wires.isEmpty() ? "" : "  " + String.join("; ", wires));
-      }
-      p.targets().forEach((t, ss) -> out.printf("target %s: %s%n", t, String.join(", ", ss)));
     }
     out.flush();
     return 0;

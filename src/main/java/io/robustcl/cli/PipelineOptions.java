@@ -1,5 +1,6 @@
 package io.robustcl.cli;
 
+import com.google.common.collect.ImmutableList;
 import io.robustcl.pipeline.config.LoadOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,25 +18,36 @@ final class PipelineOptions {
   @Option(names = "--profile", paramLabel = "P", description = "overlay this profile's vars (default: the file's default_profile)")
   @Nullable String profile;
 
-  @Option(names = "--set", paramLabel = "k=v", description = "override var k with the YAML scalar v (repeatable)")
+  @Option(names = "--set", paramLabel = "k=v", description = "override var k with the YAML scalar v (repeatable); k=a,b sweeps k (run, plan)")
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "shorthand for --set data_dir=<absolute DIR>")
   @Nullable Path dataDir;
 
-  LoadOptions loadOptions() {
-    LoadOptions options = LoadOptions.defaults().withProfile(profile);
-    for (String set : sets) {
-      int eq = set.indexOf('=');
-      if (eq <= 0) {
-        throw new Commands.UsageException("--set " + set + ": expected name=value, e.g. --set epochs=5");
+  /**
+   * The load options, one set per sweep point ({@code --set k=a,b} sweeps k; see {@link Sweep}).
+   * A single point (label "") when nothing is swept.
+   */
+  ImmutableList<Sweep.Point> sweep() {
+    ImmutableList.Builder<Sweep.Point> out = ImmutableList.builder();
+    for (Sweep.Point point : Sweep.points(LoadOptions.defaults().withProfile(profile), sets)) {
+      LoadOptions options = point.options();
+      if (dataDir != null) {
+        options = options.withVar("data_dir", quoted(dataDir.toAbsolutePath().normalize().toString()));
       }
-      options = options.withVar(set.substring(0, eq).trim(), set.substring(eq + 1));
+      out.add(new Sweep.Point(point.label(), options));
     }
-    if (dataDir != null) {
-      options = options.withVar("data_dir", quoted(dataDir.toAbsolutePath().normalize().toString()));
+    return out.build();
+  }
+
+  /** The load options of a command that does not sweep. */
+  LoadOptions loadOptions() {
+    ImmutableList<Sweep.Point> points = sweep();
+    if (points.size() > 1) {
+      throw new Commands.UsageException("--set with several values sweeps only in `run` and `plan` ("
+          + points.size() + " points: " + points.get(0).label() + ", ...); give this command one value");
     }
-    return options;
+    return points.get(0).options();
   }
 
   /** A YAML double-quoted scalar, so that a path is always read as a string. */

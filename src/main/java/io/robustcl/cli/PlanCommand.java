@@ -1,11 +1,18 @@
 package io.robustcl.cli;
 
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
+import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.config.PipelineLoader;
 import io.robustcl.pipeline.config.ParamSource;
 import io.robustcl.pipeline.config.PipelineSpec;
 import io.robustcl.pipeline.config.StageSpec;
+import io.robustcl.pipeline.graph.DefinitionKeys;
 import io.robustcl.pipeline.graph.KeyEncoder;
+import io.robustcl.pipeline.graph.StageGraph;
+import io.robustcl.pipeline.graph.StageKey;
+import io.robustcl.pipeline.graph.TargetOverlap;
 import io.robustcl.pipeline.exec.ArtifactStores;
 import io.robustcl.pipeline.exec.PlanEntry;
 import io.robustcl.pipeline.exec.Planner;
@@ -13,7 +20,11 @@ import io.robustcl.pipeline.exec.StageNameIndex;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,26 +49,63 @@ final class PlanCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--explain", description = "also print each stage's params and where each value came from")
   boolean explain;
 
+  @Option(names = "--stats", description = "print load and plan times and heap use to stderr (for bench/engine.sh)")
+  boolean stats;
+
   private final PipelineLoader loader;
   private final Planner planner;
   private final ArtifactStores stores;
+  private final Map<String, Stage> stageTypes;
 
   @Inject
-  PlanCommand(PipelineLoader loader, Planner planner, ArtifactStores stores) {
+  PlanCommand(PipelineLoader loader, Planner planner, ArtifactStores stores, Map<String, Stage> stageTypes) {
     this.loader = loader;
     this.planner = planner;
     this.stores = stores;
+    this.stageTypes = stageTypes;
   }
 
   @Override
   public Integer call() {
-    PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
-    List<String> chosen = targets.isEmpty() ? DagCommand.allTargets(pipelineSpec) : targets;
-    List<PlanEntry> plan = planner.plan(pipelineSpec, stores.open(cache.dir()), new StageNameIndex(cache.dir()), chosen,
-        ImmutableSet.copyOf(forced));
-    print(plan, chosen, spec.commandLine().getOut());
-    if (explain) {
-      explain(pipelineSpec, plan, spec.commandLine().getOut());
+    PrintWriter out = spec.commandLine().getOut();
+    RunStats timing = new RunStats();
+    ImmutableList<Sweep.Point> points = pipeline.sweep();
+    // per point: stage name -> definition key, to tell which stages every point shares
+    List<Map<String, StageKey>> needed = new ArrayList<>();
+    for (Sweep.Point point : points) {
+      PipelineSpec pipelineSpec = loader.load(pipeline.file, point.options());
+      timing.mark("load");
+      List<String> chosen = targets.isEmpty() ? DagCommand.allTargets(pipelineSpec) : targets;
+      if (points.size() > 1) {
+        out.printf("== sweep point %s ==%n", point.label());
+      }
+      List<PlanEntry> plan = planner.plan(pipelineSpec, stores.open(cache.dir()), new StageNameIndex(cache.dir()),
+          chosen, ImmutableSet.copyOf(forced));
+      timing.mark("plan");
+      print(plan, chosen, out);
+      ImmutableMap<String, StageKey> keys = DefinitionKeys.of(pipelineSpec, stageTypes, new KeyEncoder());
+      List<String> goals = pipelineSpec.targetStages(chosen);
+      if (goals.size() > 1) {
+        out.println("shared: " + TargetOverlap.of(StageGraph.of(pipelineSpec), goals, keys).summary(12));
+      }
+      Map<String, StageKey> pointKeys = new HashMap<>();
+      plan.forEach(e -> pointKeys.put(e.stageName(), keys.get(e.stageName())));
+      needed.add(pointKeys);
+      if (explain) {
+        explain(pipelineSpec, plan, out);
+      }
+    }
+    if (points.size() > 1) {
+      Set<StageKey> all = new HashSet<>();
+      needed.forEach(m -> all.addAll(m.values()));
+      long everywhere = needed.get(0).entrySet().stream()
+          .filter(e -> needed.stream().allMatch(m -> e.getValue().equals(m.get(e.getKey())))).count();
+      out.printf("sweep: %d points need %d distinct stages; %d stages are the same at every point (their keys do not "
+          + "depend on the swept values) and are built once%n", points.size(), all.size(), everywhere);
+    }
+    out.flush();
+    if (stats) {
+      timing.print(spec.commandLine().getErr());
     }
     return 0;
   }

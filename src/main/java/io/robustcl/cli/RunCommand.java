@@ -64,6 +64,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--dry-run", description = "print what would run and why; run nothing")
   boolean dryRun;
 
+  @Option(names = "--stats", description = "print load and run times and heap use to stderr (for bench/engine.sh)")
+  boolean stats;
+
   @Option(names = "--force", paramLabel = "STAGE", description = "rerun STAGE even if cached (repeatable)")
   List<String> forced = new ArrayList<>();
 
@@ -90,7 +93,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       description = "extra sbatch flag for every job, e.g. --slurm-opt=--partition=gpu (repeatable)")
   List<String> slurmOptions = new ArrayList<>();
 
-  @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE})")
+  @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE}; a sweep point's into DIR/<k=v>)")
   Path results = Path.of("results");
 
   private final PipelineLoader loader;
@@ -128,21 +131,52 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     if (cudnnBenchmark) {
       GpuMath.enableCudnnBenchmark(); // read when PyTorch starts, i.e. by the first stage that computes
     }
-    PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
     ArtifactStore store = stores.open(cache.dir());
     StageNameIndex index = new StageNameIndex(cache.dir());
-    if (dryRun) {
-      PlanCommand.print(planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)), targets, out);
-      return 0;
-    }
-    String computeExit = System.getProperty(EXIT_IF_COMPUTING);
-    if (computeExit != null
-        && planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)).stream().anyMatch(PlanEntry::willRun)) {
-      return Integer.parseInt(computeExit); // ./pipeline starts the run again with the JVM flags of a long computation
-    }
     RunOptions options = new RunOptions(
         ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing,
         new LaunchSettings(launcher, ImmutableList.copyOf(slurmOptions)), verifyInputs);
+    RunStats timing = new RunStats();
+    ImmutableList<Sweep.Point> points = pipeline.sweep();
+    // every point is loaded first, so that a bad value fails before anything runs
+    List<PipelineSpec> specs = new ArrayList<>();
+    for (Sweep.Point point : points) {
+      specs.add(loader.load(pipeline.file, point.options()));
+    }
+    timing.mark("load");
+    String computeExit = System.getProperty(EXIT_IF_COMPUTING);
+    if (computeExit != null && !dryRun) {
+      for (PipelineSpec point : specs) {
+        if (planner.plan(point, store, index, targets, ImmutableSet.copyOf(forced)).stream().anyMatch(PlanEntry::willRun)) {
+          return Integer.parseInt(computeExit); // ./pipeline starts the run again with the JVM flags of a long computation
+        }
+      }
+    }
+    for (int i = 0; i < points.size(); i++) {
+      Sweep.Point point = points.get(i);
+      if (points.size() > 1) {
+        out.printf("== sweep point %d/%d: %s ==%n", i + 1, points.size(), point.label());
+      }
+      if (dryRun) {
+        PlanCommand.print(planner.plan(specs.get(i), store, index, targets, ImmutableSet.copyOf(forced)), targets, out);
+        continue;
+      }
+      int code = runOnce(specs.get(i), store, index, options, points.size() > 1 ? results.resolve(point.label()) : results);
+      if (code != 0) {
+        return code;
+      }
+    }
+    timing.mark(dryRun ? "plan" : "run");
+    if (stats) {
+      timing.print(spec.commandLine().getErr());
+    }
+    return 0;
+  }
+
+  /** One run of {@code pipelineSpec}, its targets' files published into {@code resultsDir}; the exit code. */
+  private int runOnce(PipelineSpec pipelineSpec, ArtifactStore store, StageNameIndex index, RunOptions options,
+      Path resultsDir) {
+    PrintWriter out = spec.commandLine().getOut();
     CancelSignal cancel = new CancelSignal();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C: cancel, then hold the JVM until running stages have aborted, removed their
@@ -172,7 +206,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       spec.commandLine().getErr().flush();
       return report.cancelReason() != null && report.failures().isEmpty() ? 130 : Commands.FAILED;
     }
-    ResultsPublisher.publish(report, store, results, out);
+    ResultsPublisher.publish(report, store, resultsDir, out);
     return 0;
   }
 

@@ -276,4 +276,60 @@ class CliTest {
       assertFalse(f.err().contains("\tat ") || f.err().contains("Exception"), f.err());
     }
   }
+
+  static final String MATRIX = """
+      vars: {bv: 1}
+      stages:
+        a: {type: fake, params: {v: 1}}
+        cell:
+          type: fake
+          matrix: {v: [1, 2, 3]}
+          inputs: {in: [a]}
+          params: {v: "${item.v}"}
+        t1: {type: fake, inputs: {in: [cell]}, params: {v: 10}}
+        t2: {type: fake, inputs: {in: [a]}, params: {v: "${bv}"}}
+      targets:
+        all: [t1, t2]
+      """;
+
+  @Test
+  void dagFoldsAMatrixGroupIntoOneNodeUnlessExpandedAndDrawsMermaid() {
+    Fixture f = new Fixture(tmp).write(MATRIX);
+    assertEquals(0, f.cli("dag", f.file.toString()));
+    assertTrue(f.out().contains("cell ×3 (fake)  in <- a"), f.out());
+    assertTrue(f.out().contains("t1 (fake)  in <- cell\n"), f.out());
+    assertFalse(f.out().contains("cell@1"), f.out());
+    assertEquals(0, f.cli("dag", f.file.toString(), "--expand"));
+    assertTrue(f.out().contains("t1 (fake)  in <- cell@1, cell@2, cell@3"), f.out());
+    assertEquals(0, f.cli("dag", f.file.toString(), "--format", "mermaid"));
+    assertTrue(f.out().startsWith("flowchart LR\n"), f.out());
+    assertTrue(f.out().contains("  n1[[\"cell ×3<br/>(fake)\"]]"), f.out());
+    assertTrue(f.out().contains("  n0 -->|in| n1"), f.out());
+    assertEquals(0, f.cli("dag", f.file.toString(), "--format", "dot"));
+    assertTrue(f.out().contains("\"cell\" [label=\"cell ×3\\n(fake)\", shape=box3d];"), f.out());
+  }
+
+  @Test
+  void planReportsTheStagesTheGoalsShare() {
+    Fixture f = new Fixture(tmp).write(MATRIX);
+    assertEquals(0, f.cli("plan", f.file.toString(), "--cache", f.cache.toString(), "--target", "all"));
+    assertTrue(f.out().contains("shared: 2 goals need 6 stages (5 distinct keys); 1 of them is shared by two or more "
+        + "goals: a"), f.out());
+  }
+
+  @Test
+  void aSweepRunsOncePerValueIntoItsOwnResultsAndSharesWhatDoesNotDependOnIt() {
+    Fixture f = new Fixture(tmp).write(MATRIX);
+    assertEquals(0, f.cli("plan", f.file.toString(), "--cache", f.cache.toString(), "--target", "t2", "--set", "bv=1,2"));
+    assertTrue(f.out().contains("== sweep point bv=1 =="), f.out());
+    assertTrue(f.out().contains("sweep: 2 points need 3 distinct stages; 1 stages are the same at every point"), f.out());
+    assertEquals(0, f.cli(run(f, "--target", "t2", "--set", "bv=1,2")), f.err());
+    assertEquals(List.of("a", "t2", "t2"), f.stage.ran, "a is built once");
+    assertTrue(Files.isDirectory(tmp.resolve("results/bv=1/t2")) && Files.isDirectory(tmp.resolve("results/bv=2/t2")));
+    assertEquals(2, f.cli("dag", f.file.toString(), "--set", "bv=1,2"), "dag does not sweep");
+    assertTrue(f.err().contains("sweeps only in `run` and `plan`"), f.err());
+    assertEquals(List.of("[1, 2]"), Sweep.split("[1, 2]", "x"), "no sweep inside brackets");
+    assertEquals(List.of("'a, b'"), Sweep.split("'a, b'", "x"), "nor inside quotes");
+    assertEquals(List.of("[1, 2]", "'a, b'"), Sweep.split("[1, 2],'a, b'", "x"));
+  }
 }
