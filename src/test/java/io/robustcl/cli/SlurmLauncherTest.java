@@ -147,10 +147,7 @@ class SlurmLauncherTest {
   void aPipelineProcessEndedBySigtermCancelsItsJobsOnTheWayOut() throws Exception {
     Path file = write("stages:\n  slow: {type: write-params, params: {sleep_ms: 600000, n: 3}}\n");
     Path cache = tmp.resolve("c");
-    ChildJvm jvm = ChildJvm.likeThisJvm(Main.class.getName());
-    Process parent = new ProcessBuilder(jvm.command(tmp, List.of("run", file.toString(), "--cache", cache.toString(),
-        "--results", tmp.resolve("r").toString(), "--target", "slow", "--launcher", "slurm")))
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile()).start();
+    Process parent = startPipelineProcess(file, cache, "slow");
     String job = awaitRunningJob(cache);
     parent.destroy(); // SIGTERM, as Ctrl-C: the shutdown hook cancels the run
     assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the pipeline process exits");
@@ -164,10 +161,7 @@ class SlurmLauncherTest {
   void aRerunAfterTheParentWasKilledWaitsForTheRunningJobInsteadOfResubmitting() throws Exception {
     Path file = write("stages:\n  slow: {type: write-params, params: {sleep_ms: 8000, n: 7}}\n");
     Path cache = tmp.resolve("c");
-    ChildJvm jvm = ChildJvm.likeThisJvm(Main.class.getName());
-    Process parent = new ProcessBuilder(jvm.command(tmp, List.of("run", file.toString(), "--cache", cache.toString(),
-        "--results", tmp.resolve("r").toString(), "--target", "slow", "--launcher", "slurm")))
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile()).start();
+    Process parent = startPipelineProcess(file, cache, "slow");
     String job = awaitRunningJob(cache);
     parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no chance to scancel
     assertTrue(awaitState(job, "RUNNING"), "the job outlives its killed parent");
@@ -196,6 +190,14 @@ class SlurmLauncherTest {
     }
     assertEquals(tables.get(0), tables.get(1), "process launcher");
     assertEquals(tables.get(0), tables.get(2), "Slurm launcher");
+  }
+
+  /** A {@code pipeline run --launcher slurm} in a JVM of its own, its output in {@code parent.log}. */
+  private Process startPipelineProcess(Path file, Path cache, String target) throws Exception {
+    ChildJvm jvm = ChildJvm.likeThisJvm(Main.class.getName());
+    return new ProcessBuilder(jvm.command(tmp, List.of("run", file.toString(), "--cache", cache.toString(),
+        "--results", tmp.resolve("r").toString(), "--target", target, "--launcher", "slurm")))
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("parent.log").toFile()).start();
   }
 
   private static String awaitRunningJob(Path cache) throws Exception {
