@@ -5,6 +5,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import io.robustcl.pipeline.exec.EngineModule;
+import io.robustcl.pipeline.launch.LaunchModule;
 import io.robustcl.stages.StagesModule;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ public final class Main {
    * ML stage types, add {@code new io.robustcl.stages.StagesModule()} here.
    */
   public static ImmutableList<Module> modules() {
-    return ImmutableList.of(new EngineModule(), new StagesModule());
+    return ImmutableList.of(new EngineModule(), new LaunchModule(Main.class.getName()), new StagesModule());
   }
 
   public static void main(String[] args) {

@@ -2,7 +2,10 @@ package io.robustcl.cli;
 
 import com.google.common.collect.ImmutableSet;
 import io.robustcl.pipeline.config.PipelineLoader;
+import io.robustcl.pipeline.config.ParamSource;
 import io.robustcl.pipeline.config.PipelineSpec;
+import io.robustcl.pipeline.config.StageSpec;
+import io.robustcl.pipeline.graph.KeyEncoder;
 import io.robustcl.pipeline.exec.ArtifactStores;
 import io.robustcl.pipeline.exec.PlanEntry;
 import io.robustcl.pipeline.exec.Planner;
@@ -32,6 +35,9 @@ final class PlanCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--force", paramLabel = "STAGE", description = "plan STAGE as forced (repeatable)")
   List<String> forced = new ArrayList<>();
 
+  @Option(names = "--explain", description = "also print each stage's params and where each value came from")
+  boolean explain;
+
   private final PipelineLoader loader;
   private final Planner planner;
   private final ArtifactStores stores;
@@ -47,9 +53,29 @@ final class PlanCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() {
     PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
     List<String> chosen = targets.isEmpty() ? DagCommand.allTargets(pipelineSpec) : targets;
-    print(planner.plan(pipelineSpec, stores.open(cache.cache), new StageNameIndex(cache.cache), chosen,
-        ImmutableSet.copyOf(forced)), chosen, spec.commandLine().getOut());
+    List<PlanEntry> plan = planner.plan(pipelineSpec, stores.open(cache.cache), new StageNameIndex(cache.cache), chosen,
+        ImmutableSet.copyOf(forced));
+    print(plan, chosen, spec.commandLine().getOut());
+    if (explain) {
+      explain(pipelineSpec, plan, spec.commandLine().getOut());
+    }
     return 0;
+  }
+
+  /** Every param of every planned stage: {@code name = value  (origin file:line:column)}. */
+  private static void explain(PipelineSpec pipelineSpec, List<PlanEntry> plan, PrintWriter out) {
+    KeyEncoder encoder = new KeyEncoder();
+    for (PlanEntry entry : plan) {
+      StageSpec stage = pipelineSpec.stage(entry.stageName());
+      out.printf("%s (%s)%n", stage.name(), stage.type());
+      int width = stage.params().asMap().keySet().stream().mapToInt(String::length).max().orElse(0);
+      stage.params().asMap().forEach((name, value) -> {
+        ParamSource source = stage.paramSources().get(name);
+        out.printf("  %-" + width + "s = %s  (%s)%n", name, encoder.canonicalValue(value),
+            source == null ? "unknown" : source);
+      });
+    }
+    out.flush();
   }
 
   static void print(List<PlanEntry> plan, List<String> targets, PrintWriter out) {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         "Exit codes: 0 ok, 1 a stage failed (or verify found corruption), 2 bad usage or bad config."},
     subcommands = {
         RunCommand.class, PlanCommand.class, ShowCommand.class, DagCommand.class, StagesCommand.class,
-        VerifyCommand.class, GcCommand.class, ReportCommand.class, picocli.CommandLine.HelpCommand.class})
+        VerifyCommand.class, GcCommand.class, ExecStageCommand.class, ReportCommand.class,
+        picocli.CommandLine.HelpCommand.class})
 final class RootCommand implements Runnable {
 
   @picocli.CommandLine.Spec

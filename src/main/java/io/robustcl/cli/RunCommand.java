@@ -8,6 +8,7 @@ import io.robustcl.pipeline.config.PipelineSpec;
 import io.robustcl.pipeline.exec.ArtifactStores;
 import io.robustcl.pipeline.exec.CancelSignal;
 import io.robustcl.pipeline.exec.DeviceMode;
+import io.robustcl.pipeline.exec.LaunchSettings;
 import io.robustcl.pipeline.exec.PipelineRunner;
 import io.robustcl.pipeline.exec.Planner;
 import io.robustcl.pipeline.exec.ProgressBoard;
@@ -60,6 +61,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--keep-going", description = "after a failure, keep running stages that do not depend on it")
   boolean keepGoing;
 
+  @Option(names = "--launcher", paramLabel = "in-process|process|slurm",
+      description = "where stages compute: this JVM, a child JVM per stage, or a Slurm job per stage (default: ${DEFAULT-VALUE})")
+  String launcher = LaunchSettings.IN_PROCESS;
+
+  @Option(names = "--slurm-opt", paramLabel = "FLAG",
+      description = "extra sbatch flag for every job, e.g. --slurm-opt=--partition=gpu (repeatable)")
+  List<String> slurmOptions = new ArrayList<>();
+
   @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE})")
   Path results = Path.of("results");
 
@@ -102,7 +111,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return 0;
     }
     RunOptions options = new RunOptions(
-        ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing);
+        ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing,
+        new LaunchSettings(launcher, ImmutableList.copyOf(slurmOptions)));
     CancelSignal cancel = new CancelSignal();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C: cancel, then hold the JVM until running stages have aborted, removed their

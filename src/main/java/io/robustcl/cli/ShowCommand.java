@@ -55,6 +55,9 @@ final class ShowCommand implements java.util.concurrent.Callable<Integer> {
     out.printf("ran       %s .. %s (%s) on %s%n", m.startTime(), m.endTime(),
         io.robustcl.pipeline.exec.ProgressBoard.clock(m.duration().toNanos() / 1e9), m.device());
     out.printf("versions  %s%n", m.versions());
+    if (!m.execution().isEmpty()) {
+      out.printf("where     %s%n", m.execution());
+    }
     out.printf("content   %s (%d files, %d bytes)%n", m.contentHash(), m.files().size(), m.totalBytes());
     out.printf("dir       %s%n", store.artifactDir(m.key()));
     out.println("params");

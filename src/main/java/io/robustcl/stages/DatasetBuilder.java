@@ -57,16 +57,28 @@ final class DatasetBuilder {
           test = Cifar100Reader.readTest(dir, testLimit);
         }
         case "stl10" -> {
-          train = Stl10Reader.readTrain(dir, trainLimit);
-          test = Stl10Reader.readTest(dir, testLimit);
+          int side = p.getInt("image_size");
+          test = Stl10Reader.readTest(dir, testLimit, side);
+          if (p.getString("train_split").equals("unlabeled")) {
+            // RUSH's STL-10-unlabeled column: streamed to the artifact, never whole in memory
+            int written = Stl10Reader.writeUnlabeled(dir, trainLimit, side, ctx.outputDir().resolve(StageFiles.TRAIN));
+            test.save(ctx.outputDir().resolve(StageFiles.TEST));
+            putMetrics(ctx, written, test);
+            return;
+          }
+          train = Stl10Reader.readTrain(dir, trainLimit, side);
         }
         default -> throw new IllegalArgumentException("param 'source': unknown source '" + source + "'");
       }
     }
     train.save(ctx.outputDir().resolve(StageFiles.TRAIN));
     test.save(ctx.outputDir().resolve(StageFiles.TEST));
-    ctx.putMetric("train_images", train.size());
+    putMetrics(ctx, train.size(), test);
+  }
+
+  private static void putMetrics(StageContext ctx, int trainImages, ImageSet test) {
+    ctx.putMetric("train_images", trainImages);
     ctx.putMetric("test_images", test.size());
-    ctx.putMetric("classes", train.classes().size());
+    ctx.putMetric("classes", test.classes().size());
   }
 }

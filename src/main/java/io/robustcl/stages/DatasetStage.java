@@ -38,7 +38,12 @@ public final class DatasetStage implements Stage {
             .atLeast(0),
         ParamSpec.integer("test_count", 0, "test images kept (0 = all; synthetic: how many are generated)")
             .atLeast(0),
-        ParamSpec.integer("image_size", 32, "synthetic only: height and width in pixels").atLeast(4).atMost(256),
+        ParamSpec.integer("image_size", 32,
+            "synthetic: height and width in pixels; stl10: its 96x96 images are resized to this (PIL bilinear, antialiased,"
+                + " as torchvision's Resize(32) in the transfer protocol; 96 keeps them)").atLeast(4).atMost(256),
+        ParamSpec.string("train_split", "train",
+            "stl10: the split saved as train, train or unlabeled (100,000 images streamed to disk, read lazily downstream)")
+            .oneOf("train", "unlabeled"),
         ParamSpec.bool("download", false,
             "real sources with an empty path: download the official archive (checksums verified) into download_dir"),
         ParamSpec.string("download_dir", "cache/downloads", "where downloaded archives are extracted"),
@@ -54,6 +59,9 @@ public final class DatasetStage implements Stage {
   public List<String> validate(Params params) {
     List<String> problems = new ArrayList<>();
     String source = params.getString("source");
+    if (params.getString("train_split").equals("unlabeled") && !source.equals("stl10")) {
+      problems.add("param 'train_split': only stl10 has an unlabeled split; use train_split: train for " + source);
+    }
     if (source.equals("synthetic")) {
       if (params.getLong("train_count") == 0 || params.getLong("test_count") == 0) {
         problems.add("params 'train_count' and 'test_count': synthetic data needs both > 0 (how many images to generate)");

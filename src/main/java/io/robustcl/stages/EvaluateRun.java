@@ -3,11 +3,11 @@ package io.robustcl.stages;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.robustcl.ml.attack.ClassificationObjective;
+import io.robustcl.ml.attack.AttackEnsemble;
+import io.robustcl.ml.attack.AttackedClassifier;
+import io.robustcl.ml.attack.EvaluationState;
 import io.robustcl.ml.attack.FrozenParameters;
-import io.robustcl.ml.attack.Norm;
-import io.robustcl.ml.attack.PgdAttack;
-import io.robustcl.ml.attack.RobustAccuracy;
+import io.robustcl.ml.attack.RobustnessEvaluation;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.device.ComputeScope;
 import io.robustcl.ml.model.Network;
@@ -23,6 +23,9 @@ import java.util.Map;
 /** The computation of an {@link EvaluateStage}: accuracies in percent. */
 final class EvaluateRun {
 
+  /** Subdirectory of the work directory with the per-chunk robust flags. */
+  static final String STATE = "evaluation-state";
+
   private final StageContext ctx;
 
   EvaluateRun(StageContext ctx) {
@@ -31,56 +34,76 @@ final class EvaluateRun {
 
   void run() throws Exception {
     Params p = ctx.params();
-    List<AttackSpec> attacks = new ArrayList<>();
-    for (String text : p.getStringList("attacks")) {
-      attacks.add(AttackSpec.parse(text));
-    }
+    EvaluationBudget budget = EvaluationBudget.from(p);
     try (ComputeScope scope = ComputeScope.open(ctx.device(), p.getLong("seed"))) {
       NDManager manager = scope.manager();
-      ImageSet test = StageFiles.imageSet(ctx.input("data"), StageFiles.TEST);
-      if (p.getInt("limit") > 0) {
-        test = test.head(p.getInt("limit"));
-      }
+      ImageSet loaded = StageFiles.imageSet(ctx.input("data"), StageFiles.TEST);
+      ImageSet test = p.getInt("limit") > 0 ? loaded.head(p.getInt("limit")) : loaded;
       Network network = StageFiles.classifier(ctx.input("model"), manager);
       List<NDArray> parameters = FrozenParameters.arraysOf(network.parameters());
       ParameterStore store = new ParameterStore(manager, false);
-      List<PgdAttack> pgd = new ArrayList<>();
-      for (AttackSpec a : attacks) {
-        double step = Math.max(a.eps() * p.getDouble("step_fraction"), Double.MIN_NORMAL);
-        pgd.add(new PgdAttack(Norm.valueOf(a.norm().toUpperCase(Locale.ROOT)), a.eps(), step, p.getInt("steps"),
-            p.getBool("random_start"), 1, p.getDouble("l1_sparsity")));
-      }
-      RobustAccuracy clean = RobustAccuracy.empty();
-      RobustAccuracy[] robust = new RobustAccuracy[attacks.size()];
-      java.util.Arrays.fill(robust, RobustAccuracy.empty());
-      int batch = p.getInt("batch_size");
-      int batches = (test.size() + batch - 1) / batch;
-      long started = System.nanoTime();
-      for (int b = 0; b < batches; b++) {
-        int from = b * batch;
-        int to = Math.min(test.size(), from + batch);
-        int[] indices = StageFiles.range(from, to);
-        try (NDManager sub = manager.newSubManager()) {
-          NDArray x = test.images(sub, indices);
-          NDArray labels = test.labels(sub, indices);
-          clean = clean.plus(RobustAccuracy.of(network.logits(store, x, false), labels));
-          ClassificationObjective objective =
-              new ClassificationObjective(v -> network.logits(store, v, false), labels, test.classes().size());
-          for (int a = 0; a < pgd.size(); a++) {
-            ctx.checkCancelled();
-            NDArray adversarial = pgd.get(a).perturb(x, objective, parameters, scope.random());
-            robust[a] = robust[a].plus(RobustAccuracy.of(network.logits(store, adversarial, false), labels));
-          }
+      int classes = test.classes().size();
+      InferenceMode mode = InferenceModes.all().get(p.getString("inference"));
+      AttackedClassifier model = mode.classifier(network, store, parameters, classes, scope.random("inference"));
+      List<RobustnessEvaluation.Run> runs = new ArrayList<>();
+      for (String attack : p.getStringList("attacks")) {
+        for (String text : p.getStringList("threats")) {
+          AttackSpec threat = AttackSpec.parse(text);
+          AttackEnsemble ensemble = EvaluationAttacks.all().get(attack)
+              .build(budget, EvaluateStage.norm(threat), threat.eps(), classes);
+          runs.add(new RobustnessEvaluation.Run(EvaluateStage.metricName(attack, text), ensemble));
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        ctx.progress(new Progress("evaluate", 0, 0, b + 1, batches, Double.NaN, to / Math.max(seconds, 1e-9)));
       }
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      metrics.put("clean", 100 * clean.accuracy());
-      for (int a = 0; a < attacks.size(); a++) {
-        metrics.put(attacks.get(a).text(), 100 * robust[a].accuracy());
-      }
-      StageFiles.writeMetrics(ctx, metrics);
+      RobustnessEvaluation evaluation = new RobustnessEvaluation(runs, p.getInt("batch_size"),
+          new EvaluationState(ctx.workDir().resolve(STATE)), name -> scope.random("evaluate/" + name),
+          ctx::checkCancelled);
+      long started = System.nanoTime();
+      int size = test.size();
+      RobustnessEvaluation.Result result = evaluation.evaluate(model, images(test), manager,
+          (run, r, chunk, chunks, robust) -> {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String phase = String.format(Locale.ROOT, "%s chunk %d/%d robust %.1f%%", run.name(), chunk + 1, chunks,
+                100 * robust);
+            ctx.progress(new Progress(phase, r + 1, runs.size(), chunk + 1, chunks, Double.NaN,
+                Math.min(size, (chunk + 1L) * p.getInt("batch_size")) / Math.max(seconds, 1e-9)));
+          });
+      StageFiles.writeMetrics(ctx, metrics(result, runs));
     }
+  }
+
+  private static Map<String, Double> metrics(RobustnessEvaluation.Result result, List<RobustnessEvaluation.Run> runs) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("clean", 100 * result.clean());
+    for (RobustnessEvaluation.Run run : runs) {
+      metrics.put(run.name(), 100 * result.robust().get(run.name()));
+      List<AttackEnsemble.Component> components = run.ensemble().components();
+      if (components.size() > 1) {
+        List<Double> after = result.afterEach().get(run.name());
+        for (int k = 0; k < components.size(); k++) {
+          metrics.put(run.name() + "/" + components.get(k).name(), 100 * after.get(k));
+        }
+      }
+    }
+    return metrics;
+  }
+
+  /** The test set, a chunk at a time. */
+  private static RobustnessEvaluation.Images images(ImageSet test) {
+    return new RobustnessEvaluation.Images() {
+      @Override
+      public int size() {
+        return test.size();
+      }
+
+      @Override
+      public NDArray images(NDManager manager, int from, int to) {
+        return test.images(manager, StageFiles.range(from, to));
+      }
+
+      @Override
+      public NDArray labels(NDManager manager, int from, int to) {
+        return test.labels(manager, StageFiles.range(from, to));
+      }
+    };
   }
 }

@@ -1,5 +1,6 @@
 package io.robustcl.stages;
 
+import io.robustcl.ml.attack.Norm;
 import io.robustcl.pipeline.InputPort;
 import io.robustcl.pipeline.ParamSpec;
 import io.robustcl.pipeline.ParamType;
@@ -8,34 +9,44 @@ import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.StageContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Stage type {@code evaluate}: white-box accuracy (%) of a classifier on the test split: metric
- * {@code clean}, and for each entry of {@code attacks} (RoCL table 1: l_inf 8/255 and 16/255,
- * l_2 0.25 and 0.5, l_1 7.84 and 12) the robust accuracy under PGD, named as the entry.
+ * {@code clean}, and for each attack of {@code attacks} and each threat of {@code threats} (RoCL
+ * table 1: l_inf 8/255 and 16/255, l_2 0.25 and 0.5, l_1 7.84 and 12) the robust accuracy, named
+ * as the threat for {@code pgd} ({@code linf:8/255}) and {@code <attack>/<threat>} otherwise
+ * ({@code autoattack/linf:8/255}); an ensemble adds {@code <attack>/<threat>/<component>}, the
+ * robust accuracy after each of its attacks. Attacks and inference modes are pluggable
+ * ({@link EvaluationAttacks}, {@link InferenceModes}). The test set is processed in chunks of
+ * {@code batch_size} whose per-sample flags are kept in the work directory, so a killed
+ * evaluation resumes where it stopped.
  */
 public final class EvaluateStage implements Stage {
 
-  static final List<String> TABLE1_ATTACKS =
+  static final List<String> TABLE1_THREATS =
       List.of("linf:8/255", "linf:16/255", "l2:0.25", "l2:0.5", "l1:7.84", "l1:12");
 
   @Override
   public String doc() {
-    return "white-box clean and robust accuracy (%) under PGD l_inf, l_2 and l_1 attacks";
+    return "white-box clean and robust accuracy (%): PGD, APGD, AutoAttack (standard, rand) at l_inf, l_2, l_1 threats";
   }
 
   @Override
   public List<ParamSpec> params() {
-    return List.of(
-        ParamSpec.list("attacks", ParamType.STRING_LIST, TABLE1_ATTACKS,
-            "attacks as <norm>:<eps>; each gives a metric of that name"),
-        ParamSpec.integer("steps", 20, "PGD iterations (RoCL: 20)").atLeast(0),
-        ParamSpec.floating("step_fraction", 0.1, "step size as a fraction of eps (RoCL evaluation: 0.1)").atLeast(0),
-        ParamSpec.floating("l1_sparsity", 0.05, "l_1 PGD: fraction q of coordinates updated per step").atLeast(0).atMost(1),
-        ParamSpec.bool("random_start", true, "start uniformly inside the ball"),
-        ParamSpec.integer("limit", 0, "evaluate only the first N test images (0 = all)").atLeast(0),
-        ParamSpec.integer("batch_size", 256, "images per batch").atLeast(1),
-        ParamSpec.integer("seed", 0, "seed of random starts"));
+    List<ParamSpec> specs = new ArrayList<>();
+    specs.add(ParamSpec.list("threats", ParamType.STRING_LIST, TABLE1_THREATS,
+        "threat models as <norm>:<eps>, norm linf, l2 or l1"));
+    specs.add(ParamSpec.list("attacks", ParamType.STRING_LIST, List.of("pgd"),
+        "attacks run at every threat: " + EvaluationAttacks.names()));
+    specs.add(ParamSpec.string("inference", "standard", "how the network classifies: "
+        + String.join(", ", InferenceModes.all().keySet())).oneOf(InferenceModes.all().keySet().toArray(String[]::new)));
+    specs.addAll(EvaluationBudget.specs());
+    specs.add(ParamSpec.integer("limit", 0, "evaluate only the first N test images (0 = all)").atLeast(0));
+    specs.add(ParamSpec.integer("batch_size", 256, "images per chunk: attacked at once, saved for resumption").atLeast(1));
+    specs.add(ParamSpec.integer("seed", 0, "seed of random starts"));
+    return specs;
   }
 
   @Override
@@ -45,10 +56,10 @@ public final class EvaluateStage implements Stage {
         InputPort.one("data", "dataset whose test split is used", ArtifactKinds.DATASET));
   }
 
-  /** 2: random starts draw from the stage's own generator. */
+  /** 3: attacks per threat (APGD, AutoAttack), chunked resumable state, per-chunk random streams. */
   @Override
   public int version() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -60,18 +71,47 @@ public final class EvaluateStage implements Stage {
   public List<String> validate(Params params) {
     List<String> problems = new ArrayList<>();
     List<String> seen = new ArrayList<>();
-    for (String attack : params.getStringList("attacks")) {
+    List<AttackSpec> threats = new ArrayList<>();
+    for (String threat : params.getStringList("threats")) {
       try {
-        AttackSpec.parse(attack);
+        threats.add(AttackSpec.parse(threat));
       } catch (IllegalArgumentException e) {
-        problems.add("param 'attacks': " + e.getMessage());
+        problems.add("param 'threats': " + e.getMessage());
       }
-      if (attack.equals("clean") || seen.contains(attack)) {
-        problems.add("param 'attacks': '" + attack + "' appears twice or clashes with the metric 'clean'");
+      if (seen.contains(threat)) {
+        problems.add("param 'threats': '" + threat + "' appears twice");
       }
-      seen.add(attack);
+      seen.add(threat);
+    }
+    Map<String, EvaluationAttack> known = EvaluationAttacks.all();
+    List<String> attacks = params.getStringList("attacks");
+    for (int i = 0; i < attacks.size(); i++) {
+      String name = attacks.get(i);
+      EvaluationAttack attack = known.get(name);
+      if (attack == null) {
+        problems.add("param 'attacks': unknown attack '" + name + "'; known: " + EvaluationAttacks.names());
+        continue;
+      }
+      if (attacks.subList(0, i).contains(name)) {
+        problems.add("param 'attacks': '" + name + "' appears twice");
+      }
+      for (AttackSpec threat : threats) {
+        if (!attack.norms().contains(norm(threat))) {
+          problems.add("param 'attacks': " + name + " is not defined for " + threat.norm() + " (threat '"
+              + threat.text() + "'); use it with " + attack.norms().toString().toLowerCase(Locale.ROOT) + " threats");
+        }
+      }
     }
     return problems;
+  }
+
+  static Norm norm(AttackSpec threat) {
+    return Norm.valueOf(threat.norm().toUpperCase(Locale.ROOT));
+  }
+
+  /** The metric of an attack at a threat: the threat alone for pgd (the tables' names), else attack/threat. */
+  static String metricName(String attack, String threat) {
+    return attack.equals("pgd") ? threat : attack + "/" + threat;
   }
 
   @Override

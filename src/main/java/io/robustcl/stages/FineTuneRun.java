@@ -6,8 +6,8 @@ import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.data.ImageTransform;
 import io.robustcl.ml.device.ComputeScope;
 import io.robustcl.ml.model.Network;
-import io.robustcl.ml.train.ContrastiveTraining;
 import io.robustcl.ml.train.ModelParameters;
+import io.robustcl.ml.train.SelfSupervisedAt;
 import io.robustcl.ml.train.SupervisedTraining;
 import io.robustcl.ml.train.TrainingMethod;
 import io.robustcl.pipeline.Artifact;
@@ -16,8 +16,8 @@ import io.robustcl.pipeline.StageContext;
 
 /**
  * The computation of a {@link FineTuneStage}: f and a new head l trained together by AT or TRADES;
- * {@code at+ss} adds {@code ss_weight} times the SimCLR loss (RoCL eq. 3) through the pre-trained
- * projector g on two SimCLR views of the same batch.
+ * {@code at+ss} is {@link SelfSupervisedAt}: AT plus {@code ss_weight} times the clean SimCLR loss
+ * (RoCL eq. 3) through the pre-trained projector g, as RoCL's public code.
  */
 final class FineTuneRun {
 
@@ -52,15 +52,9 @@ final class FineTuneRun {
           p.getDouble("beta")));
       TrainingMethod training = supervised;
       if (method.equals("at+ss")) {
-        ImageTransform views = TrainingDriver.augmentation("simclr", train.height());
-        ContrastiveTraining ss = new ContrastiveTraining(network, java.util.Objects.requireNonNull(views), null,
-            new ContrastiveTraining.Settings(ContrastiveTraining.Objective.SIMCLR, p.getDouble("tau")));
-        float weight = (float) p.getDouble("ss_weight");
-        training = (step, batch) -> {
-          TrainingMethod.BatchLoss at = supervised.prepare(step, batch);
-          TrainingMethod.BatchLoss contrastive = ss.prepare(step, batch);
-          return () -> at.compute().add(contrastive.compute().mul(weight));
-        };
+        training = new SelfSupervisedAt(network, supervised,
+            java.util.Objects.requireNonNull(TrainingDriver.augmentation("simclr", train.height())), p.getDouble("tau"),
+            p.getDouble("ss_weight"));
       }
       TrainingDriver.train(ctx, scope.manager(), network, ModelParameters.of(network.parameters()), training, train,
           OptimizerParams.from(p), seed, "fine-tune " + method, model);

@@ -15,8 +15,8 @@ final class HeadTrainingSpecs {
   /** {@code augment} (default flip) and {@code seed}. */
   static List<ParamSpec> augmentAndSeed() {
     return List.of(
-        ParamSpec.string("augment", "flip", "augmentation of the training images: simclr, flip or none")
-            .oneOf("simclr", "flip", "none"),
+        ParamSpec.string("augment", "flip", "augmentation of the training images: simclr, crop-flip (pad 4 + crop + flip), flip or none")
+            .oneOf("simclr", "crop-flip", "flip", "none"),
         ParamSpec.integer("seed", 0, "seed of the head's initialisation, shuffling and attacks"));
   }
 

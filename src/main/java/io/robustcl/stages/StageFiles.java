@@ -41,7 +41,8 @@ final class StageFiles {
       throw new IllegalStateException("artifact of stage '" + artifact.stageName() + "' (" + artifact.stageType()
           + ") has no '" + split + "' image set; wire a dataset stage there");
     }
-    return ImageSet.load(dir);
+    // mapped, not read: a split is paged in as batches touch it (STL-10's unlabeled split is 100,000 images)
+    return ImageSet.open(dir);
   }
 
   static Network network(Artifact artifact, NDManager manager) throws IOException {

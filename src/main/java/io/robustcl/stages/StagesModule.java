@@ -18,6 +18,7 @@ public final class StagesModule extends AbstractModule {
     stages.addBinding("linear-eval").toInstance(LinearEvalStage.clean());
     stages.addBinding("robust-linear-eval").toInstance(LinearEvalStage.robust());
     stages.addBinding("fine-tune").to(FineTuneStage.class);
+    stages.addBinding("transfer").to(TransferStage.class);
     stages.addBinding("attack").to(AttackStage.class);
     stages.addBinding("evaluate").to(EvaluateStage.class);
     stages.addBinding("black-box").to(BlackBoxStage.class);

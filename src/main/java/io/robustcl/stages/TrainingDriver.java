@@ -1,9 +1,12 @@
 package io.robustcl.stages;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.robustcl.ml.data.BatchLoader;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.data.PadCropFlip;
+import io.robustcl.ml.data.RandomGaussianBlur;
 import io.robustcl.ml.data.SimClrAugmentation;
 import io.robustcl.ml.model.Network;
 import io.robustcl.ml.train.BatchSource;
@@ -49,6 +52,19 @@ final class TrainingDriver {
       // horizontal flip only: the SimCLR pipeline with the crop, jitter and grayscale switched off
       case "flip" -> SimClrAugmentation.builder().optSize(size).optScale(1, 1).optRatio(1, 1)
           .optJitterProbability(0).optGrayscaleProbability(0).build();
+      // UPAT sec. 4.1: SimCLR's T including its random Gaussian blur (p 0.5, sigma ~ U[0.1, 2])
+      case "simclr-blur" -> {
+        SimClrAugmentation t = SimClrAugmentation.builder().optSize(size).build();
+        RandomGaussianBlur blur = new RandomGaussianBlur(RandomGaussianBlur.SIMCLR_PROBABILITY);
+        yield (images, random) -> {
+          NDArray viewed = t.apply(images, random);
+          NDArray blurred = blur.apply(viewed, random);
+          viewed.close();
+          return blurred;
+        };
+      }
+      // Madry's and TRADES's CIFAR augmentation: RandomCrop(32, padding=4) + RandomHorizontalFlip
+      case "crop-flip" -> new PadCropFlip(PadCropFlip.CIFAR_PADDING);
       case "none" -> null;
       default -> throw new IllegalArgumentException("unknown augmentation '" + name + "'");
     };
@@ -171,6 +187,15 @@ final class TrainingDriver {
   static TrainingOutcome train(
       StageContext ctx, NDManager manager, Network network, ModelParameters trainable, TrainingMethod method,
       ImageSet train, OptimizerParams o, long seed, String phase, @Nullable Artifact upstream) throws IOException {
+    return train(ctx, manager, network, trainable, method, train, o, seed, phase, upstream,
+        ctx.workDir().resolve("checkpoints"));
+  }
+
+  /** As {@link #train}, with the epoch checkpoints in {@code checkpoints} (a stage with two training phases). */
+  static TrainingOutcome train(
+      StageContext ctx, NDManager manager, Network network, ModelParameters trainable, TrainingMethod method,
+      ImageSet train, OptimizerParams o, long seed, String phase, @Nullable Artifact upstream, Path checkpoints)
+      throws IOException {
     if (train.size() < 2) {
       throw new IllegalArgumentException("stage '" + ctx.stageName() + "': the train split has " + train.size()
           + " images; training needs at least 2");
@@ -182,7 +207,7 @@ final class TrainingDriver {
     TrainingLoop loop = new TrainingLoop(trainable, optimizer, schedule(o), method, BatchSource.of(loader), listener,
         ctx::isCancelled);
     TrainingOutcome outcome =
-        loop.run(manager, new TrainingPlan(phase, o.epochs(), seed, ctx.workDir().resolve("checkpoints")));
+        loop.run(manager, new TrainingPlan(phase, o.epochs(), seed, checkpoints));
     listener.finish(outcome);
     return outcome;
   }

@@ -71,6 +71,9 @@ class CliTest {
     assertTrue(f.out().matches("(?s).*run +b +param changed: v 1 -> 2.*"), f.out());
     assertTrue(f.out().matches("(?s).*run +report +upstream b reruns.*"), f.out());
 
+    assertEquals(0, f.cli("plan", f.file.toString(), "--cache", f.cache.toString(), "--target", "table", "--explain"));
+    assertTrue(f.out().matches("(?s).*\\n  v += 1 +\\(stage \\S*pipeline.yaml:4:47\\).*"), f.out());
+
     assertEquals(0, f.cli(run(f, "--target", "table", "--dry-run", "--force", "a")));
     assertTrue(f.out().matches("(?s).*run +a +forced.*"), f.out());
     assertTrue(f.stage.ran.isEmpty(), "a dry run runs nothing");
@@ -224,5 +227,26 @@ class CliTest {
     assertEquals(2, f.cli("run", f.file.toString()), "--target is required");
     assertEquals(2, f.cli(run(f, "--target", "a", "--force", "zzz")));
     assertTrue(f.err().contains("--force zzz"), f.err());
+  }
+
+  @Test
+  void badPipelineLanguageInputExitsTwoWithFileAndLineAndNoStackTrace() throws Exception {
+    Fixture f = new Fixture(tmp);
+    Files.writeString(tmp.resolve("loop.yaml"), "include: [pipeline.yaml]\n");
+    for (String[] bad : List.of(
+        new String[] {"stages:\n  a: {type: fake, matrix: {v: []}}\n", "pipeline.yaml:2:", "empty list"},
+        new String[] {"stages:\n  a: {type: fake, params: {v: \"${item.v}\"}, matrix: {w: [1]}}\n", "pipeline.yaml:2:",
+            "${item.v} is undefined"},
+        new String[] {"include: [loop.yaml]\nstages: {}\n", "loop.yaml:1:", "include cycle"},
+        new String[] {"include: [missing.yaml]\nstages: {}\n", "pipeline.yaml:1:", "not found"},
+        new String[] {"include: [../../etc/passwd]\nstages: {}\n", "pipeline.yaml:1:", "outside the pipeline's directory"},
+        new String[] {"stages:\n  a: {type: fake, matrix: {v: [1, 2]}, name: x}\n", "pipeline.yaml:2:", "both generate"},
+        new String[] {"stages:\n  a: {type: fake, matrix: {v: [" + "1, ".repeat(400) + "1], w: [" + "1, ".repeat(300)
+            + "1]}}\n", "pipeline.yaml:2:", "more than the 100000"})) {
+      f.write(bad[0]);
+      assertEquals(2, f.cli(run(f, "--target", "a")), bad[0]);
+      assertTrue(f.err().contains(bad[1]) && f.err().contains(bad[2]), f.err());
+      assertFalse(f.err().contains("\tat ") || f.err().contains("Exception"), f.err());
+    }
   }
 }

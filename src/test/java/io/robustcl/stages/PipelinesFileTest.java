@@ -34,7 +34,7 @@ class PipelinesFileTest {
   @Test
   void moduleBindsEveryStageType() {
     assertEquals(
-        java.util.Set.of("dataset", "pretrain", "linear-eval", "robust-linear-eval", "fine-tune", "attack", "evaluate",
+        java.util.Set.of("dataset", "pretrain", "linear-eval", "robust-linear-eval", "fine-tune", "transfer", "attack", "evaluate",
             "black-box", "table"),
         stageTypes().keySet());
   }
@@ -58,7 +58,7 @@ class PipelinesFileTest {
     assertEquals(1, rocl.gpus());
     if (profile.equals("paper")) {
       assertEquals(1000L, rocl.params().getLong("epochs"));
-      assertEquals(0.2, rocl.params().getDouble("lr"));
+      assertEquals(0.1, rocl.params().getDouble("lr"));
       assertEquals(15.0, rocl.params().getDouble("warmup_multiplier"));
       assertEquals(8 / 255.0, spec.stage("pretrain-at").params().getDouble("eps"), 1e-15);
       assertEquals(50L, spec.stage("pretrain-rocl-r50").params().getLong("depth"));

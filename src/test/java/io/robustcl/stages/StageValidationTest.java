@@ -65,11 +65,14 @@ class StageValidationTest {
   void evaluateParsesAttackSpecs() {
     EvaluateStage stage = new EvaluateStage();
     assertEquals(List.of(), stage.validate(params(stage, Map.of())));
-    List<String> bad = stage.validate(params(stage, Map.of("attacks", List.of("linf:8/255", "l3:1", "l2:x", "linf:8/255"))));
+    List<String> bad = stage.validate(params(stage, Map.of("threats", List.of("linf:8/255", "l3:1", "l2:x", "linf:8/255"))));
     assertEquals(3, bad.size(), bad.toString());
     assertTrue(bad.get(0).contains("unknown norm 'l3'"), bad.toString());
     assertTrue(bad.get(1).contains("'x' is not a number"), bad.toString());
     assertTrue(bad.get(2).contains("twice"), bad.toString());
+    List<String> attacks = stage.validate(params(stage, Map.of("attacks", List.of("pgd", "fgsm", "apgd-l1"))));
+    assertTrue(attacks.get(0).contains("unknown attack 'fgsm'"), attacks.toString());
+    assertTrue(attacks.get(1).contains("apgd-l1 is not defined for linf"), attacks.toString());
     AttackSpec spec = AttackSpec.parse("l1:7.84");
     assertEquals("l1", spec.norm());
     assertEquals(7.84, spec.eps());

@@ -18,12 +18,16 @@ import java.util.random.RandomGenerator;
  *   t(x)^{i+1} = Proj_{B(t(x), eps)}( t(x)^i + alpha sign(grad L(g(f(t(x)^i)), g(f(target)))) )
  * </pre>
  *
- * Loss types (RoCL table 7, UPAT table 5): {@link Loss#CONTRASTIVE} is NT-Xent over the stacked
- * (z_adv, z') pairs, the rest of the batch being the negatives {t(x)_neg} (RoCL's
- * L_con(t(x)_adv, {t'(x)}, {t(x)_neg})); {@link Loss#MSE}, {@link Loss#COSINE} (1 - cosine similarity)
- * and {@link Loss#L1} (Manhattan) are distances per pair. The target (RoCL table 5, UPAT table 4)
- * is chosen by the caller with {@link Target#select}: the original x, the attacked view t(x) itself
- * or the other view t'(x). The target embeddings carry no gradient and are computed once.
+ * Loss types (RoCL table 7, UPAT table 5) follow RoCL's public code (src/attack_lib.py,
+ * {@code RepresentationAdv.get_loss}, loss_type sim / mse / cos / l1): {@link Loss#CONTRASTIVE} is
+ * NT-Xent over the stacked (z_adv, z') pairs, the rest of the batch being the negatives {t(x)_neg}
+ * (RoCL's L_con(t(x)_adv, {t'(x)}, {t(x)_neg})); {@link Loss#MSE} is torch's mse_loss, {@link Loss#COSINE}
+ * {@code 1 - cos(z_adv, z')} and {@link Loss#L1} (Manhattan) torch's l1_loss, per pair. The code's attack
+ * maximises each (for cosine: it drives the similarity down); the training regulariser built on the same
+ * loss type then <em>minimises</em> it (for cosine: maximises the similarity), see RoclTraining. The
+ * target (RoCL table 5, UPAT table 4) is chosen by the caller with {@link View#select}: the original x,
+ * the attacked view t(x) itself or the other view t'(x). The target embeddings carry no gradient and
+ * are computed once.
  */
 public final class InstanceWiseAttack {
 
@@ -35,18 +39,32 @@ public final class InstanceWiseAttack {
         L1
     }
 
-    /** The image whose embedding the attacked view is pushed away from. */
-    public enum Target {
-        ORIGINAL,
-        SAME_VIEW,
-        OTHER_VIEW;
+    /**
+     * One of the three images of an instance that the ablations choose between (RoCL table 5, UPAT
+     * table 4): the original x, the view t(x) or the other view t'(x). Used both for the attacked
+     * image and for the target whose embedding it is pushed away from.
+     */
+    public enum View {
+        X,
+        T,
+        T_PRIME;
 
-        /** @return x for ORIGINAL, t(x) for SAME_VIEW, t'(x) for OTHER_VIEW */
+        /** @return x, t(x) or t'(x) */
         public NDArray select(NDArray original, NDArray view, NDArray otherView) {
             return switch (this) {
-                case ORIGINAL -> original;
-                case SAME_VIEW -> view;
-                case OTHER_VIEW -> otherView;
+                case X -> original;
+                case T -> view;
+                case T_PRIME -> otherView;
+            };
+        }
+
+        /** Parses {@code x}, {@code t} or {@code t'} (the stages' spelling). */
+        public static View parse(String text) {
+            return switch (text) {
+                case "x" -> X;
+                case "t" -> T;
+                case "t'" -> T_PRIME;
+                default -> throw new IllegalArgumentException("unknown view '" + text + "'; use x, t or t'");
             };
         }
     }
@@ -72,7 +90,7 @@ public final class InstanceWiseAttack {
 
     /**
      * @param view the attacked view t(x) (N, C, H, W) in [0,1]
-     * @param target the target images (same shape), see {@link Target}
+     * @param target the target images (same shape), see {@link View}
      * @param embedding z = g(f(.)) in inference mode, e.g. {@code x -> network.projection(store, x, false)}
      * @param parameters the model's parameter arrays (gradients off during the attack)
      * @param random the source of the random start

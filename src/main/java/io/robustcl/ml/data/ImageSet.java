@@ -31,16 +31,21 @@ public final class ImageSet {
     private final int height;
     private final int width;
     private final PixelStorage storage;
-    private final Object[] images; // byte[] or float[] per image; never exposed
+    private final ImageRows images; // byte[] or float[] per image; never exposed
     private final int[] labels;
 
     private ImageSet(List<String> classes, int channels, int height, int width, PixelStorage storage,
             Object[] images, int[] labels) {
+        this(classes, channels, height, width, storage, ImageRows.of(images), labels);
+    }
+
+    private ImageSet(List<String> classes, int channels, int height, int width, PixelStorage storage,
+            ImageRows images, int[] labels) {
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException("image shape must be positive, got " + channels + "x" + height + "x" + width);
         }
-        if (images.length != labels.length) {
-            throw new IllegalArgumentException(images.length + " images but " + labels.length + " labels");
+        if (images.size() != labels.length) {
+            throw new IllegalArgumentException(images.size() + " images but " + labels.length + " labels");
         }
         for (int label : labels) {
             if (label < -1 || label >= classes.size()) {
@@ -129,6 +134,12 @@ public final class ImageSet {
         return new ImageSet(classes, channels, height, width, storage, images, labels);
     }
 
+    /** Package-private constructor for file-backed rows (see {@link ImageSetFormat#open}). */
+    static ImageSet wrap(List<String> classes, int channels, int height, int width, PixelStorage storage,
+            ImageRows images, int[] labels) {
+        return new ImageSet(classes, channels, height, width, storage, images, labels);
+    }
+
     public int size() { return labels.length; }
     public int channels() { return channels; }
     public int height() { return height; }
@@ -144,7 +155,7 @@ public final class ImageSet {
 
     /** A copy of image {@code index} as floats in [0,1], CHW order (for tests and tools, not hot paths). */
     public float[] imageAsFloats(int index) {
-        Object image = images[index];
+        Object image = images.get(index);
         if (image instanceof float[] f) {
             return f.clone();
         }
@@ -157,7 +168,7 @@ public final class ImageSet {
     }
 
     /** Package access to the stored array of one image (byte[] or float[]), not to be modified. */
-    Object rawImage(int index) { return images[index]; }
+    Object rawImage(int index) { return images.get(index); }
 
     /**
      * The images at {@code indices} as float32 NCHW in [0,1] on {@code manager}'s device. The
@@ -169,7 +180,7 @@ public final class ImageSet {
         if (storage == PixelStorage.UINT8) {
             ByteBuffer buffer = ByteBuffer.allocateDirect(indices.length * pixels);
             for (int index : indices) {
-                buffer.put((byte[]) images[Objects.checkIndex(index, images.length)]);
+                buffer.put((byte[]) images.get(index));
             }
             buffer.flip();
             try (NDArray raw = manager.create(buffer, shape, DataType.UINT8)) {
@@ -179,7 +190,7 @@ public final class ImageSet {
         ByteBuffer bytes = ByteBuffer.allocateDirect(indices.length * pixels * Float.BYTES).order(ByteOrder.nativeOrder());
         FloatBuffer buffer = bytes.asFloatBuffer();
         for (int index : indices) {
-            buffer.put((float[]) images[Objects.checkIndex(index, images.length)]);
+            buffer.put((float[]) images.get(index));
         }
         return manager.create(bytes, shape, DataType.FLOAT32);
     }
@@ -200,14 +211,11 @@ public final class ImageSet {
 
     /** The images at {@code indices}, in that order (sharing the stored arrays). */
     public ImageSet subset(int[] indices) {
-        Object[] sub = new Object[indices.length];
         int[] subLabels = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
-            int index = Objects.checkIndex(indices[i], images.length);
-            sub[i] = images[index];
-            subLabels[i] = labels[index];
+            subLabels[i] = labels[Objects.checkIndex(indices[i], labels.length)];
         }
-        return new ImageSet(classes, channels, height, width, storage, sub, subLabels);
+        return new ImageSet(classes, channels, height, width, storage, ImageRows.select(images, indices), subLabels);
     }
 
     /** The first {@code count} images (or all if fewer). */
@@ -223,6 +231,31 @@ public final class ImageSet {
     /** Reads a set written by {@link #save}; fails naming the file and byte offset on bad data. */
     public static ImageSet load(Path dir) throws IOException {
         return ImageSetFormat.read(dir);
+    }
+
+    /**
+     * Opens a set written by {@link #save} or {@link #saveStreaming} without reading its pixels: a
+     * uint8 set is memory-mapped and its images are read as batches ask for them, so a split larger
+     * than the heap (STL-10's unlabeled images) trains through the {@link BatchLoader}. The header
+     * and labels are read and checked as {@link #load} does; float32 sets are loaded whole.
+     */
+    public static ImageSet open(Path dir) throws IOException {
+        return ImageSetFormat.open(dir);
+    }
+
+    /** Supplies image {@code index} of a set being written by {@link #saveStreaming}. */
+    @FunctionalInterface
+    public interface ImageSupplier {
+        byte[] image(int index) throws IOException;
+    }
+
+    /**
+     * Writes a uint8 set image by image, never holding more than one: image {@code i} is
+     * {@code supplier.image(i)} (CHW, {@code channels*height*width} bytes). Same format as {@link #save}.
+     */
+    public static void saveStreaming(Path dir, List<String> classes, int channels, int height, int width, int[] labels,
+            ImageSupplier supplier) throws IOException {
+        ImageSetFormat.writeStreaming(dir, classes, channels, height, width, labels, supplier);
     }
 
     static int[] range(int n) {

@@ -1,6 +1,8 @@
 package io.robustcl.ml.data;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -356,15 +358,30 @@ public final class SimClrAugmentation implements ImageTransform {
                 for (int i = start[k]; i < start[k + 1]; i++) {
                     shifts[i - start[k]] = parameters.get(sorted[i]).hueShift();
                 }
-                NDIndex slice = new NDIndex(start[k] + ":" + start[k + 1]);
-                NDArray shifted = shiftHue(y.get(slice), perSample(sub, shifts), sub);
-                if (y == x) {
-                    y = x.duplicate();
-                }
-                y.set(slice, shifted);
+                y = replaceRows(y, start[k], start[k + 1], shiftHue(y.get(start[k] + ":" + start[k + 1]),
+                        perSample(sub, shifts), sub));
             }
         }
         return permute ? y.get(new NDIndex("{}", sub.create(inverse))) : y;
+    }
+
+    /**
+     * {@code y} with rows [from, to) replaced by {@code rows}, built out of place by concatenation.
+     * Writing into {@code y} instead (index_put_) would bump the version of the tensor whose slices
+     * the hue step's max/min saved for backward, and autograd then refuses to differentiate the
+     * augmentation, which EoT needs (RoCL table 3, AutoAttack's rand version).
+     */
+    private static NDArray replaceRows(NDArray y, int from, int to, NDArray rows) {
+        long n = y.getShape().get(0);
+        NDList parts = new NDList();
+        if (from > 0) {
+            parts.add(y.get("0:" + from));
+        }
+        parts.add(rows);
+        if (to < n) {
+            parts.add(y.get(to + ":"));
+        }
+        return parts.size() == 1 ? rows : NDArrays.concat(parts, 0);
     }
 
     /**

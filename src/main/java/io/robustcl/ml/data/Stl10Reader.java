@@ -9,8 +9,11 @@ import java.util.List;
  * Reads STL-10 in its official binary format ({@code stl10_binary}): {@code *_X.bin} holds
  * uint8 images of 3x96x96 stored channel by channel, each channel column-major (as MATLAB
  * writes it); {@code *_y.bin} one label byte per image, 1..10 (stored here as 0..9). The
- * unlabeled split (100000 images, 2.7 GB) gets label -1; read it with a limit unless the
- * memory is there.
+ * unlabeled split (100000 images, 2.7 GB) gets label -1: {@link #writeUnlabeled} streams it into an
+ * image-set file one image at a time (open it with {@link ImageSet#open}, which maps it rather than
+ * reading it); {@link #readUnlabeled} reads a few into memory. Each reader can resize to
+ * {@code side x side} as it reads ({@link AntialiasedResize}, the 32x32 of the transfer protocol),
+ * so no 96x96 copy of a split is kept.
  */
 public final class Stl10Reader {
     /** The STL-10 classes, in label order (used when class_names.txt is absent). */
@@ -21,36 +24,64 @@ public final class Stl10Reader {
 
     private Stl10Reader() {}
 
+    /** The native side of STL-10's images. */
+    public static final int NATIVE_SIDE = SIDE;
+
     public static ImageSet readTrain(Path dir) throws IOException {
-        return readLabelled(dir, "train", Integer.MAX_VALUE);
+        return readLabelled(dir, "train", Integer.MAX_VALUE, SIDE);
     }
 
-    public static ImageSet readTrain(Path dir, int limit) throws IOException {
-        return readLabelled(dir, "train", limit);
+    /** At most {@code limit} train images, resized to {@code side x side}. */
+    public static ImageSet readTrain(Path dir, int limit, int side) throws IOException {
+        return readLabelled(dir, "train", limit, side);
     }
 
     public static ImageSet readTest(Path dir) throws IOException {
-        return readLabelled(dir, "test", Integer.MAX_VALUE);
+        return readLabelled(dir, "test", Integer.MAX_VALUE, SIDE);
     }
 
-    public static ImageSet readTest(Path dir, int limit) throws IOException {
-        return readLabelled(dir, "test", limit);
+    /** At most {@code limit} test images, resized to {@code side x side}. */
+    public static ImageSet readTest(Path dir, int limit, int side) throws IOException {
+        return readLabelled(dir, "test", limit, side);
     }
 
-    /** At most {@code limit} images of {@code unlabeled_X.bin}, all with label -1. */
+    /** At most {@code limit} images of {@code unlabeled_X.bin} in memory, all with label -1. */
     public static ImageSet readUnlabeled(Path dir, int limit) throws IOException {
         List<String> classes = LabelledRecordFile.classNames(dir.resolve("class_names.txt"), CLASSES);
-        Object[] images = readImages(dir.resolve("unlabeled_X.bin"), limit);
+        Object[] images = readImages(dir.resolve("unlabeled_X.bin"), limit, SIDE);
         int[] labels = new int[images.length];
         java.util.Arrays.fill(labels, -1);
         return ImageSet.wrap(classes, 3, SIDE, SIDE, ImageSet.PixelStorage.UINT8, images, labels);
     }
 
-    private static ImageSet readLabelled(Path dir, String split, int limit) throws IOException {
+    /**
+     * Streams at most {@code limit} images of {@code unlabeled_X.bin}, resized to {@code side x side},
+     * into an image-set directory {@code out}, holding one image at a time.
+     *
+     * @return the number of images written
+     */
+    public static int writeUnlabeled(Path dir, int limit, int side, Path out) throws IOException {
+        List<String> classes = LabelledRecordFile.classNames(dir.resolve("class_names.txt"), CLASSES);
+        Path file = dir.resolve("unlabeled_X.bin");
+        int count = imageCount(file, limit);
+        int[] labels = new int[count];
+        java.util.Arrays.fill(labels, -1);
+        AntialiasedResize resize = new AntialiasedResize(side, side);
+        byte[] columnMajor = new byte[PIXELS];
+        try (PositionedInput in = new PositionedInput(file)) {
+            ImageSet.saveStreaming(out, classes, 3, side, side, labels, i -> {
+                in.readFully(columnMajor, "image " + i);
+                return resize.apply(rowMajor(columnMajor), 3, SIDE, SIDE);
+            });
+        }
+        return count;
+    }
+
+    private static ImageSet readLabelled(Path dir, String split, int limit, int side) throws IOException {
         List<String> classes = LabelledRecordFile.classNames(dir.resolve("class_names.txt"), CLASSES);
         Path xFile = dir.resolve(split + "_X.bin");
         Path yFile = dir.resolve(split + "_y.bin");
-        Object[] images = readImages(xFile, limit);
+        Object[] images = readImages(xFile, limit, side);
         if (!Files.isRegularFile(yFile)) {
             throw new java.io.FileNotFoundException(yFile + ": missing (labels for " + xFile.getFileName() + ")");
         }
@@ -72,10 +103,10 @@ public final class Stl10Reader {
                 labels[i] = value - 1;
             }
         }
-        return ImageSet.wrap(classes, 3, SIDE, SIDE, ImageSet.PixelStorage.UINT8, images, labels);
+        return ImageSet.wrap(classes, 3, side, side, ImageSet.PixelStorage.UINT8, images, labels);
     }
 
-    private static Object[] readImages(Path file, int limit) throws IOException {
+    private static int imageCount(Path file, int limit) throws IOException {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, got " + limit);
         }
@@ -87,25 +118,35 @@ public final class Stl10Reader {
             throw new MalformedDataException(file, length - length % PIXELS, "truncated or malformed: " + length
                     + " bytes is not a multiple of the " + PIXELS + "-byte image; the last image is incomplete");
         }
-        int count = (int) Math.min(length / PIXELS, limit);
+        return (int) Math.min(length / PIXELS, limit);
+    }
+
+    private static Object[] readImages(Path file, int limit, int side) throws IOException {
+        int count = imageCount(file, limit);
+        AntialiasedResize resize = new AntialiasedResize(side, side);
         Object[] images = new Object[count];
         byte[] columnMajor = new byte[PIXELS];
         try (PositionedInput in = new PositionedInput(file)) {
             for (int i = 0; i < count; i++) {
                 in.readFully(columnMajor, "image " + i);
-                byte[] image = new byte[PIXELS];
-                // column-major (c, x, y) on disk -> row-major (c, y, x)
-                for (int c = 0; c < 3; c++) {
-                    int plane = c * SIDE * SIDE;
-                    for (int x = 0; x < SIDE; x++) {
-                        for (int y = 0; y < SIDE; y++) {
-                            image[plane + y * SIDE + x] = columnMajor[plane + x * SIDE + y];
-                        }
-                    }
-                }
-                images[i] = image;
+                byte[] image = rowMajor(columnMajor);
+                images[i] = side == SIDE ? image : resize.apply(image, 3, SIDE, SIDE);
             }
         }
         return images;
+    }
+
+    /** Column-major (c, x, y) on disk -> row-major (c, y, x). */
+    private static byte[] rowMajor(byte[] columnMajor) {
+        byte[] image = new byte[PIXELS];
+        for (int c = 0; c < 3; c++) {
+            int plane = c * SIDE * SIDE;
+            for (int x = 0; x < SIDE; x++) {
+                for (int y = 0; y < SIDE; y++) {
+                    image[plane + y * SIDE + x] = columnMajor[plane + x * SIDE + y];
+                }
+            }
+        }
+        return image;
     }
 }

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Fine-tuning of f and l together from a pre-trained encoder (RoCL table 1): {@code at} (Madry AT),
- * {@code trades} (TRADES, beta 6) or {@code at+ss} (AT plus the self-supervised RoCL loss, which needs
- * the projector).
+ * {@code trades} (TRADES, beta 6) or {@code at+ss} ({@link SelfSupervisedAt}: AT plus the clean SimCLR
+ * loss through the projector, as RoCL's public code).
  */
 public final class FineTuning {
   /** The fine-tuning objective. */
@@ -21,6 +21,7 @@ public final class FineTuning {
   /**
    * @param augmentation the supervised augmentation of the AT/TRADES term (null: none)
    * @param selfSupervisedAugmentation T of the self-supervised term of {@code at+ss}
+   * @param selfSupervisedWeight weight of that term (RoCL's public code: 1)
    */
   public record Settings(
       Mode mode,
@@ -32,17 +33,18 @@ public final class FineTuning {
       double tradesBeta,
       @Nullable ImageTransform augmentation,
       @Nullable ImageTransform selfSupervisedAugmentation,
-      RoclTraining.Settings selfSupervised,
+      double selfSupervisedWeight,
       long seed,
       @Nullable Path checkpoints) {
     /**
-     * PGD-10 l_inf 8/255 step 2/255, beta 6, SGD lr 0.1 mom 0.9 wd 2e-4 decayed x0.1 at 50% and 75% of the
-     * epochs (the usual AT recipe; RoCL's text gives no fine-tuning schedule).
+     * PGD-10 l_inf 8/255 step 2/255, beta 6, SGD lr 0.1 mom 0.9 wd 5e-4 decayed x0.1 at 50% and 75% of the
+     * epochs (the usual AT recipe; RoCL's text gives no fine-tuning schedule); the same values as the
+     * {@code fine-tune} preset, stages/fine-tune.yaml.
      */
     public static Settings defaults(Mode mode, int epochs, long seed) {
       return new Settings(mode, epochs, 128, MultiStepSchedule.atFractions(0.1, epochs, 0.1, 0.5, 0.75),
-          SgdSettings.sgd(0.9, 2e-4), PgdAttack.linf(8.0 / 255, 2.0 / 255, 10), 6, null, null,
-          RoclTraining.Settings.paper(), seed, null);
+          SgdSettings.sgd(0.9, 5e-4), PgdAttack.linf(8.0 / 255, 2.0 / 255, 10), 6, null, null,
+          1.0, seed, null);
     }
   }
 
@@ -67,15 +69,8 @@ public final class FineTuning {
     TrainingMethod method = switch (settings.mode()) {
       case AT -> supervised(SupervisedTraining.Objective.AT);
       case TRADES -> supervised(SupervisedTraining.Objective.TRADES);
-      case AT_SS -> {
-        TrainingMethod at = supervised(SupervisedTraining.Objective.AT);
-        TrainingMethod ss = new RoclTraining(network, settings.selfSupervisedAugmentation(), settings.selfSupervised());
-        yield (ctx, batch) -> {
-          TrainingMethod.BatchLoss a = at.prepare(ctx, batch);
-          TrainingMethod.BatchLoss s = ss.prepare(ctx, batch);
-          return () -> a.compute().add(s.compute());
-        };
-      }
+      case AT_SS -> new SelfSupervisedAt(network, supervised(SupervisedTraining.Objective.AT),
+          settings.selfSupervisedAugmentation(), 0.5, settings.selfSupervisedWeight());
     };
     ModelParameters parameters = ModelParameters.of(network.parameters());
     SgdOptimizer sgd = new SgdOptimizer(parameters, settings.sgd(), manager);
@@ -85,7 +80,7 @@ public final class FineTuning {
             settings.checkpoints()));
   }
 
-  private TrainingMethod supervised(SupervisedTraining.Objective objective) {
+  private SupervisedTraining supervised(SupervisedTraining.Objective objective) {
     return new SupervisedTraining(network, settings.augmentation(),
         new SupervisedTraining.Settings(objective, settings.attack(), settings.tradesBeta()));
   }

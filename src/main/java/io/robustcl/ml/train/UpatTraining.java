@@ -9,22 +9,33 @@ import io.robustcl.ml.data.ImageTransform;
 import io.robustcl.ml.model.Network;
 
 /**
- * UPAT (eq. 3 and 6): the instance-wise attack perturbs T(x), T one of {t, t'} (UPAT table 4), to
- * maximise the attack loss against the other view; then
+ * UPAT (eq. 3 and 6): the instance-wise attack perturbs T(x) (UPAT table 4: the original x, t(x) or
+ * t'(x); eq. 5 and the t'(x) row, which equals table 5's default row, attack t'(x)) to maximise the
+ * attack loss (table 5: contrastive or MSE) against a target view; then
  * {@code L = L_cont(t(x), x_adv) + lambda L_cont(t'(x), x_adv)}, each L_cont the 2-view NT-Xent (eq. 4)
- * over the batch, computed from one forward pass of (t(x), t'(x), x_adv).
+ * over the batch, computed from one forward pass of (t(x), t'(x), x_adv). Unlike RoCL, the training loss
+ * does not depend on the attack loss type.
  */
 public final class UpatTraining implements TrainingMethod {
-  /** Which view the attack perturbs. */
-  public enum AttackedView { T, T_PRIME }
 
   /**
    * @param attack PGD l_inf eps 0.03, step 2/256; the paper does not state K, 7 steps as in RoCL
+   * @param attacked T(x), the perturbed image
+   * @param target the image the attack's loss compares it with (UPAT eq. 5: t(x) when attacking t'(x));
+   *     UPAT does not say what the "original x" row compares x with: t(x) here
    * @param lambda 1/256
    */
-  public record Settings(PgdAttack attack, InstanceWiseAttack.Loss loss, AttackedView attacked, double tau, double lambda) {
+  public record Settings(PgdAttack attack, InstanceWiseAttack.Loss loss, InstanceWiseAttack.View attacked,
+      InstanceWiseAttack.View target, double tau, double lambda) {
+    public Settings {
+      if (attacked == target) {
+        throw new IllegalArgumentException("upat: the attacked view and the attack target are both " + target);
+      }
+    }
+
     public static Settings paper() {
-      return new Settings(PgdAttack.linf(0.03, 2.0 / 256, 7), InstanceWiseAttack.Loss.CONTRASTIVE, AttackedView.T, 0.5, 1.0 / 256);
+      return new Settings(PgdAttack.linf(0.03, 2.0 / 256, 7), InstanceWiseAttack.Loss.CONTRASTIVE,
+          InstanceWiseAttack.View.T_PRIME, InstanceWiseAttack.View.T, 0.5, 1.0 / 256);
     }
   }
 
@@ -41,10 +52,11 @@ public final class UpatTraining implements TrainingMethod {
   @Override
   public BatchLoss prepare(StepContext ctx, Batch batch) {
     ParameterStore ps = ctx.parameters();
-    NDArray t1 = augmentation.apply(batch.images(), ctx.random());
-    NDArray t2 = augmentation.apply(batch.images(), ctx.random());
-    boolean onT = settings.attacked() == AttackedView.T;
-    NDArray adv = contrast.perturb(ps, onT ? t1 : t2, onT ? t2 : t1, ctx.random());
+    NDArray x = batch.images();
+    NDArray t1 = augmentation.apply(x, ctx.random());
+    NDArray t2 = augmentation.apply(x, ctx.random());
+    NDArray adv = contrast.perturb(ps, settings.attacked().select(x, t1, t2), settings.target().select(x, t1, t2),
+        ctx.random());
     NDArray views = Views.stack(t1, t2, adv);
     long n = t1.getShape().get(0);
     return () -> {

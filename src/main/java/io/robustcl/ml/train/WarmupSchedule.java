@@ -7,7 +7,7 @@ package io.robustcl.ml.train;
  * <p>For {@code multiplier > 1}: during epochs {@code 0..warmupEpochs} the rate rises linearly from
  * {@code baseLr} to {@code baseLr * multiplier}: {@code lr = baseLr ((multiplier - 1) epoch / warmupEpochs + 1)};
  * afterwards {@code after.lr(epoch - warmupEpochs, step)}, where {@code after} must start at
- * {@code baseLr * multiplier} (RoCL: base 0.2, multiplier 15, 10 warm-up epochs, then cosine from 3.0 with
+ * {@code baseLr * multiplier} (RoCL: base 0.1, multiplier 15, 10 warm-up epochs, then cosine from 1.5 with
  * {@code T_max} = the total epoch count, see {@link #rocl}). For {@code multiplier == 1} the rate
  * rises from 0: {@code lr = baseLr * epoch / warmupEpochs}.
  */

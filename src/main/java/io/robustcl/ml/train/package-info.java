@@ -11,8 +11,8 @@
  *       writes {@link io.robustcl.ml.train.EpochCheckpoints} and resumes from them.
  *   <li>Methods: {@link io.robustcl.ml.train.SupervisedTraining} (ce, at, trades),
  *       {@link io.robustcl.ml.train.ContrastiveTraining} (simclr, scl, rush), {@link io.robustcl.ml.train.RoclTraining},
- *       {@link io.robustcl.ml.train.UpatTraining}, {@link io.robustcl.ml.train.AsclTraining}; paper recipes by name in
- *       {@link io.robustcl.ml.train.PretrainingRecipe}.
+ *       {@link io.robustcl.ml.train.UpatTraining}, {@link io.robustcl.ml.train.AsclTraining}. The papers'
+ *       hyper-parameters live in one place, the presets in {@code stages/*.yaml}.
  *   <li>Downstream: {@link io.robustcl.ml.train.CleanAccuracy}, {@link io.robustcl.ml.train.RobustAccuracyEvaluation},
  *       {@link io.robustcl.ml.train.LinearEvaluation} (LE and r-LE), {@link io.robustcl.ml.train.FineTuning},
  *       {@link io.robustcl.ml.train.TransformationSmoothedClassifier}, {@link io.robustcl.ml.train.SmoothedInference}.

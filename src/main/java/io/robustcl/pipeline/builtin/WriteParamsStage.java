@@ -20,7 +20,9 @@ import java.util.Map;
  * {@code out.md} when it is not empty. It records the metric {@code x}.
  *
  * <p>For tests and benchmarks it can also sleep ({@code sleep_ms}, cancellable, reporting
- * progress) and then fail on request ({@code fail}). Its output depends on its params only,
+ * progress) and then fail on request ({@code fail}), or end its own process the hard way
+ * ({@code crash: sigkill|segfault}) to test the launchers that run a stage in a child process:
+ * with the in-process launcher that ends the pipeline itself. Its output depends on its params only,
  * never on its inputs' contents: inputs only order it after other stages.
  */
 public final class WriteParamsStage implements Stage {
@@ -34,6 +36,7 @@ public final class WriteParamsStage implements Stage {
   public void run(StageContext ctx) throws Exception {
     Params params = ctx.params();
     sleep(ctx, params.getLong("sleep_ms"));
+    crash(params.getString("crash"));
     if (params.getBool("fail")) {
       throw new IllegalStateException("stage " + ctx.stageName() + " fails because its param fail is true");
     }
@@ -47,6 +50,23 @@ public final class WriteParamsStage implements Stage {
       Files.writeString(ctx.outputDir().resolve("out.md"), md.endsWith("\n") ? md : md + "\n", StandardCharsets.UTF_8);
     }
     ctx.putMetric("x", params.getDouble("x"));
+  }
+
+  private static void crash(String how) throws Exception {
+    switch (how) {
+      case "" -> { }
+      case "sigkill" -> {
+        new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).inheritIO().start().waitFor();
+        Thread.sleep(Long.MAX_VALUE);
+      }
+      case "segfault" -> {
+        // a write to address 0 from native code: the JVM dies with a fatal error, as a crashing libtorch would
+        java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+        f.setAccessible(true);
+        ((sun.misc.Unsafe) f.get(null)).putAddress(0L, 0L);
+      }
+      default -> throw new IllegalArgumentException("crash: " + how);
+    }
   }
 
   private static void sleep(StageContext ctx, long millis) throws InterruptedException {
@@ -75,7 +95,9 @@ public final class WriteParamsStage implements Stage {
             ImmutableList.of(), null, null),
         ParamSpec.string("md", "", "markdown written to out.md when not empty"),
         ParamSpec.integer("sleep_ms", 0L, "milliseconds to sleep first (cancellable)").atLeast(0),
-        ParamSpec.bool("fail", false, "throw after sleeping, for testing failure handling"));
+        ParamSpec.bool("fail", false, "throw after sleeping, for testing failure handling"),
+        ParamSpec.string("crash", "", "after sleeping, end the stage's own process: sigkill or segfault"
+            + " (for testing the process and Slurm launchers)").oneOf("", "sigkill", "segfault"));
   }
 
   @Override

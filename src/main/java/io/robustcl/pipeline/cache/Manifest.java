@@ -25,6 +25,8 @@ import java.time.Instant;
  * @param endTime when it ended
  * @param device the device it ran on
  * @param versions software versions the caller recorded
+ * @param execution where it ran (launcher, host, Slurm job id and node, ...); empty in
+ *     manifests written before robustcl recorded it
  */
 public record Manifest(
     String key,
@@ -40,7 +42,8 @@ public record Manifest(
     Instant startTime,
     Instant endTime,
     String device,
-    ImmutableSortedMap<String, String> versions) {
+    ImmutableSortedMap<String, String> versions,
+    ImmutableSortedMap<String, String> execution) {
 
   public Manifest {
     CacheKeys.requireValid(key);
@@ -52,7 +55,7 @@ public record Manifest(
     return new Manifest(
         key, draft.stageName(), draft.stageType(), draft.stageVersion(), draft.outputKind(),
         draft.params(), draft.inputs(), files, ContentHash.of(files), draft.metrics(),
-        draft.startTime(), draft.endTime(), draft.device(), draft.versions());
+        draft.startTime(), draft.endTime(), draft.device(), draft.versions(), draft.execution());
   }
 
   /** Wall time of the computation. */

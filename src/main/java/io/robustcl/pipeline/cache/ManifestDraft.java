@@ -21,6 +21,8 @@ import java.time.Instant;
  * @param device {@code "cpu"} or {@code "gpu:<i>"}
  * @param versions software versions the caller wants recorded, e.g. {@code java},
  *     {@code robustcl}, {@code djl}, {@code pytorch}; the store attaches no meaning to them
+ * @param execution where it ran: {@code launcher}, {@code host} and, per launcher, e.g.
+ *     {@code slurm_job_id} and {@code node}
  */
 public record ManifestDraft(
     String stageName,
@@ -33,4 +35,5 @@ public record ManifestDraft(
     Instant startTime,
     Instant endTime,
     String device,
-    ImmutableSortedMap<String, String> versions) {}
+    ImmutableSortedMap<String, String> versions,
+    ImmutableSortedMap<String, String> execution) {}

@@ -79,6 +79,9 @@ public final class ManifestJson {
     JsonObject versions = new JsonObject();
     manifest.versions().forEach(versions::addProperty);
     root.add("versions", versions);
+    JsonObject execution = new JsonObject();
+    manifest.execution().forEach(execution::addProperty);
+    root.add("execution", execution);
     return GSON.toJson(root) + "\n";
   }
 
@@ -137,7 +140,8 @@ public final class ManifestJson {
           r.instant("startTime"),
           r.instant("endTime"),
           r.string(root, "device"),
-          r.map("versions", e -> r.primitiveString(e, "versions entry")));
+          r.map("versions", e -> r.primitiveString(e, "versions entry")),
+          root.has("execution") ? r.map("execution", e -> r.primitiveString(e, "execution entry")) : ImmutableSortedMap.of());
       String expected = ContentHash.of(files);
       if (!expected.equals(manifest.contentHash())) {
         throw new ManifestFormatException(source + ": contentHash " + manifest.contentHash()
@@ -150,6 +154,20 @@ public final class ManifestJson {
       }
       throw new ManifestFormatException(source + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code params} in the manifest's typed JSON form (integers stay integers, decimals keep their point). */
+  public static JsonElement paramsJson(Params params) {
+    return paramValue(params.asMap());
+  }
+
+  /**
+   * Params read back from {@link #paramsJson}'s form.
+   *
+   * @throws ManifestFormatException naming {@code source} if a value is not a param value
+   */
+  public static Params paramsFromJson(JsonObject json, String source) {
+    return Params.of(new Reader(json, source).paramMap(json, "params"));
   }
 
   private static JsonElement paramValue(Object value) {

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param stages the stages in file order
  * @param targets the targets declared under {@code targets:}, in file order, each to the
  *     stage names it builds; every stage name is a target too (see {@link #target})
+ * @param groups every matrix stage's name -> the stages it generated, in generation order;
+ *     a group name is a target too
  */
 public record PipelineSpec(
     Path file,
@@ -27,7 +29,15 @@ public record PipelineSpec(
     ImmutableList<String> profiles,
     ImmutableMap<String, Object> vars,
     ImmutableMap<String, StageSpec> stages,
-    ImmutableMap<String, ImmutableList<String>> targets) {
+    ImmutableMap<String, ImmutableList<String>> targets,
+    ImmutableMap<String, ImmutableList<String>> groups) {
+
+  /** A pipeline without matrix groups. */
+  public PipelineSpec(Path file, @Nullable String profile, ImmutableList<String> profiles,
+      ImmutableMap<String, Object> vars, ImmutableMap<String, StageSpec> stages,
+      ImmutableMap<String, ImmutableList<String>> targets) {
+    this(file, profile, profiles, vars, stages, targets, ImmutableMap.of());
+  }
 
   /**
    * The stage called {@code name}.
@@ -57,11 +67,17 @@ public record PipelineSpec(
     if (stages.containsKey(name)) {
       return ImmutableList.of(name);
     }
+    ImmutableList<String> group = groups.get(name);
+    if (group != null) {
+      return group;
+    }
     Set<String> known = new LinkedHashSet<>(targets.keySet());
+    known.addAll(groups.keySet());
     known.addAll(stages.keySet());
     throw new ConfigException(
         "target '" + name + "' is not defined in " + file + ClosestName.suggestion(name, known)
             + "; declared targets: " + (targets.isEmpty() ? "(none)" : String.join(", ", targets.keySet()))
+            + (groups.isEmpty() ? "" : "; matrix groups: " + String.join(", ", groups.keySet()))
             + "; any stage name is a target too: " + String.join(", ", stages.keySet()));
   }
 

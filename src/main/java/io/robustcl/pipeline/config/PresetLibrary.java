@@ -95,7 +95,8 @@ final class PresetLibrary {
       }
       draft.overlay(base);
     }
-    draft.overlay(StageDraft.from(mapping, where, problems));
+    draft.overlay(StageDraft.from(mapping, where, "preset " + name, problems));
+    draft.presets.add(name);
     resolved.put(name, draft);
     return draft;
   }
@@ -115,14 +116,19 @@ final class PresetLibrary {
     }
   }
 
-  /** The unmerged parts of a stage: type, params and resources, each with its location. */
+  /**
+   * The unmerged parts of a stage: type, params and resources, each with its location, the
+   * origin of each param (e.g. {@code preset rocl}) and the preset chain, base first.
+   */
   static final class StageDraft {
     YamlNode.@Nullable Scalar type;
     final Map<String, YamlNode.Entry> params = new LinkedHashMap<>();
+    final Map<String, String> origins = new HashMap<>();
     final Map<String, YamlNode.Entry> resources = new LinkedHashMap<>();
+    final List<String> presets = new ArrayList<>();
 
-    /** The type/params/resources written in {@code mapping} (a stage or a preset). */
-    static StageDraft from(YamlNode.Mapping mapping, String where, Problems problems) {
+    /** The type/params/resources written in {@code mapping} (a stage or a preset), params labelled {@code origin}. */
+    static StageDraft from(YamlNode.Mapping mapping, String where, String origin, Problems problems) {
       StageDraft draft = new StageDraft();
       YamlNode type = mapping.get("type");
       if (type != null) {
@@ -134,7 +140,15 @@ final class PresetLibrary {
       }
       copyMapping(mapping, "params", draft.params, where, problems);
       copyMapping(mapping, "resources", draft.resources, where, problems);
+      draft.params.keySet().forEach(param -> draft.origins.put(param, origin));
       return draft;
+    }
+
+    /** Applies {@code params} and {@code resources} (of defaults labelled {@code origin}) on top of this draft. */
+    void overlay(Map<String, YamlNode.Entry> moreParams, Map<String, YamlNode.Entry> moreResources, String origin) {
+      params.putAll(moreParams);
+      moreParams.keySet().forEach(param -> origins.put(param, origin));
+      resources.putAll(moreResources);
     }
 
     private static void copyMapping(
@@ -156,7 +170,12 @@ final class PresetLibrary {
         type = other.type;
       }
       params.putAll(other.params);
+      origins.putAll(other.origins);
       resources.putAll(other.resources);
+      if (!other.presets.isEmpty()) {
+        presets.clear();
+        presets.addAll(other.presets);
+      }
     }
   }
 }

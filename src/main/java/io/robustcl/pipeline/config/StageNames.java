@@ -6,9 +6,10 @@ import java.util.regex.Pattern;
 final class StageNames {
 
   static final String RULE =
-      "names must match [a-z0-9][a-z0-9_.-]* and must not contain '..' or '/'; rename it";
+      "names must match [a-z0-9][a-z0-9_.@-]* and must not contain '..' or '/'; rename it";
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+  /** '@' joins a matrix group's name to its combination, as in DVC ({@code attack@8-255}). */
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.@-]*");
 
   private StageNames() {}
 

@@ -21,7 +21,8 @@ public final class EngineModule extends AbstractModule {
     MapBinder<String, Stage> stages = MapBinder.newMapBinder(binder(), String.class, Stage.class);
     stages.addBinding(WriteParamsStage.TYPE).to(WriteParamsStage.class);
     Multibinder.newSetBinder(binder(), RuntimeVersions.class);
-    bind(StageLauncher.class).to(InProcessStageLauncher.class);
+    MapBinder.newMapBinder(binder(), String.class, StageLauncher.class)
+        .addBinding(LaunchSettings.IN_PROCESS).to(InProcessStageLauncher.class);
     bind(ArtifactStores.class).toInstance(LocalArtifactStore::new);
     bind(GpuCount.class).to(SystemGpuCount.class);
   }

@@ -1,6 +1,8 @@
 package io.robustcl.pipeline.exec;
 
-import com.google.common.collect.ImmutableMap;
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
+import com.google.common.collect.ImmutableSortedMap;
 import io.robustcl.pipeline.Stage;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -9,6 +11,7 @@ import java.util.Map;
 public final class InProcessStageLauncher implements StageLauncher {
 
   private final Map<String, Stage> stages;
+  private final Supplier<String> host = Suppliers.memoize(LaunchOutcome::hostName);
 
   @Inject
   InProcessStageLauncher(Map<String, Stage> stages) {
@@ -16,7 +19,7 @@ public final class InProcessStageLauncher implements StageLauncher {
   }
 
   @Override
-  public ImmutableMap<String, Double> launch(LaunchRequest request, StageEvents events, CancelSignal cancel)
+  public LaunchOutcome launch(LaunchRequest request, StageEvents events, CancelSignal cancel)
       throws Exception {
     Stage stage = stages.get(request.stageType());
     if (stage == null) {
@@ -25,6 +28,6 @@ public final class InProcessStageLauncher implements StageLauncher {
     RunningStageContext ctx = new RunningStageContext(request, stage.inputs(), events, cancel);
     stage.run(ctx);
     ctx.checkCancelled();
-    return ctx.metrics();
+    return new LaunchOutcome(ctx.metrics(), ImmutableSortedMap.of("launcher", LaunchSettings.IN_PROCESS, "host", host.get()));
   }
 }

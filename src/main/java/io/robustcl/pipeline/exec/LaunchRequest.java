@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Params;
+import io.robustcl.pipeline.config.StageResources;
 import java.nio.file.Path;
 
 /**
@@ -19,6 +20,8 @@ import java.nio.file.Path;
  * @param outputDir empty directory that becomes the artifact on success
  * @param workDir resumable checkpoint directory ({@code cache/work/<key>/})
  * @param device {@code "cpu"} or {@code "gpu:<i>"}
+ * @param resources what the stage asked of the machine (launchers outside this JVM use it)
+ * @param schedulerOptions the run's extra flags for a batch scheduler ({@code --slurm-opt})
  */
 public record LaunchRequest(
     String stageName,
@@ -28,4 +31,6 @@ public record LaunchRequest(
     ImmutableMap<String, ImmutableList<Artifact>> inputs,
     Path outputDir,
     Path workDir,
-    String device) {}
+    String device,
+    StageResources resources,
+    ImmutableList<String> schedulerOptions) {}

@@ -44,14 +44,15 @@ import org.jspecify.annotations.Nullable;
 public final class PipelineRunner {
 
   private final StageResolver resolver;
-  private final StageLauncher launcher;
+  private final Map<String, StageLauncher> launchers;
   private final Set<RuntimeVersions> versions;
   private final GpuCount gpuCount;
 
   @Inject
-  public PipelineRunner(StageResolver resolver, StageLauncher launcher, Set<RuntimeVersions> versions, GpuCount gpuCount) {
+  public PipelineRunner(
+      StageResolver resolver, Map<String, StageLauncher> launchers, Set<RuntimeVersions> versions, GpuCount gpuCount) {
     this.resolver = resolver;
-    this.launcher = launcher;
+    this.launchers = launchers;
     this.versions = versions;
     this.gpuCount = gpuCount;
   }
@@ -82,7 +83,8 @@ public final class PipelineRunner {
     Map<String, AtomicReference<@Nullable Thread>> running = new LinkedHashMap<>();
     LinkedHashSet<String> pending = new LinkedHashSet<>(order);
     LinkedBlockingQueue<StageExecution.Result> finished = new LinkedBlockingQueue<>();
-    StageExecution execution = new StageExecution(store, launcher, this::versionStrings, board, cancel);
+    StageExecution execution = new StageExecution(
+        store, launcher(options.launch()), options.launch(), this::versionStrings, board, cancel);
     ExecutorService workers = Executors.newFixedThreadPool(options.jobs(), daemonThreads());
     try {
       while (true) {
@@ -349,6 +351,15 @@ public final class PipelineRunner {
       out.putAll(v.versions());
     }
     return ImmutableSortedMap.copyOf(out);
+  }
+
+  private StageLauncher launcher(LaunchSettings settings) {
+    StageLauncher launcher = launchers.get(settings.launcher());
+    if (launcher == null) {
+      throw new ConfigException("--launcher " + settings.launcher() + ": unknown launcher; known: "
+          + String.join(", ", new java.util.TreeSet<>(launchers.keySet())));
+    }
+    return launcher;
   }
 
   static String describe(Throwable e) {

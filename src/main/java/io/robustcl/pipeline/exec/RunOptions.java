@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param device the device policy for stages that declare GPUs
  * @param forced stage names to rerun even when cached
  * @param keepGoing after a failure, keep running what does not depend on the failed stage
+ * @param launch where stages compute (launcher and its options)
  */
 public record RunOptions(
     ImmutableList<String> targets,
@@ -20,7 +21,8 @@ public record RunOptions(
     @Nullable Integer gpus,
     DeviceMode device,
     ImmutableSet<String> forced,
-    boolean keepGoing) {
+    boolean keepGoing,
+    LaunchSettings launch) {
 
   public RunOptions {
     if (jobs < 1) {
@@ -33,26 +35,30 @@ public record RunOptions(
 
   /** Build {@code targets} one stage at a time, GPUs detected, fail-fast, nothing forced. */
   public static RunOptions of(String... targets) {
-    return new RunOptions(ImmutableList.copyOf(targets), 1, null, DeviceMode.AUTO, ImmutableSet.of(), false);
+    return new RunOptions(ImmutableList.copyOf(targets), 1, null, DeviceMode.AUTO, ImmutableSet.of(), false, LaunchSettings.DEFAULT);
   }
 
   public RunOptions withJobs(int n) {
-    return new RunOptions(targets, n, gpus, device, forced, keepGoing);
+    return new RunOptions(targets, n, gpus, device, forced, keepGoing, launch);
   }
 
   public RunOptions withGpus(@Nullable Integer n) {
-    return new RunOptions(targets, jobs, n, device, forced, keepGoing);
+    return new RunOptions(targets, jobs, n, device, forced, keepGoing, launch);
   }
 
   public RunOptions withDevice(DeviceMode mode) {
-    return new RunOptions(targets, jobs, gpus, mode, forced, keepGoing);
+    return new RunOptions(targets, jobs, gpus, mode, forced, keepGoing, launch);
   }
 
   public RunOptions withForced(String... stages) {
-    return new RunOptions(targets, jobs, gpus, device, ImmutableSet.copyOf(stages), keepGoing);
+    return new RunOptions(targets, jobs, gpus, device, ImmutableSet.copyOf(stages), keepGoing, launch);
+  }
+
+  public RunOptions withLaunch(LaunchSettings settings) {
+    return new RunOptions(targets, jobs, gpus, device, forced, keepGoing, settings);
   }
 
   public RunOptions withKeepGoing(boolean keep) {
-    return new RunOptions(targets, jobs, gpus, device, forced, keep);
+    return new RunOptions(targets, jobs, gpus, device, forced, keep, launch);
   }
 }

@@ -26,6 +26,7 @@ final class StageExecution {
 
   private final ArtifactStore store;
   private final StageLauncher launcher;
+  private final LaunchSettings launch;
   private final Supplier<ImmutableSortedMap<String, String>> versions;
   private final StageEvents events;
   private final CancelSignal cancel;
@@ -33,11 +34,13 @@ final class StageExecution {
   StageExecution(
       ArtifactStore store,
       StageLauncher launcher,
+      LaunchSettings launch,
       Supplier<ImmutableSortedMap<String, String>> versions,
       StageEvents events,
       CancelSignal cancel) {
     this.store = store;
     this.launcher = launcher;
+    this.launch = launch;
     this.versions = versions;
     this.events = events;
     this.cancel = cancel;
@@ -58,12 +61,12 @@ final class StageExecution {
         Instant start = Instant.now();
         LaunchRequest request = new LaunchRequest(
             stage.name(), stage.spec().type(), stage.key(), stage.spec().params(), stage.artifacts(),
-            out.dir(), store.workDir(stage.key()), device);
-        ImmutableMap<String, Double> metrics = launcher.launch(request, events, cancel);
+            out.dir(), store.workDir(stage.key()), device, stage.spec().resources(), launch.schedulerOptions());
+        LaunchOutcome outcome = launcher.launch(request, events, cancel);
         ManifestDraft draft = new ManifestDraft(
             stage.name(), stage.spec().type(), stage.stage().version(), stage.stage().outputKind(),
-            stage.spec().params(), stage.inputs(), ImmutableSortedMap.copyOf(metrics), start, Instant.now(),
-            device, versions.get());
+            stage.spec().params(), stage.inputs(), ImmutableSortedMap.copyOf(outcome.metrics()), start,
+            Instant.now(), device, versions.get(), outcome.execution());
         return new Result(stage, StageStatus.DONE, out.commit(draft), null);
       }
     } catch (CancellationException | InterruptedException e) {

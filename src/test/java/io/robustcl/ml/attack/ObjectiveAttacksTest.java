@@ -38,7 +38,7 @@ class ObjectiveAttacksTest {
         double eps = 0.0314;
         for (InstanceWiseAttack.Loss loss : InstanceWiseAttack.Loss.values()) {
             InstanceWiseAttack attack = new InstanceWiseAttack(PgdAttack.linf(eps, 0.007, 7), loss, 0.5);
-            NDArray target = InstanceWiseAttack.Target.OTHER_VIEW.select(model.images, view, other);
+            NDArray target = InstanceWiseAttack.View.T_PRIME.select(model.images, view, other);
             NDArray adv = attack.perturb(view, target, this::embed, model.parameters(), new SplittableRandom(1));
             assertTrue(adv.sub(view).abs().max().getFloat() <= eps + 1e-6);
             assertTrue(adv.min().getFloat() >= 0f && adv.max().getFloat() <= 1f);

@@ -99,6 +99,64 @@ class DatasetReadersTest {
     }
 
     @Test
+    void antialiasedResizeAveragesWithPilsTriangleWeights() {
+        // 96 -> 32 (scale 3): output column i weighs input columns 3i-1 .. 3i+3 by (1, 2, 3, 2, 1) / 9
+        int side = 96;
+        byte[] ramp = new byte[side * side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                ramp[y * side + x] = (byte) (2 * x);
+            }
+        }
+        byte[] out = new AntialiasedResize(32, 32).apply(ramp, 1, side, side);
+        assertEquals(32 * 32, out.length);
+        for (int i = 1; i < 31; i++) {
+            assertEquals(2 * (3 * i + 1), out[5 * 32 + i] & 0xff, "column " + i);
+        }
+        // at the border the taps outside the image are dropped and the rest renormalised: (2*0 + 3*2 + 2*4 + 1*6) / 8
+        assertEquals(3, out[0] & 0xff);
+        byte[] flat = new byte[3 * side * side];
+        java.util.Arrays.fill(flat, (byte) 200);
+        for (byte b : new AntialiasedResize(32, 32).apply(flat, 3, side, side)) {
+            assertEquals(200, b & 0xff);
+        }
+    }
+
+    @Test
+    void stl10UnlabeledStreamsResizedIntoAMappedSet() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("stl-unlabeled"));
+        int pixels = 3 * 96 * 96;
+        byte[] x = new byte[3 * pixels];
+        new java.util.Random(4).nextBytes(x);
+        Files.write(dir.resolve("unlabeled_X.bin"), x);
+        Path out = tmp.resolve("unlabeled-set");
+        assertEquals(2, Stl10Reader.writeUnlabeled(dir, 2, 32, out));
+        ImageSet mapped = ImageSet.open(out);
+        assertEquals(2, mapped.size());
+        assertEquals(32, mapped.height());
+        assertEquals(-1, mapped.label(1));
+        ImageSet inMemory = Stl10Reader.readUnlabeled(dir, 2);
+        byte[] native1 = new byte[pixels];
+        for (int p = 0; p < pixels; p++) {
+            native1[p] = (byte) Math.round(inMemory.imageAsFloats(1)[p] * 255);
+        }
+        byte[] expected = new AntialiasedResize(32, 32).apply(native1, 3, 96, 96);
+        float[] got = mapped.imageAsFloats(1);
+        for (int p = 0; p < expected.length; p++) {
+            assertEquals((expected[p] & 0xff) / 255f, got[p], 0f);
+        }
+        // the lazily opened set reads like the eagerly loaded one, subsets included
+        ImageSet loaded = ImageSet.load(out);
+        assertArrayEquals(loaded.imageAsFloats(0), mapped.subset(new int[] {1, 0}).imageAsFloats(1), 0f);
+        // a truncated file is refused when opened, naming where it ends
+        Path file = out.resolve("images.rclimg");
+        byte[] all = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(all, all.length - 5));
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> ImageSet.open(out));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
     void stl10TransposesColumnMajorChannelsAndShiftsLabels() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("stl"));
         int side = 96;

@@ -198,6 +198,61 @@ class SimClrAugmentationTest {
         return out;
     }
 
+    /**
+     * EoT (RoCL table 3, AutoAttack's rand version) differentiates through T: the gradient of
+     * sum(w * T(x)) with respect to x must exist when the hue step follows another jitter step
+     * (it used to write its result into the batch in place, which autograd rejects), must match a
+     * central finite difference along a random direction, and must be finite on grey pixels
+     * (max = min, where the hue is undefined).
+     */
+    @Test
+    void gradientFlowsThroughEveryStepIncludingHueAfterOtherJitterSteps() {
+        SimClrAugmentation t = SimClrAugmentation.builder().optSize(8).build();
+        int n = 6;
+        Random random = new Random(21);
+        float[] values = new float[n * 3 * 8 * 8];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 0.3f + 0.4f * random.nextFloat();
+        }
+        // sample 5 is grey: every pixel has R = G = B
+        for (int p = 0; p < 64; p++) {
+            int base = 5 * 192 + p;
+            values[base + 64] = values[base];
+            values[base + 128] = values[base];
+        }
+        NDArray x = manager.create(values, new Shape(n, 3, 8, 8));
+        List<SimClrAugmentation.SampleParameters> ps = List.of(
+                new SimClrAugmentation.SampleParameters(1, 0, 6, 7, true, true, 1.1f, 0.9f, 1.2f, 0.07f, new int[] {0, 3, 1, 2}, false),
+                jitter(0.9f, 1.1f, 0.8f, -0.05f, 2, 1, 3, 0),
+                jitter(1.05f, 0.95f, 1.1f, 0.03f, 1, 2, 0, 3),
+                jitter(1f, 1f, 1f, 0.08f, 3, 0, 1, 2),
+                new SimClrAugmentation.SampleParameters(0, 1, 7, 7, false, true, 0.95f, 1.05f, 0.9f, -0.02f, new int[] {1, 3, 0, 2}, true),
+                jitter(1.1f, 0.9f, 1.1f, 0.04f, 0, 3, 2, 1));
+        NDArray w = manager.randomUniform(-1f, 1f, new Shape(n, 3, 8, 8));
+        NDArray leaf = x.duplicate();
+        leaf.setRequiresGradient(true);
+        try (io.robustcl.ml.device.GradientTape tape = io.robustcl.ml.device.GradientTape.record()) {
+            tape.backward(t.apply(leaf, ps).mul(w).sum());
+        }
+        NDArray gradient = leaf.getGradient();
+        assertTrue(gradient.isInfinite().logicalOr(gradient.isNaN()).none().getBoolean(), "non-finite gradient");
+        assertTrue(gradient.get("5").abs().sum().getFloat() > 0f, "no gradient reaches the grey sample");
+        // T is not differentiable at grey pixels (the hue of a small colour offset depends on its
+        // direction), and factors near 1 keep clip's kinks away: compare on samples 0-4 only
+        NDArray direction = manager.randomUniform(-1f, 1f, x.getShape());
+        direction.set(new ai.djl.ndarray.index.NDIndex("5"), 0f);
+        // h small enough that few pixels cross a kink of the piecewise HSV map; sums in float64
+        float h = 1e-4f;
+        NDArray w64 = w.toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+        double plus = t.apply(x.add(direction.mul(h)), ps).toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                .mul(w64).sum().getDouble();
+        double minus = t.apply(x.sub(direction.mul(h)), ps).toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                .mul(w64).sum().getDouble();
+        double numeric = (plus - minus) / (2 * h);
+        double analytic = gradient.mul(direction).sum().getFloat();
+        assertEquals(numeric, analytic, 0.01 * Math.abs(numeric) + 1e-3, "directional derivative");
+    }
+
     @Test
     void parametersDifferAcrossTheBatchAndOutputsStayInRange() {
         SimClrAugmentation t = SimClrAugmentation.builder().build();

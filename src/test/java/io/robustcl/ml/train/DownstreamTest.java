@@ -106,7 +106,7 @@ class DownstreamTest {
     List<float[]> before = encoder(network);
     FineTuning.Settings s = FineTuning.Settings.defaults(FineTuning.Mode.AT, 2, 5);
     FineTuning.Settings quick = new FineTuning.Settings(s.mode(), 2, 16, LearningRateSchedule.constant(0.05), s.sgd(),
-        PgdAttack.linf(8.0 / 255, 2.0 / 255, 2), s.tradesBeta(), null, null, s.selfSupervised(), 5, null);
+        PgdAttack.linf(8.0 / 255, 2.0 / 255, 2), s.tradesBeta(), null, null, s.selfSupervisedWeight(), 5, null);
     TrainingOutcome outcome = new FineTuning(network, train, quick).run(cpu.manager(), TrainingListener.none(), CancellationCheck.never());
     assertEquals(4, outcome.steps());
     assertTrue(Double.isFinite(outcome.lastEpochMeanLoss()));

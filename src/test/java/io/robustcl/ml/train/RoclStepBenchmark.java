@@ -60,7 +60,7 @@ public final class RoclStepBenchmark {
   private static double ours(Network network, NDManager manager, int batch, int k, int steps) {
     RoclTraining.Settings paper = RoclTraining.Settings.paper();
     RoclTraining method = new RoclTraining(network, SimClrAugmentation.builder().build(),
-        new RoclTraining.Settings(paper.attack().withSteps(k), paper.loss(), paper.target(), paper.tau(), paper.lambda()));
+        new RoclTraining.Settings(paper.attack().withSteps(k), paper.loss(), paper.attacked(), paper.target(), paper.tau(), paper.lambda()));
     ModelParameters parameters = ModelParameters.of(network.parameters());
     SgdOptimizer lars = new SgdOptimizer(parameters, SgdSettings.lars(0.9, 1e-6), manager);
     BatchSource random = new BatchSource() {

@@ -3,6 +3,7 @@ package io.robustcl.ml.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.robustcl.ml.attack.InstanceWiseAttack;
+import io.robustcl.ml.attack.MultiSteepestDescent;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.BatchLoader;
 import io.robustcl.ml.data.ImageSet;
@@ -40,6 +41,13 @@ class TrainingMethodsTest {
         new SupervisedTraining(n, null, new SupervisedTraining.Settings(SupervisedTraining.Objective.AT, SHORT, 0))));
     out.add(Arguments.of("trades", (Function<Network, TrainingMethod>) n ->
         new SupervisedTraining(n, null, new SupervisedTraining.Settings(SupervisedTraining.Objective.TRADES, SHORT, 6))));
+    out.add(Arguments.of("alp", (Function<Network, TrainingMethod>) n ->
+        new SupervisedTraining(n, null, new SupervisedTraining.Settings(SupervisedTraining.Objective.ALP, SHORT, 0.5))));
+    out.add(Arguments.of("msd", (Function<Network, TrainingMethod>) n ->
+        new SupervisedTraining(n, null, new SupervisedTraining.Settings(SupervisedTraining.Objective.MSD,
+            MultiSteepestDescent.cifar(2), 0))));
+    out.add(Arguments.of("ss-ood", (Function<Network, TrainingMethod>) n -> new SupervisedTraining(n, null,
+        new SupervisedTraining.Settings(SupervisedTraining.Objective.SS_OOD, SHORT, 0.5))));
     out.add(Arguments.of("simclr", (Function<Network, TrainingMethod>) n ->
         new ContrastiveTraining(n, AUGMENT, null, ContrastiveTraining.Settings.simclr())));
     out.add(Arguments.of("scl", (Function<Network, TrainingMethod>) n ->
@@ -48,10 +56,16 @@ class TrainingMethodsTest {
         new ContrastiveTraining(n, AUGMENT, new UniformNoise(), ContrastiveTraining.Settings.rush())));
     out.add(Arguments.of("rocl", (Function<Network, TrainingMethod>) n -> new RoclTraining(n, AUGMENT,
         new RoclTraining.Settings(PgdAttack.linf(0.0314, 0.007, 2), InstanceWiseAttack.Loss.CONTRASTIVE,
-            InstanceWiseAttack.Target.OTHER_VIEW, 0.5, 256))));
+            InstanceWiseAttack.View.T, InstanceWiseAttack.View.T_PRIME, 0.5, 256))));
+    for (InstanceWiseAttack.Loss loss : List.of(InstanceWiseAttack.Loss.MSE, InstanceWiseAttack.Loss.COSINE,
+        InstanceWiseAttack.Loss.L1)) {
+      out.add(Arguments.of("rocl-" + loss, (Function<Network, TrainingMethod>) n -> new RoclTraining(n, AUGMENT,
+          new RoclTraining.Settings(PgdAttack.linf(0.0314, 0.007, 2), loss, InstanceWiseAttack.View.T,
+              InstanceWiseAttack.View.X, 0.5, 256))));
+    }
     out.add(Arguments.of("upat", (Function<Network, TrainingMethod>) n -> new UpatTraining(n, AUGMENT,
         new UpatTraining.Settings(PgdAttack.linf(0.03, 2.0 / 256, 2), InstanceWiseAttack.Loss.CONTRASTIVE,
-            UpatTraining.AttackedView.T, 0.5, 1.0 / 256))));
+            InstanceWiseAttack.View.T_PRIME, InstanceWiseAttack.View.T, 0.5, 1.0 / 256))));
     out.add(Arguments.of("ascl", (Function<Network, TrainingMethod>) n ->
         new AsclTraining(n, AUGMENT, new AsclTraining.Settings(SHORT, 0.5, 0.2, 0.5, false))));
     out.add(Arguments.of("ascl, separated BN", (Function<Network, TrainingMethod>) n ->
@@ -66,8 +80,12 @@ class TrainingMethodsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("methods")
   void lowersItsLoss(String name, Function<Network, TrainingMethod> factory) {
-    Network network = name.contains("separated") || name.equals("acl")
+    Network tiny = name.contains("separated") || name.equals("acl")
         ? TinyImages.dualBnNetwork(cpu.manager(), 3) : TinyImages.network(cpu.manager(), 3);
+    // ss-ood keeps its rotation head f -> 4 in the projector slot
+    Network network = name.equals("ss-ood")
+        ? Network.create(tiny.spec().withProjector(List.of(4)), cpu.manager(), new java.util.SplittableRandom(3))
+        : tiny;
     ImageSet data = TinyImages.generate(48, 5);
     ModelParameters parameters = ModelParameters.of(network.parameters());
     float[] before = parameters.trainable().get(0).array().toFloatArray();

@@ -38,6 +38,7 @@ final class ArtifactFixtures {
         Instant.parse("2024-01-02T03:04:05.123Z"),
         Instant.parse("2024-01-02T03:04:06Z"),
         "cpu",
-        ImmutableSortedMap.of("java", "17", "robustcl", "test"));
+        ImmutableSortedMap.of("java", "17", "robustcl", "test"),
+        ImmutableSortedMap.of("launcher", "in-process", "host", "test-host"));
   }
 }

@@ -1,0 +1,97 @@
+package io.robustcl.ml.attack;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The bookkeeping every AutoAttack component shares: which points are still classified correctly,
+ * running the next restart or target only on those, and keeping for each broken point the
+ * adversarial example that broke it. Flags and examples are on the host: they change once per
+ * restart, not per step, and the caller needs them there.
+ */
+final class SampleRows {
+
+    /** What a run on a subset of rows found: fooled (n) booleans and the examples (n, D). */
+    record Outcome(NDArray fooled, NDArray found) {}
+
+    /** A run of an attack on the rows {@code xs} (n, D) with labels {@code ys}, in {@code round}. */
+    @FunctionalInterface
+    interface RowAttack {
+        Outcome run(NDArray xs, NDArray ys, Shape subShape, NDManager round);
+    }
+
+    private final NDArray flat;
+    private final NDArray labels;
+    private final Shape shape;
+    private final boolean[] robust;
+    private final float[] adversarial;
+    private final int width;
+
+    /**
+     * @param flat clean inputs (N, D)
+     * @param labels (N) int64
+     * @param model classifies the clean inputs once: misclassified points are not attacked
+     * @param shape the model's input shape (N, ...)
+     */
+    SampleRows(NDArray flat, NDArray labels, AttackedClassifier model, Shape shape) {
+        this.flat = flat;
+        this.labels = labels;
+        this.shape = shape;
+        this.adversarial = flat.toFloatArray();
+        this.width = Math.toIntExact(flat.getShape().get(1));
+        try (NDManager scope = flat.getManager().newSubManager()) {
+            NDArray input = flat.reshape(shape);
+            input.attach(scope);
+            this.robust = model.logitsOf(input).argMax(1).eq(labels).toBooleanArray();
+        }
+    }
+
+    /** Indices of the points no run has broken yet. */
+    int[] robustIndices() {
+        int count = 0;
+        for (boolean r : robust) {
+            count += r ? 1 : 0;
+        }
+        int[] out = new int[count];
+        int k = 0;
+        for (int i = 0; i < robust.length; i++) {
+            if (robust[i]) {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    /** Runs {@code attack} on the rows {@code indices} and records the points it broke. */
+    void attackRows(int[] indices, NDManager parent, RowAttack attack) {
+        try (NDManager round = parent.newSubManager()) {
+            flat.tempAttach(round);
+            labels.tempAttach(round);
+            long[] longIndices = new long[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                longIndices[i] = indices[i];
+            }
+            NDArray index = round.create(longIndices);
+            NDArray xs = flat.get(new NDIndex("{}", index));
+            NDArray ys = labels.get(new NDIndex("{}", index));
+            Shape subShape = new Shape(indices.length).addAll(shape.slice(1));
+            Outcome outcome = attack.run(xs, ys, subShape, round);
+            boolean[] fooled = outcome.fooled().toType(DataType.BOOLEAN, false).toBooleanArray();
+            float[] found = outcome.found().toFloatArray();
+            for (int i = 0; i < indices.length; i++) {
+                if (fooled[i]) {
+                    robust[indices[i]] = false;
+                    System.arraycopy(found, i * width, adversarial, indices[i] * width, width);
+                }
+            }
+        }
+    }
+
+    /** The adversarial examples (clean input where nothing was found), in the model's shape. */
+    NDArray result(NDManager outer) {
+        return outer.create(adversarial, shape);
+    }
+}

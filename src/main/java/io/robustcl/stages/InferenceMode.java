@@ -1,0 +1,32 @@
+package io.robustcl.stages;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+import io.robustcl.ml.attack.AttackedClassifier;
+import io.robustcl.ml.model.Network;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * How the {@code evaluate} stage turns a network into the classifier that is attacked and scored
+ * (param {@code inference}): plain logits, or a defence with test-time randomness (transformation
+ * smoothing, RUSH's noise) whose attacks then need EoT. Registered in {@link InferenceModes}.
+ */
+interface InferenceMode {
+
+  /** One line for {@code pipeline stages}. */
+  String doc();
+
+  /** Whether predictions are random (skips the determinism check; use autoattack-rand). */
+  boolean randomised();
+
+  /**
+   * @param network a classifier (encoder and head)
+   * @param store the parameter store of inference-mode forward passes
+   * @param parameters the network's parameter arrays
+   * @param classes C
+   * @param random the mode's own randomness (noise, augmentations)
+   */
+  AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters, int classes,
+      RandomGenerator random);
+}
