@@ -54,6 +54,9 @@ final class JsonTable {
       }
       out.addProperty("label", row.label());
       out.addProperty("id", row.id());
+      if (row.notReproduced() != null) {
+        out.addProperty("not_reproduced", row.notReproduced());
+      }
       JsonArray cells = new JsonArray();
       for (int c = 0; c < row.cells().size(); c++) {
         Cell cell = row.cells().get(c);

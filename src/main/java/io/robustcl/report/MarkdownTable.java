@@ -43,6 +43,11 @@ final class MarkdownTable {
       line(out, cells);
     }
     out.append('\n').append(table.note()).append('\n');
+    for (Row row : layout.rows()) {
+      if (row.notReproduced() != null) {
+        out.append("\nNot reproduced (n/r): ").append(row.label()).append(": ").append(row.notReproduced()).append('\n');
+      }
+    }
     if (!table.claims().isEmpty()) {
       long holding = table.claims().stream().filter(ClaimResult::holds).count();
       out.append("\nClaims of the paper, checked on our numbers (").append(holding).append(" of ")

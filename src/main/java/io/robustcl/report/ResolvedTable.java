@@ -43,7 +43,7 @@ public record ResolvedTable(
       java.util.ArrayList<@Nullable Double> values = new java.util.ArrayList<>();
       for (int c = 0; c < row.cells().size(); c++) {
         TableLayout.Cell cell = row.cells().get(c);
-        if (cell.isEmpty()) {
+        if (!cell.reproduced()) {
           values.add(null);
           continue;
         }
@@ -120,10 +120,13 @@ public record ResolvedTable(
     return paper == null ? "-" : String.format(Locale.ROOT, "%.2f", paper);
   }
 
-  /** {@code "ours / paper"}, or {@code "-"} for an empty cell. */
+  /** {@code "ours / paper"}, {@code "n/r / paper"} in a not-reproduced row, or {@code "-"} for an empty cell. */
   public String sideBySide(int row, int column) {
     if (layout.rows().get(row).cells().get(column).isEmpty()) {
       return "-";
+    }
+    if (layout.rows().get(row).notReproduced() != null) {
+      return "n/r / " + paperText(row, column);
     }
     return oursText(row, column) + " / " + paperText(row, column);
   }

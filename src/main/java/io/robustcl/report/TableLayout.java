@@ -58,7 +58,12 @@ public record TableLayout(
    * is empty and {@code id} is {@code ""}), otherwise a labelled data row with one cell per
    * column.
    */
-  public record Row(@Nullable String section, String label, String id, ImmutableList<Cell> cells) {
+  /**
+   * @param notReproduced for a row the pipeline does not compute (YAML {@code not_reproduced: "<why>"}):
+   *     why; its cells are paper values only; null for a computed row
+   */
+  public record Row(@Nullable String section, String label, String id, ImmutableList<Cell> cells,
+      @Nullable String notReproduced) {
     public boolean isSection() {
       return section != null;
     }
@@ -71,8 +76,14 @@ public record TableLayout(
   public record Cell(@Nullable String stage, @Nullable String metric, @Nullable Double paper, double scale) {
     static final Cell EMPTY = new Cell(null, null, null, 1.0);
 
+    /** {@code "-"}: neither our value nor the paper's. */
     public boolean isEmpty() {
-      return stage == null;
+      return stage == null && paper == null;
+    }
+
+    /** Whether our value is computed (a stage's metric); false for "-" and for a not-reproduced row's cells. */
+    public boolean reproduced() {
+      return stage != null;
     }
   }
 
@@ -212,12 +223,12 @@ public record TableLayout(
       if (row.size() != 1) {
         throw new TableParamException(path + ": a section row has only the key 'section'");
       }
-      return new Row(string(path + ".section", row.get("section")), "", "", ImmutableList.of());
+      return new Row(string(path + ".section", row.get("section")), "", "", ImmutableList.of(), null);
     }
     for (Object key : row.keySet()) {
-      if (!List.of("label", "id", "cells").contains(key)) {
+      if (!List.of("label", "id", "cells", "not_reproduced").contains(key)) {
         throw new TableParamException(path + ": unknown key '" + key + "'; a row has label, cells and optionally id"
-            + " (or only section)");
+            + " and not_reproduced (or only section)");
       }
     }
     if (!row.containsKey("label")) {
@@ -233,12 +244,25 @@ public record TableLayout(
           path + " (" + label + "): " + cellList.size() + " cells for " + width + " columns; give one cell per column"
               + " (\"-\" for an empty one)");
     }
+    String notReproduced = row.containsKey("not_reproduced") ? string(path + ".not_reproduced", row.get("not_reproduced"))
+        : null;
     ImmutableList.Builder<Cell> cells = ImmutableList.builder();
     for (int c = 0; c < cellList.size(); c++) {
-      cells.add(parseCell(path + ".cells[" + c + "]", cellList.get(c)));
+      String cellPath = path + ".cells[" + c + "]";
+      Object given = cellList.get(c);
+      if (notReproduced == null) {
+        cells.add(parseCell(cellPath, given));
+      } else if ("-".equals(given)) {
+        cells.add(Cell.EMPTY);
+      } else if (given instanceof Number n) {
+        cells.add(new Cell(null, null, n.doubleValue(), 1.0));
+      } else {
+        throw new TableParamException(cellPath + " (" + label + "): a not_reproduced row's cells are the paper's"
+            + " numbers or \"-\", got " + given);
+      }
     }
     String id = row.containsKey("id") ? id(path + ".id", row.get("id")) : slug(label);
-    return new Row(null, label, id, cells.build());
+    return new Row(null, label, id, cells.build(), notReproduced);
   }
 
   private static String id(String path, Object value) {

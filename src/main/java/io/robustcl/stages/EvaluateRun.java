@@ -7,10 +7,13 @@ import io.robustcl.ml.attack.AttackEnsemble;
 import io.robustcl.ml.attack.AttackedClassifier;
 import io.robustcl.ml.attack.EvaluationState;
 import io.robustcl.ml.attack.FrozenParameters;
+import io.robustcl.ml.attack.RobustAccuracy;
 import io.robustcl.ml.attack.RobustnessEvaluation;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.device.ComputeScope;
 import io.robustcl.ml.model.Network;
+import io.robustcl.ml.train.TransformationSmoothedClassifier;
+import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Progress;
 import io.robustcl.pipeline.StageContext;
@@ -44,7 +47,7 @@ final class EvaluateRun {
       ParameterStore store = new ParameterStore(manager, false);
       int classes = test.classes().size();
       InferenceMode mode = InferenceModes.all().get(p.getString("inference"));
-      AttackedClassifier model = mode.classifier(network, store, parameters, classes, scope.random("inference"));
+      AttackedClassifier model = mode.classifier(network, store, parameters, classes, scope.random("inference"), p);
       List<RobustnessEvaluation.Run> runs = new ArrayList<>();
       for (String attack : p.getStringList("attacks")) {
         for (String text : p.getStringList("threats")) {
@@ -67,8 +70,64 @@ final class EvaluateRun {
             ctx.progress(new Progress(phase, r + 1, runs.size(), chunk + 1, chunks, Double.NaN,
                 Math.min(size, (chunk + 1L) * p.getInt("batch_size")) / Math.max(seconds, 1e-9)));
           });
-      StageFiles.writeMetrics(ctx, metrics(result, runs));
+      Map<String, Double> metrics = metrics(result, runs);
+      List<Artifact> adversarial = ctx.inputs("adversarial");
+      for (Artifact set : adversarial) {
+        ctx.checkCancelled();
+        metrics.put(BLACK_BOX + set.stageName(), 100 * accuracy(model, StageFiles.imageSet(set, StageFiles.ADVERSARIAL_IMAGES),
+            p.getInt("batch_size"), manager));
+      }
+      if (!p.getLongList("draws_curve").isEmpty()) {
+        metrics.putAll(drawsCurve(network, test, adversarial, scope));
+      }
+      StageFiles.writeMetrics(ctx, metrics);
     }
+  }
+
+  /** Prefix of the accuracy on a black-box adversarial set: {@code bb.<attack stage>}. */
+  static final String BLACK_BOX = "bb.";
+
+  /** Accuracy (fraction) of the classifier, as the inference mode predicts, on an image set. */
+  private static double accuracy(AttackedClassifier model, ImageSet set, int batch, NDManager manager) {
+    RobustAccuracy total = RobustAccuracy.empty();
+    for (int from = 0; from < set.size(); from += batch) {
+      int[] indices = StageFiles.range(from, Math.min(set.size(), from + batch));
+      try (NDManager sub = manager.newSubManager()) {
+        total = total.plus(RobustAccuracy.of(model.logitsOf(set.images(sub, indices)), set.labels(sub, indices)));
+      }
+    }
+    return total.accuracy();
+  }
+
+  /**
+   * RoCL Fig. 3(d) as data: the transformation-smoothed classifier's accuracy at each n of
+   * {@code draws_curve} on the clean test set and on every black-box set; metrics
+   * {@code curve.clean.<n>} and {@code curve.<stage>.<n>}, and {@code draws.csv} (draws, set, accuracy).
+   */
+  private Map<String, Double> drawsCurve(Network network, ImageSet test, List<Artifact> adversarial, ComputeScope scope)
+      throws java.io.IOException {
+    Params p = ctx.params();
+    Map<String, ImageSet> sets = new LinkedHashMap<>();
+    sets.put("clean", test);
+    for (Artifact set : adversarial) {
+      sets.put(set.stageName(), StageFiles.imageSet(set, StageFiles.ADVERSARIAL_IMAGES));
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    StringBuilder csv = new StringBuilder("draws,set,accuracy\n");
+    for (long n : p.getLongList("draws_curve")) {
+      TransformationSmoothedClassifier smoothed =
+          InferenceModes.smoothed(network, p, Math.toIntExact(n), test.height());
+      for (Map.Entry<String, ImageSet> set : sets.entrySet()) {
+        ctx.checkCancelled();
+        double accuracy = 100 * smoothed.accuracy(scope.manager(), set.getValue(),
+            scope.random("curve/" + set.getKey() + "/" + n)).value();
+        out.put("curve." + set.getKey() + "." + n, accuracy);
+        csv.append(n).append(',').append(set.getKey()).append(',')
+            .append(String.format(Locale.ROOT, "%.4f", accuracy)).append('\n');
+      }
+    }
+    java.nio.file.Files.writeString(ctx.outputDir().resolve("draws.csv"), csv.toString());
+    return out;
   }
 
   private static Map<String, Double> metrics(RobustnessEvaluation.Result result, List<RobustnessEvaluation.Run> runs) {

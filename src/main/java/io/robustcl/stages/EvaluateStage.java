@@ -43,6 +43,13 @@ public final class EvaluateStage implements Stage {
     specs.add(ParamSpec.string("inference", "standard", "how the network classifies: "
         + String.join(", ", InferenceModes.all().keySet())).oneOf(InferenceModes.all().keySet().toArray(String[]::new)));
     specs.addAll(EvaluationBudget.specs());
+    specs.add(ParamSpec.integer("smoothing_draws", 10, "transformation-smoothed: n, augmentations averaged per"
+        + " prediction (RoCL eq. 8)").atLeast(1));
+    specs.add(ParamSpec.string("smoothing_augment", "simclr", "transformation-smoothed: the augmentation T drawn"
+        + " (simclr: METHODS.md's T)").oneOf("simclr", "simclr-blur", "crop-flip", "flip"));
+    specs.add(ParamSpec.list("draws_curve", ParamType.INT_LIST, List.of(), "RoCL Fig. 3(d): accuracies of the"
+        + " transformation-smoothed classifier at these n on the clean and 'adversarial' sets (metrics curve.<set>.<n>,"
+        + " file draws.csv); [] for none").atLeast(1));
     specs.add(ParamSpec.integer("limit", 0, "evaluate only the first N test images (0 = all)").atLeast(0));
     specs.add(ParamSpec.integer("batch_size", 256, "images per chunk: attacked at once, saved for resumption").atLeast(1));
     specs.add(ParamSpec.integer("seed", 0, "seed of random starts"));
@@ -53,10 +60,16 @@ public final class EvaluateStage implements Stage {
   public List<InputPort> inputs() {
     return List.of(
         InputPort.one("model", "classifier (a network with head l)", ArtifactKinds.MODEL, ArtifactKinds.CLASSIFIER),
-        InputPort.one("data", "dataset whose test split is used", ArtifactKinds.DATASET));
+        InputPort.one("data", "dataset whose test split is used", ArtifactKinds.DATASET),
+        InputPort.many("adversarial", "black-box adversarial test sets (attack stages): metric bb.<stage> is the"
+            + " accuracy of the classifier, in its inference mode, on each", ArtifactKinds.ADVERSARIAL_SET).optional());
   }
 
-  /** 3: attacks per threat (APGD, AutoAttack), chunked resumable state, per-chunk random streams. */
+  /**
+   * 3: attacks per threat (APGD, AutoAttack), chunked resumable state, per-chunk random streams; inference
+   * transformation-smoothed, black-box sets and the draws curve (new params and an optional input: old keys
+   * do not change meaning).
+   */
   @Override
   public int version() {
     return 3;
@@ -82,6 +95,11 @@ public final class EvaluateStage implements Stage {
         problems.add("param 'threats': '" + threat + "' appears twice");
       }
       seen.add(threat);
+    }
+    if (!params.getLongList("draws_curve").isEmpty()
+        && !params.getString("inference").equals(InferenceModes.TRANSFORMATION_SMOOTHED)) {
+      problems.add("param 'draws_curve': the curve is of the transformation-smoothed classifier; set inference: "
+          + InferenceModes.TRANSFORMATION_SMOOTHED);
     }
     Map<String, EvaluationAttack> known = EvaluationAttacks.all();
     List<String> attacks = params.getStringList("attacks");

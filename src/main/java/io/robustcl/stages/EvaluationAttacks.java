@@ -1,7 +1,9 @@
 package io.robustcl.stages;
 
 import io.robustcl.ml.attack.ApgdAttack;
+import ai.djl.ndarray.NDArray;
 import io.robustcl.ml.attack.AttackEnsemble;
+import io.robustcl.ml.attack.AttackObjective;
 import io.robustcl.ml.attack.ClassificationObjective;
 import io.robustcl.ml.attack.Norm;
 import io.robustcl.ml.attack.PgdAttack;
@@ -27,6 +29,25 @@ final class EvaluationAttacks {
           PgdAttack pgd = new PgdAttack(norm, eps, step, b.pgdSteps(), b.randomStart(), 1, b.l1Sparsity());
           return AttackEnsemble.of("pgd", (model, x, labels, random) -> pgd.perturb(x,
               new ClassificationObjective(model.logits(), labels, model.classes()), model.parameters(), random));
+        }));
+    out.put("eot-pgd", attack("PGD whose gradient is the mean over eot_draws calls of a randomised classifier"
+        + " (expectation over transformation, Athalye et al. 2018; RoCL table 3's EoT column with inference"
+        + " transformation-smoothed)", ALL, (b, norm, eps, classes) -> {
+          double step = Math.max(eps * b.stepFraction(), Double.MIN_NORMAL);
+          PgdAttack pgd = new PgdAttack(norm, eps, step, b.pgdSteps(), b.randomStart(), 1, b.l1Sparsity());
+          int draws = b.autoAttack().eotDraws();
+          return AttackEnsemble.of("eot-pgd", (model, x, labels, random) -> {
+            ClassificationObjective ce = new ClassificationObjective(model.logits(), labels, model.classes());
+            // each call of the logits draws fresh transformations: the mean is the EoT objective
+            AttackObjective eot = in -> {
+              NDArray sum = ce.losses(in);
+              for (int j = 1; j < draws; j++) {
+                sum = sum.add(ce.losses(in));
+              }
+              return sum.div((float) draws);
+            };
+            return pgd.perturb(x, eot, model.parameters(), random);
+          });
         }));
     out.put("apgd-ce", attack("APGD on the cross-entropy, 1 run", ALL, (b, norm, eps, classes) ->
         AttackEnsemble.of("apgd-ce", ApgdAttack.ce(norm, eps).withIterations(b.autoAttack().apgdIterations()))));

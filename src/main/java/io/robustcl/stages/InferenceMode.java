@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.attack.AttackedClassifier;
 import io.robustcl.ml.model.Network;
+import io.robustcl.pipeline.Params;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -26,7 +27,8 @@ interface InferenceMode {
    * @param parameters the network's parameter arrays
    * @param classes C
    * @param random the mode's own randomness (noise, augmentations)
+   * @param params the stage's params (a mode's own settings, e.g. {@code smoothing_draws})
    */
   AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters, int classes,
-      RandomGenerator random);
+      RandomGenerator random, Params params);
 }

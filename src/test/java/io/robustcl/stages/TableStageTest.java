@@ -53,6 +53,32 @@ class TableStageTest {
   }
 
   @Test
+  void aNotReproducedRowShowsThePapersNumbersAndWhy() throws Exception {
+    Map<String, Object> layout = Map.of(
+        "columns", List.of("AT", "TRADES"),
+        "rows", List.of(
+            Map.of("label", "AT", "cells", List.of("-", cell("bb", "acc.AT.TRADES", 77.48))),
+            Map.of("label", "SAT", "not_reproduced", "no public code", "cells", List.of(51.53, "-"))));
+    List<Map<String, Object>> claims = List.of(Map.of("statement", "SAT's number is the paper's",
+        "condition", "sat.at.paper > 50"));
+    FakeStageContext ctx = context(layout, claims, List.of(artifact("bb", Map.of("acc.AT.TRADES", 70.0))));
+    new TableStage().run(ctx);
+    String md = Files.readString(ctx.outputDir.resolve("table.md"));
+    assertTrue(md.contains("| SAT | n/r / 51.53 | - |"), md);
+    assertTrue(md.contains("Not reproduced (n/r): SAT: no public code"), md);
+    JsonObject json = JsonParser.parseString(Files.readString(ctx.outputDir.resolve("table.json"))).getAsJsonObject();
+    JsonObject sat = json.getAsJsonArray("rows").get(1).getAsJsonObject();
+    assertEquals("no public code", sat.get("not_reproduced").getAsString());
+    JsonObject cell = sat.getAsJsonArray("cells").get(0).getAsJsonObject();
+    assertTrue(cell.get("ours").isJsonNull());
+    assertEquals(51.53, cell.get("paper").getAsDouble());
+    assertTrue(md.contains("✓ SAT's number is the paper's"), md);
+    Map<String, Object> bad = Map.of("columns", List.of("AT"), "rows", List.of(
+        Map.of("label", "SAT", "not_reproduced", "why", "cells", List.of(cell("bb", "acc.AT.TRADES", 1)))));
+    assertThrows(RuntimeException.class, () -> new TableStage().run(context(bad, List.of())));
+  }
+
+  @Test
   void claimsArePrintedUnderTheTableAndWrittenToJson() throws Exception {
     List<Map<String, Object>> claims = List.of(
         Map.of("statement", "AT's examples hurt TRADES more than the reverse",
