@@ -328,7 +328,7 @@ public final class HtmlReport {
       }
       if (!stage.present()) {
         out.add(new ReportView.Provenance(provenanceId(stage.name()), stage.name(), stage.type(),
-            stage.key() == null ? "" : stage.key(), "", List.of(), chain, "", "", "", List.of(), false));
+            stage.key() == null ? "" : stage.key(), "", List.of(), chain, "", "", "", List.of(), List.of(), false));
         continue;
       }
       Manifest m = stage.manifest();
@@ -336,8 +336,11 @@ public final class HtmlReport {
       m.params().asMap().forEach((k, v) -> params.add(k + " = " + v));
       List<String> metrics = new ArrayList<>();
       m.metrics().forEach((k, v) -> metrics.add(k + " = " + number(v)));
+      List<String> execution = new ArrayList<>();
+      m.execution().forEach((k, v) -> execution.add(k + " = " + v));
       out.add(new ReportView.Provenance(provenanceId(stage.name()), stage.name(), stage.type(), m.key(),
-          stage.dir().toString(), params, chain, m.device(), wall(m.duration()), DATE.format(m.endTime()), metrics, true));
+          stage.dir().toString(), params, chain, m.device(), wall(m.duration()), DATE.format(m.endTime()), metrics,
+          execution, true));
     }
     return out;
   }

@@ -55,5 +55,6 @@ public final class ReportView {
 
   /** Where one stage's numbers come from. */
   public record Provenance(String id, String stage, String type, String key, String path, List<String> params,
-      List<String> chain, String device, String wall, String date, List<String> metrics, boolean present) {}
+      List<String> chain, String device, String wall, String date, List<String> metrics, List<String> execution,
+      boolean present) {}
 }

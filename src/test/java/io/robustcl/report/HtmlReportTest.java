@@ -34,7 +34,8 @@ class HtmlReportTest {
     inputs.forEach((port, refs) -> in.put(port, ImmutableList.copyOf(refs)));
     return new Manifest(hex(key), name, type, 1, "metrics", Params.of(params), in.build(), ImmutableSortedMap.of(),
         hex(key), ImmutableSortedMap.copyOf(metrics), Instant.parse("2026-12-01T09:00:00Z"),
-        Instant.parse("2026-12-01T09:00:02.5Z"), "cpu", ImmutableSortedMap.of("java", "17"));
+        Instant.parse("2026-12-01T09:00:02.5Z"), "cpu", ImmutableSortedMap.of("java", "17"),
+        ImmutableSortedMap.of("launcher", "in-process"));
   }
 
   /** A training stage, two evaluate stages differing in steps, a table over them, and a missing stage. */
@@ -106,6 +107,7 @@ class HtmlReportTest {
     assertTrue(html.contains("<template id=\"prov-eval-20\">"));
     assertTrue(html.contains(hex('b')), "the key is in the provenance");
     assertTrue(html.contains("steps = 20"), "the params are in the provenance");
+    assertTrue(html.contains("launcher = in-process"), "where it ran");
     assertTrue(html.contains("pretrain-x (pretrain, aaaaaaaaaaaa)"), "the upstream chain");
     // claims
     assertTrue(html.contains("1 of 1 claims hold"));
