@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         "Exit codes: 0 ok, 1 a stage failed (or verify found corruption), 2 bad usage or bad config."},
     subcommands = {
         RunCommand.class, PlanCommand.class, ShowCommand.class, DagCommand.class, StagesCommand.class,
-        VerifyCommand.class, GcCommand.class, ExecStageCommand.class, ReportCommand.class,
+        VerifyCommand.class, GcCommand.class, ExecStageCommand.class, ReportCommand.class, DiffCommand.class,
         picocli.CommandLine.HelpCommand.class})
 final class RootCommand implements Runnable {
 
