@@ -54,6 +54,12 @@ final class Charts {
       renderer.setSeriesShape(i, new Ellipse2D.Double(-3, -3, 6, 6));
     }
     XYPlot plot = plot(data, xLabel, yLabel, renderer);
+    // a single epoch or one value: give the axes some room instead of a zero-width range
+    widen((NumberAxis) plot.getDomainAxis(), data.getDomainLowerBound(false), data.getDomainUpperBound(false), 1);
+    widen((NumberAxis) plot.getRangeAxis(), data.getRangeLowerBound(false), data.getRangeUpperBound(false), 0.05);
+    if (data.getSeriesCount() > 0 && isWhole(data)) {
+      plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    }
     save(chart(title, plot, data.getSeriesCount() > 1), png, width, height);
   }
 
@@ -88,6 +94,25 @@ final class Charts {
     save(chart(title, plot, false), png, width, height);
   }
 
+  private static void widen(NumberAxis axis, double low, double high, double margin) {
+    if (Double.isFinite(low) && Double.isFinite(high) && high - low < 1e-9) {
+      double pad = margin >= 1 ? margin : Math.max(Math.abs(low) * margin, 0.01);
+      axis.setRange(low - pad, high + pad);
+    }
+  }
+
+  private static boolean isWhole(XYSeriesCollection data) {
+    for (int s = 0; s < data.getSeriesCount(); s++) {
+      for (int i = 0; i < data.getItemCount(s); i++) {
+        double x = data.getXValue(s, i);
+        if (x != Math.rint(x)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private static XYPlot plot(XYSeriesCollection data, String xLabel, String yLabel, XYLineAndShapeRenderer renderer) {
     NumberAxis x = new NumberAxis(xLabel);
     NumberAxis y = new NumberAxis(yLabel);
@@ -96,6 +121,7 @@ final class Charts {
     for (NumberAxis axis : List.of(x, y)) {
       axis.setLabelFont(LABEL);
       axis.setTickLabelFont(LABEL);
+      axis.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
     }
     XYPlot plot = new XYPlot(data, x, y, renderer);
     plot.setBackgroundPaint(Color.WHITE);

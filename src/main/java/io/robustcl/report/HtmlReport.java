@@ -163,7 +163,7 @@ public final class HtmlReport {
     String scatterFile = "";
     if (!scatter.isEmpty()) {
       scatterFile = "plots/" + stage.name() + "-ours-vs-paper.png";
-      Charts.oursVsPaper(stage.name() + ": ours against the paper (%)", scatter, outDir.resolve(scatterFile), 420, 420);
+      Charts.oursVsPaper(stage.name() + ": ours against the paper (%)", scatter, outDir.resolve(scatterFile), 360, 360);
       plots.add(new ReportView.Plot("Ours against the paper", stage.name(), scatterFile));
     }
     return new ReportView.Table("table-" + stage.name(), stage.name(), json.get("title").getAsString(),
@@ -234,7 +234,7 @@ public final class HtmlReport {
       String file = "plots/accuracy-vs-eps-" + norm + ".png";
       String x = norm.equals("linf") ? "eps (l_inf, in 1/255)" : "eps (" + norm + ")";
       Charts.lines("Robust accuracy against eps, " + norm, x, "accuracy %", entry.getValue(), outDir.resolve(file),
-          640, 400);
+          560, 380);
       out.add(new ReportView.Plot("Robust accuracy against eps", norm, file));
     }
     // steps: evaluate stages that differ only in `steps` (same inputs, same other params)
@@ -261,7 +261,7 @@ public final class HtmlReport {
       }));
       String names = String.join(", ", stages.values().stream().map(ReportStage::name).toList());
       String file = "plots/accuracy-vs-steps-" + (++sweep) + ".png";
-      Charts.lines("Robust accuracy against PGD steps", "PGD steps", "accuracy %", lines, outDir.resolve(file), 640, 400);
+      Charts.lines("Robust accuracy against PGD steps", "PGD steps", "accuracy %", lines, outDir.resolve(file), 560, 380);
       out.add(new ReportView.Plot("Robust accuracy against PGD steps", names, file));
     }
     return out;
@@ -306,7 +306,7 @@ public final class HtmlReport {
         continue;
       }
       String file = "plots/curve-" + stage.name() + ".png";
-      Charts.lines(stage.name() + " (" + stage.type() + ")", header[0], "loss", series, outDir.resolve(file), 360, 240);
+      Charts.lines(stage.name() + " (" + stage.type() + ")", header[0], "loss", series, outDir.resolve(file), 420, 280);
       out.add(new ReportView.Plot("Learning curves", stage.name(), file));
     }
     return out;
