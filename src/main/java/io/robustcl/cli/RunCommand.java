@@ -2,6 +2,7 @@ package io.robustcl.cli;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import io.robustcl.ml.device.GpuMath;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.config.PipelineLoader;
 import io.robustcl.pipeline.config.PipelineSpec;
@@ -10,6 +11,7 @@ import io.robustcl.pipeline.exec.CancelSignal;
 import io.robustcl.pipeline.exec.DeviceMode;
 import io.robustcl.pipeline.exec.LaunchSettings;
 import io.robustcl.pipeline.exec.PipelineRunner;
+import io.robustcl.pipeline.exec.PlanEntry;
 import io.robustcl.pipeline.exec.Planner;
 import io.robustcl.pipeline.exec.ProgressBoard;
 import io.robustcl.pipeline.exec.ResultsPublisher;
@@ -34,6 +36,13 @@ import picocli.CommandLine.Spec;
 /** {@code pipeline run FILE --target T...}: builds the targets, reusing every cached stage. */
 @Command(name = "run", description = "Build targets: run what is not cached, in dependency order.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
+
+  /**
+   * Set by {@code ./pipeline}, which starts every run with the JVM flags of a short tool: when a
+   * stage must compute, exit with this code before anything runs, and the launcher restarts the run
+   * with the flags of a long computation (see the launcher's comments).
+   */
+  static final String EXIT_IF_COMPUTING = "robustcl.exitIfComputing";
 
   @Spec CommandSpec spec;
   @Mixin PipelineOptions pipeline;
@@ -60,6 +69,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--keep-going", description = "after a failure, keep running stages that do not depend on it")
   boolean keepGoing;
+
+  @Option(names = "--cudnn-benchmark",
+      description = "let cuDNN time its convolution algorithms and keep the fastest: faster on a GPU, but reruns are"
+          + " not bit-identical (default: off)")
+  boolean cudnnBenchmark;
+
+  @Option(names = "--no-tf32",
+      description = "full FP32 instead of TF32 on Ampere and newer GPUs (NVIDIA_TF32_OVERRIDE=0, set by ./pipeline)")
+  boolean noTf32;
 
   @Option(names = "--launcher", paramLabel = "in-process|process|slurm",
       description = "where stages compute: this JVM, a child JVM per stage, or a Slurm job per stage (default: ${DEFAULT-VALUE})")
@@ -103,12 +121,24 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     if (gpus != null && gpus < 0) {
       throw new Commands.UsageException("--gpus " + gpus + ": expected at least 0");
     }
+    if (noTf32 && !GpuMath.tf32Disabled()) {
+      throw new Commands.UsageException("--no-tf32: NVIDIA_TF32_OVERRIDE=0 must be in the environment before the JVM"
+          + " starts; ./pipeline sets it for --no-tf32, or export it yourself");
+    }
+    if (cudnnBenchmark) {
+      GpuMath.enableCudnnBenchmark(); // read when PyTorch starts, i.e. by the first stage that computes
+    }
     PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
     ArtifactStore store = stores.open(cache.cache);
     StageNameIndex index = new StageNameIndex(cache.cache);
     if (dryRun) {
       PlanCommand.print(planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)), targets, out);
       return 0;
+    }
+    String computeExit = System.getProperty(EXIT_IF_COMPUTING);
+    if (computeExit != null
+        && planner.plan(pipelineSpec, store, index, targets, ImmutableSet.copyOf(forced)).stream().anyMatch(PlanEntry::willRun)) {
+      return Integer.parseInt(computeExit); // ./pipeline starts the run again with the JVM flags of a long computation
     }
     RunOptions options = new RunOptions(
         ImmutableList.copyOf(targets), jobs, gpus, mode, ImmutableSet.copyOf(forced), keepGoing,

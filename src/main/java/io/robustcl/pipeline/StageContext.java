@@ -44,6 +44,14 @@ public interface StageContext {
    */
   String device();
 
+  /**
+   * Every device the stage holds: {@code ["cpu"]}, or one {@code "gpu:<index>"} per GPU it declared
+   * ({@code resources: {gpu: 2}} gives two). {@link #device()} is the first.
+   */
+  default List<String> devices() {
+    return List.of(device());
+  }
+
   /** Records a named scalar metric in the artifact's manifest. Thread-safe. */
   void putMetric(String name, double value);
 

@@ -58,7 +58,8 @@ final class AttackRun {
       InstanceWiseAttack instance = new InstanceWiseAttack(pgd, InstanceWiseAttack.Loss.CONTRASTIVE, p.getDouble("tau"));
       int batch = p.getInt("batch_size");
       int batches = (test.size() + batch - 1) / batch;
-      float[] adversarial = new float[test.size() * test.pixelsPerImage()];
+      // built on the host: the set goes to disk, so uploading it to the device would only copy it back
+      List<float[]> adversarial = new java.util.ArrayList<>(test.size());
       long started = System.nanoTime();
       for (int b = 0; b < batches; b++) {
         ctx.checkCancelled();
@@ -80,17 +81,17 @@ final class AttackRun {
                 test.classes().size()), parameters, scope.random());
           }
           // host copy once per batch: the adversarial set is stored on disk
-          System.arraycopy(out.toFloatArray(), 0, adversarial, from * test.pixelsPerImage(),
-              (to - from) * test.pixelsPerImage());
+          float[] values = out.toFloatArray();
+          int pixels = test.pixelsPerImage();
+          for (int i = 0; i < to - from; i++) {
+            adversarial.add(java.util.Arrays.copyOfRange(values, i * pixels, (i + 1) * pixels));
+          }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         ctx.progress(new Progress("attack", 0, 0, b + 1, batches, Double.NaN, to / Math.max(seconds, 1e-9)));
       }
-      try (NDManager sub = manager.newSubManager()) {
-        NDArray all = sub.create(adversarial,
-            new ai.djl.ndarray.types.Shape(test.size(), test.channels(), test.height(), test.width()));
-        ImageSet.fromNDArray(all, test.labels(), test.classes()).save(ctx.outputDir().resolve(StageFiles.ADVERSARIAL_IMAGES));
-      }
+      ImageSet.ofFloats(test.classes(), test.channels(), test.height(), test.width(), adversarial, test.labels())
+          .save(ctx.outputDir().resolve(StageFiles.ADVERSARIAL_IMAGES));
       StageFiles.writeLineage(ctx, StageFiles.encoderOrigin(modelInput));
       ctx.putMetric("images", test.size());
     }

@@ -16,6 +16,12 @@ import java.util.List;
  * published binary formats (or, with {@code download: true} and no path, from the official
  * archive, downloaded once and checksum-verified), or {@code synthetic} (ml.data's
  * {@code SyntheticImages}, 10 classes) generated from {@code seed}.
+ *
+ * <p>Real sources: the train split's window is the records {@code [offset, offset + window)} of the
+ * training files in order ({@code window} 0: to the end); {@code train_count} images are drawn from it
+ * as a seeded, class-balanced subset ({@code ClassBalancedSubset}; all of the window when it holds no
+ * more), and {@code test_count} from the test split likewise. Version 2: version 1 ignored {@code seed}
+ * for real sources and took the first images.
  */
 public final class DatasetStage implements Stage {
 
@@ -47,7 +53,16 @@ public final class DatasetStage implements Stage {
         ParamSpec.bool("download", false,
             "real sources with an empty path: download the official archive (checksums verified) into download_dir"),
         ParamSpec.string("download_dir", "cache/downloads", "where downloaded archives are extracted"),
-        ParamSpec.integer("seed", 0, "synthetic: generator seed; real: seed of the random subset"));
+        ParamSpec.integer("seed", 0, "synthetic: generator seed; real: seed of the class-balanced random subsets"),
+        ParamSpec.integer("offset", 0, "real sources: first train record of the window the subset is drawn from")
+            .atLeast(0),
+        ParamSpec.integer("window", 0, "real sources: train records in the window (0 = all from offset on)")
+            .atLeast(0));
+  }
+
+  @Override
+  public int version() {
+    return 2;
   }
 
   @Override
@@ -66,7 +81,16 @@ public final class DatasetStage implements Stage {
       if (params.getLong("train_count") == 0 || params.getLong("test_count") == 0) {
         problems.add("params 'train_count' and 'test_count': synthetic data needs both > 0 (how many images to generate)");
       }
+      if (params.getLong("offset") != 0 || params.getLong("window") != 0) {
+        problems.add("params 'offset' and 'window' choose a window of a real source's training files;"
+            + " synthetic data has none: remove them or use another seed");
+      }
       return problems;
+    }
+    long window = params.getLong("window");
+    if (window != 0 && params.getLong("train_count") > window) {
+      problems.add("param 'train_count': " + params.getLong("train_count") + " images cannot be drawn from a window of "
+          + window + "; raise 'window' or lower 'train_count'");
     }
     String path = params.getString("path");
     if (path.isEmpty()) {

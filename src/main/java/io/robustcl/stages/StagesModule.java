@@ -2,7 +2,12 @@ package io.robustcl.stages;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
+import io.robustcl.ml.device.GpuMath;
 import io.robustcl.pipeline.Stage;
+import io.robustcl.pipeline.exec.GpuCount;
+import io.robustcl.pipeline.exec.RuntimeVersions;
 
 /**
  * Contributes every stage type of robustcl to the engine's {@code MapBinder<String, Stage>}.
@@ -23,5 +28,7 @@ public final class StagesModule extends AbstractModule {
     stages.addBinding("evaluate").to(EvaluateStage.class);
     stages.addBinding("black-box").to(BlackBoxStage.class);
     stages.addBinding("table").to(TableStage.class);
+    OptionalBinder.newOptionalBinder(binder(), GpuCount.class).setBinding().to(CheckedGpuCount.class);
+    Multibinder.newSetBinder(binder(), RuntimeVersions.class).addBinding().toInstance(GpuMath::settings);
   }
 }

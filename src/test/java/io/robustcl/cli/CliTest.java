@@ -230,6 +230,33 @@ class CliTest {
   }
 
   @Test
+  void noTf32WithoutTheEnvironmentVariableIsAUsageErrorNamingTheFix() {
+    Fixture f = fixture();
+    org.junit.jupiter.api.Assumptions.assumeFalse("0".equals(System.getenv("NVIDIA_TF32_OVERRIDE")));
+    assertEquals(2, f.cli(run(f, "--target", "table", "--no-tf32")));
+    assertTrue(f.err().contains("NVIDIA_TF32_OVERRIDE=0 must be in the environment"), f.err());
+    assertTrue(f.stage.ran.isEmpty());
+  }
+
+  @Test
+  void underTheLaunchersProbeARunThatMustComputeExitsBeforeRunningAndACachedOneCompletes() {
+    Fixture f = fixture();
+    System.setProperty(RunCommand.EXIT_IF_COMPUTING, "75");
+    try {
+      assertEquals(75, f.cli(run(f, "--target", "table")), f.err());
+      assertTrue(f.stage.ran.isEmpty(), "nothing ran: " + f.stage.ran);
+      System.clearProperty(RunCommand.EXIT_IF_COMPUTING);
+      assertEquals(0, f.cli(run(f, "--target", "table")), f.err());
+      System.setProperty(RunCommand.EXIT_IF_COMPUTING, "75");
+      f.stage.ran.clear();
+      assertEquals(0, f.cli(run(f, "--target", "table")), f.err());
+      assertTrue(f.out().contains("3 stages: 3 cached, 0 done"), f.out());
+    } finally {
+      System.clearProperty(RunCommand.EXIT_IF_COMPUTING);
+    }
+  }
+
+  @Test
   void badPipelineLanguageInputExitsTwoWithFileAndLineAndNoStackTrace() throws Exception {
     Fixture f = new Fixture(tmp);
     Files.writeString(tmp.resolve("loop.yaml"), "include: [pipeline.yaml]\n");

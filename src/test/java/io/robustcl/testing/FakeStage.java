@@ -31,6 +31,8 @@ public final class FakeStage implements Stage {
   public final List<String> events = Collections.synchronizedList(new java.util.ArrayList<>());
   /** Stage names that throw on their next run, then succeed. */
   public final Set<String> failOnce = ConcurrentHashMap.newKeySet();
+  /** Per stage name, the devices its last run was given. */
+  public final java.util.Map<String, List<String>> devices = new ConcurrentHashMap<>();
   /** Stages with {@code meet: true} wait here for each other. */
   public volatile CyclicBarrier barrier = new CyclicBarrier(2);
 
@@ -39,6 +41,7 @@ public final class FakeStage implements Stage {
     String name = ctx.stageName();
     events.add("start:" + name);
     ran.add(name);
+    devices.put(name, List.copyOf(ctx.devices()));
     try {
       if (failOnce.remove(name)) {
         Files.writeString(ctx.outputDir().resolve("partial.txt"), "half written");

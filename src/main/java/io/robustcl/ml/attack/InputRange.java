@@ -15,9 +15,10 @@ final class InputRange {
         if (x.getShape().dimension() < 2 || x.getShape().get(0) == 0) {
             throw new IllegalArgumentException(attack + ": inputs must be a non-empty batch (N, ...), got " + x.getShape());
         }
-        // two host reads per attack call (not per step): a cheap guard against unnormalised images
-        float min = x.min().getFloat();
-        float max = x.max().getFloat();
+        // one host read per attack call (not per step): a cheap guard against unnormalised images
+        float[] range = ai.djl.ndarray.NDArrays.stack(new ai.djl.ndarray.NDList(x.min(), x.max())).toFloatArray();
+        float min = range[0];
+        float max = range[1];
         if (min < -SLACK || max > 1 + SLACK || Float.isNaN(min) || Float.isNaN(max)) {
             throw new IllegalArgumentException(attack + ": inputs must be images in [0,1] (normalise inside"
                     + " the model), got values in [" + min + ", " + max + "]");

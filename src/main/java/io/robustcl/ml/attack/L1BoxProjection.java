@@ -30,10 +30,20 @@ final class L1BoxProjection {
      * @param v (N, D) points to project
      * @param lower (N, D), each <= 0
      * @param upper (N, D), each >= 0
-     * @param eps l_1 radius, >= 0
+     * @param eps l_1 radius, >= 0, a scalar array on v's device
+     * @param zero 0 and {@code half} 0.5 as scalar arrays on v's device (no Java-number operands: each
+     *     would be a new device scalar, three per bisection iteration)
      * @return (N, D) projections, attached to v's manager
      */
     static NDArray project(NDArray v, NDArray lower, NDArray upper, double eps) {
+        try (NDManager constants = v.getManager().newSubManager()) {
+            NDArray[] c = io.robustcl.ml.device.DeviceScalars.uncounted().of(constants, v, (float) eps, 0f, 0.5f);
+            return project(v, lower, upper, c[0], c[1], c[2]);
+        }
+    }
+
+    /** As {@link #project(NDArray, NDArray, NDArray, double)}, with the constants given as device scalars. */
+    static NDArray project(NDArray v, NDArray lower, NDArray upper, NDArray eps, NDArray zero, NDArray half) {
         NDManager outer = v.getManager();
         try (NDManager scope = outer.newSubManager()) {
             v.tempAttach(scope);
@@ -41,12 +51,12 @@ final class L1BoxProjection {
             upper.tempAttach(scope);
             NDArray magnitude = v.abs();
             NDArray sign = v.sign();
-            NDArray positive = v.gte(0f);
+            NDArray positive = v.gte(zero);
             NDArray cap = NDArrays.where(positive, upper, lower.neg());
-            float radius = (float) eps;
+            NDArray radius = eps;
             NDArray low = magnitude.max(new int[] {1}, true).zerosLike();
             NDArray high = magnitude.max(new int[] {1}, true);
-            NDArray insideAtZero = l1(magnitude, cap, low).lte(radius);
+            NDArray insideAtZero = l1(magnitude, cap, low, zero).lte(radius);
             for (int i = 0; i < BISECTION_STEPS; i++) {
                 // per-iteration temporaries are N x D; a sub-manager frees them every step
                 try (NDManager step = scope.newSubManager()) {
@@ -54,8 +64,8 @@ final class L1BoxProjection {
                     cap.tempAttach(step);
                     low.tempAttach(step);
                     high.tempAttach(step);
-                    NDArray middle = low.add(high).div(2f);
-                    NDArray tooLong = l1(magnitude, cap, middle).gt(radius);
+                    NDArray middle = low.add(high).muli(half);
+                    NDArray tooLong = l1(magnitude, cap, middle, zero).gt(radius);
                     NDArray nextLow = NDArrays.where(tooLong, middle, low);
                     NDArray nextHigh = NDArrays.where(tooLong, high, middle);
                     nextLow.attach(scope);
@@ -71,19 +81,19 @@ final class L1BoxProjection {
                 }
             }
             NDArray lambda = NDArrays.where(insideAtZero, low.zerosLike(), high);
-            NDArray projected = shrink(magnitude, cap, lambda).mul(sign);
+            NDArray projected = shrink(magnitude, cap, lambda, zero).mul(sign);
             projected.attach(outer);
             return projected;
         }
     }
 
     /** ||d(lambda)||_1 per sample, shape (N, 1). */
-    private static NDArray l1(NDArray magnitude, NDArray cap, NDArray lambda) {
-        return shrink(magnitude, cap, lambda).sum(new int[] {1}, true);
+    private static NDArray l1(NDArray magnitude, NDArray cap, NDArray lambda, NDArray zero) {
+        return shrink(magnitude, cap, lambda, zero).sum(new int[] {1}, true);
     }
 
     /** min(max(|v| - lambda, 0), cap): the magnitudes of d(lambda). */
-    private static NDArray shrink(NDArray magnitude, NDArray cap, NDArray lambda) {
-        return magnitude.sub(lambda).maximum(0f).minimum(cap);
+    private static NDArray shrink(NDArray magnitude, NDArray cap, NDArray lambda, NDArray zero) {
+        return magnitude.sub(lambda).maximum(zero).minimum(cap);
     }
 }

@@ -3,8 +3,10 @@ package io.robustcl.ml.attack;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.EngineDraws;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The geometry of one l_p ball of radius eps around clean inputs x in [0,1]: random starts,
@@ -16,11 +18,49 @@ final class PerturbationBall {
     private final Norm norm;
     private final double eps;
     private final double l1TopFraction;
+    private final @Nullable Constants c;
 
+    /**
+     * The ball's scalar constants on the inputs' device, made in one upload per attack run (see
+     * {@link DeviceScalars}): with Java numbers every l_inf step made about nine device scalars.
+     */
+    record Constants(NDArray eps, NDArray negativeEps, NDArray zero, NDArray one, NDArray tiny, NDArray half,
+            NDArray alpha, NDArray inverseDimension) {
+        /** @param like the flattened inputs (N, D) */
+        static Constants of(DeviceScalars scalars, NDManager manager, NDArray like, double eps, double alpha) {
+            float inverseDimension = 1f / like.getShape().get(1);
+            NDArray[] c = scalars.of(manager, like, (float) eps, (float) -eps, 0f, 1f, 1e-12f, 0.5f, (float) alpha,
+                    inverseDimension);
+            return new Constants(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+        }
+    }
+
+    PerturbationBall(Norm norm, double eps, double l1TopFraction, Constants constants) {
+        this.norm = norm;
+        this.eps = eps;
+        this.l1TopFraction = l1TopFraction;
+        this.c = constants;
+    }
+
+    /** A ball that makes its constants afresh on every call (one upload each); for one-off uses. */
     PerturbationBall(Norm norm, double eps, double l1TopFraction) {
         this.norm = norm;
         this.eps = eps;
         this.l1TopFraction = l1TopFraction;
+        this.c = null;
+    }
+
+    /** The step size alpha as a device scalar (only for a ball made with its constants). */
+    NDArray alpha() {
+        if (c == null) {
+            throw new IllegalStateException("this ball was made without constants");
+        }
+        return c.alpha();
+    }
+
+    /** The constants, made for {@code like} (flattened (N, D), its manager) when this ball has none. */
+    private Constants constants(NDArray like) {
+        return c != null ? c : Constants.of(DeviceScalars.uncounted(), like.getManager(), like, eps, 0);
     }
 
     /**
@@ -49,13 +89,14 @@ final class PerturbationBall {
     }
 
     private NDArray scaledDirection(NDArray direction, int p, long n, long d, RandomGenerator random) {
+        Constants c = constants(direction);
         NDArray length = p == 2
                 ? direction.square().sum(new int[] {1}, true).sqrt()
                 : direction.abs().sum(new int[] {1}, true);
         NDArray u = EngineDraws.uniform(direction.getManager(), random, 0f, 1f, new Shape(n, 1), direction.getDataType(),
                 direction.getDevice());
-        NDArray radius = u.pow(1f / d).mul((float) eps);
-        return direction.div(length.maximum(1e-12f)).mul(radius);
+        NDArray radius = u.pow(c.inverseDimension()).mul(c.eps());
+        return direction.div(length.maximum(c.tiny())).mul(radius);
     }
 
     /**
@@ -64,25 +105,26 @@ final class PerturbationBall {
      * |g| among those that can move without leaving the box, scaled to unit l_1 norm.
      */
     NDArray ascentDirection(NDArray gradient, NDArray xAdv) {
+        Constants c = constants(gradient);
         return switch (norm) {
             case LINF -> gradient.sign();
-            case L2 -> gradient.div(gradient.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f));
-            case L1 -> sparseL1Direction(gradient, xAdv);
+            case L2 -> gradient.div(gradient.square().sum(new int[] {1}, true).sqrt().maximum(c.tiny()));
+            case L1 -> sparseL1Direction(gradient, xAdv, c);
         };
     }
 
-    private NDArray sparseL1Direction(NDArray gradient, NDArray xAdv) {
+    private NDArray sparseL1Direction(NDArray gradient, NDArray xAdv, Constants c) {
         // coordinates at a box face whose gradient points outward cannot move: stepping there
         // would be undone by the projection and waste the l_1 budget (a known weakness of naive l_1 PGD)
-        NDArray blocked = xAdv.lte(0f).logicalAnd(gradient.lt(0f))
-                .logicalOr(xAdv.gte(1f).logicalAnd(gradient.gt(0f)));
+        NDArray blocked = xAdv.lte(c.zero()).logicalAnd(gradient.lt(c.zero()))
+                .logicalOr(xAdv.gte(c.one()).logicalAnd(gradient.gt(c.zero())));
         NDArray magnitude = gradient.abs().mul(blocked.logicalNot().toType(gradient.getDataType(), false));
         long d = gradient.getShape().get(1);
         int k = (int) Math.max(1, Math.min(d, Math.ceil(l1TopFraction * d)));
         NDArray threshold = magnitude.topK(k, 1, true, false).get(0).min(new int[] {1}, true);
-        NDArray selected = magnitude.gte(threshold).logicalAnd(magnitude.gt(0f))
+        NDArray selected = magnitude.gte(threshold).logicalAnd(magnitude.gt(c.zero()))
                 .toType(gradient.getDataType(), false);
-        NDArray count = selected.sum(new int[] {1}, true).maximum(1f);
+        NDArray count = selected.sum(new int[] {1}, true).maximum(c.one());
         return gradient.sign().mul(selected).div(count);
     }
 
@@ -94,16 +136,17 @@ final class PerturbationBall {
      * @return the projected adversarial point x + delta
      */
     NDArray project(NDArray x, NDArray delta) {
-        float radius = (float) eps;
+        Constants c = constants(delta);
         NDArray projectedDelta = switch (norm) {
-            case LINF -> delta.clip(-radius, radius);
+            case LINF -> delta.maximum(c.negativeEps()).minimum(c.eps());
             case L2 -> {
                 NDArray length = delta.square().sum(new int[] {1}, true).sqrt();
-                yield delta.mul(length.maximum(1e-12f).pow(-1f).mul(radius).minimum(1f));
+                // delta * min(eps / ||delta||, 1), with the array operand first so results stay in its scope
+                yield delta.div(length.maximum(c.tiny()).div(c.eps()).maximum(c.one()));
             }
-            case L1 -> L1BoxProjection.project(delta, delta.zerosLike().sub(x), delta.onesLike().sub(x), eps);
+            case L1 -> L1BoxProjection.project(delta, x.neg(), x.neg().add(c.one()), c.eps(), c.zero(), c.half());
         };
-        return projectedDelta.add(x).clip(0f, 1f);
+        return projectedDelta.add(x).maximum(c.zero()).minimum(c.one());
     }
 
     /** Per-sample norms (N) of the flattened perturbations, for checks and tests. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.DeviceScalars;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -42,10 +43,13 @@ import org.jspecify.annotations.Nullable;
  * @param restarts independent runs, >= 1 (worst case kept per sample)
  * @param l1TopFraction fraction in (0, 1] of coordinates an l_1 step updates (0.05 = top 5%,
  *     advertorch's sparsity 0.95); ignored for the other norms
+ * @param scalars makes the ball's constants (eps, alpha, 0, 1, ...) on the inputs' device, once per
+ *     {@link #perturb} call: Java-number operands would make about nine device scalars per l_inf step
+ *     (see {@link DeviceScalars}); uncounted unless a test passes a counting one
  */
 public record PgdAttack(
         Norm norm, double eps, double stepSize, int steps, boolean randomStart, int restarts,
-        double l1TopFraction) implements Attack {
+        double l1TopFraction, DeviceScalars scalars) implements Attack {
 
     /** The default l_1 sparsity: update the top 5% of coordinates. */
     public static final double DEFAULT_L1_TOP_FRACTION = 0.05;
@@ -68,6 +72,12 @@ public record PgdAttack(
         }
     }
 
+    /** An attack whose constants go uncounted. */
+    public PgdAttack(Norm norm, double eps, double stepSize, int steps, boolean randomStart, int restarts,
+            double l1TopFraction) {
+        this(norm, eps, stepSize, steps, randomStart, restarts, l1TopFraction, DeviceScalars.uncounted());
+    }
+
     /** PGD l_inf with a random start and one run. */
     public static PgdAttack linf(double eps, double stepSize, int steps) {
         return new PgdAttack(Norm.LINF, eps, stepSize, steps, true, 1, DEFAULT_L1_TOP_FRACTION);
@@ -84,19 +94,24 @@ public record PgdAttack(
     }
 
     public PgdAttack withSteps(int newSteps) {
-        return new PgdAttack(norm, eps, stepSize, newSteps, randomStart, restarts, l1TopFraction);
+        return new PgdAttack(norm, eps, stepSize, newSteps, randomStart, restarts, l1TopFraction, scalars);
     }
 
     public PgdAttack withRandomStart(boolean start) {
-        return new PgdAttack(norm, eps, stepSize, steps, start, restarts, l1TopFraction);
+        return new PgdAttack(norm, eps, stepSize, steps, start, restarts, l1TopFraction, scalars);
     }
 
     public PgdAttack withRestarts(int runs) {
-        return new PgdAttack(norm, eps, stepSize, steps, randomStart, runs, l1TopFraction);
+        return new PgdAttack(norm, eps, stepSize, steps, randomStart, runs, l1TopFraction, scalars);
+    }
+
+    /** This attack with its constants made through {@code through} (a counting hook in tests). */
+    public PgdAttack withScalars(DeviceScalars through) {
+        return new PgdAttack(norm, eps, stepSize, steps, randomStart, restarts, l1TopFraction, through);
     }
 
     public PgdAttack withL1TopFraction(double fraction) {
-        return new PgdAttack(norm, eps, stepSize, steps, randomStart, restarts, fraction);
+        return new PgdAttack(norm, eps, stepSize, steps, randomStart, restarts, fraction, scalars);
     }
 
     @Override
@@ -105,11 +120,12 @@ public record PgdAttack(
         NDManager outer = x.getManager();
         Shape shape = x.getShape();
         long n = shape.get(0);
-        PerturbationBall ball = new PerturbationBall(norm, eps, l1TopFraction);
         try (FrozenParameters frozen = FrozenParameters.freeze(parameters);
                 NDManager attack = outer.newSubManager()) {
             NDArray flat = x.reshape(n, -1);
             flat.attach(attack);
+            PerturbationBall ball = new PerturbationBall(norm, eps, l1TopFraction,
+                    PerturbationBall.Constants.of(scalars, attack, flat, eps, stepSize));
             NDArray best = run(flat, shape, objective, ball, attack, random);
             if (restarts > 1) {
                 Candidate worst = Candidate.evaluate(best, shape, objective, attack);
@@ -135,7 +151,6 @@ public record PgdAttack(
             current = randomStart ? ball.project(flat, ball.randomDelta(flat, random)) : flat.duplicate();
             current.attach(attack);
         }
-        float alpha = (float) stepSize;
         for (int i = 0; i < steps; i++) {
             NDArray next;
             try (NDManager step = attack.newSubManager()) {
@@ -143,7 +158,7 @@ public record PgdAttack(
                 flat.tempAttach(step);
                 current.tempAttach(step);
                 NDArray gradient = InputGradient.of(current, shape, objective, step);
-                NDArray ascended = current.add(ball.ascentDirection(gradient, current).mul(alpha));
+                NDArray ascended = current.add(ball.ascentDirection(gradient, current).mul(ball.alpha()));
                 next = ball.project(flat, ascended.sub(flat));
                 next.attach(attack);
             }

@@ -21,21 +21,34 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Downloads an official dataset archive into a cache directory and extracts it:
  * the archive is streamed to a temporary file while its SHA-256 and MD5 are computed, both
  * known checksums (and the size, when known) are verified, only the expected members are
- * extracted (an entry with an absolute path or {@code ..} fails the whole extraction) into a
- * temporary directory, which is then renamed atomically to {@code cache/<directory>}. A
- * present directory is reused without any network access.
+ * extracted (an entry with an absolute path or {@code ..} fails the whole extraction, and so does
+ * an expected member whose size is implausible or whose data is cut short) into a temporary
+ * directory, which is then renamed atomically to {@code cache/<directory>}. A
+ * present directory is reused without any network access. The tar format (ustar, GNU long
+ * names, pax headers) is read by Apache Commons Compress.
  */
 public final class DatasetDownloader {
     private static final int MAX_REDIRECTS = 5;
+    /** Larger than any member of the official archives (STL-10's unlabeled_X.bin is 2.76 GB). */
+    static final long MAX_MEMBER_BYTES = 8L << 30;
     private final Path cacheDir;
+    private final long maxMemberBytes;
 
     public DatasetDownloader(Path cacheDir) {
+        this(cacheDir, MAX_MEMBER_BYTES);
+    }
+
+    /** With a smaller bound on a member's size, for tests. */
+    DatasetDownloader(Path cacheDir, long maxMemberBytes) {
         this.cacheDir = cacheDir;
+        this.maxMemberBytes = maxMemberBytes;
     }
 
     /** Where {@code archive} is (or will be) extracted. */
@@ -137,28 +150,41 @@ public final class DatasetDownloader {
         throw new IOException(uri + ": more than " + MAX_REDIRECTS + " redirects");
     }
 
-    private static void extract(DatasetArchive archive, Path tarGz, Path staging) throws IOException {
+    private void extract(DatasetArchive archive, Path tarGz, Path staging) throws IOException {
         Set<String> expected = new HashSet<>();
         for (String member : archive.members()) {
             expected.add(archive.directory() + "/" + member);
         }
         Set<String> found = new HashSet<>();
         Files.createDirectories(staging.resolve(archive.directory()));
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(tarGz), 1 << 16)) {
-            TarArchiveReader tar = new TarArchiveReader(in, tarGz);
-            for (TarArchiveReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
-                String name = entry.name().startsWith("./") ? entry.name().substring(2) : entry.name();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new GZIPInputStream(Files.newInputStream(tarGz), 1 << 16))) {
+            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
                 if (name.startsWith("/") || name.contains("\\") || Stream.of(name.split("/")).anyMatch(".."::equals)) {
-                    throw new IOException(archive.uri() + ": archive member '" + entry.name()
+                    throw new IOException(archive.uri() + ": archive member '" + entry.getName()
                             + "' has an absolute path or '..'; refusing to extract");
                 }
-                if (!entry.regularFile() || !expected.contains(name) || !found.add(name)) {
+                if (!entry.isFile() || !expected.contains(name) || !found.add(name)) {
                     continue;
                 }
-                try (InputStream content = tar.content()) {
-                    Files.copy(content, staging.resolve(name));
+                if (entry.getSize() < 0 || entry.getSize() > maxMemberBytes) {
+                    throw new IOException(archive.uri() + ": archive member '" + name + "' declares " + entry.getSize()
+                            + " bytes, more than the " + maxMemberBytes + " any dataset member has; refusing to extract");
+                }
+                long copied = Files.copy(tar, staging.resolve(name));
+                if (copied != entry.getSize()) {
+                    throw new IOException(archive.uri() + ": archive member '" + name + "' has " + copied
+                            + " bytes, its header says " + entry.getSize() + " (truncated archive)");
                 }
             }
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(archive.uri().toString())) {
+                throw e;
+            }
+            // Commons Compress names neither the archive nor what to do
+            throw new IOException(archive.uri() + ": not a readable tar.gz archive (" + e.getMessage()
+                    + "); delete it and fetch again", e);
         }
         Set<String> missing = new HashSet<>(expected);
         missing.removeAll(found);

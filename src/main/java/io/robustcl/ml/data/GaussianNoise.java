@@ -1,6 +1,7 @@
 package io.robustcl.ml.data;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.EngineDraws;
 import java.util.random.RandomGenerator;
 
@@ -22,7 +23,10 @@ public record GaussianNoise(float sigma) implements ImageTransform {
         }
         try (NDArray delta = EngineDraws.normal(images.getManager(), random, 0f, sigma, images.getShape(),
                 images.getDataType(), images.getDevice())) {
-            return images.add(delta).clip(0f, 1f);
+            // clip as maximum/minimum against device scalars: clip makes two scalars and reads both back
+            NDArray[] unit = DeviceScalars.uncounted().of(delta.getManager(), images, 0f, 1f);
+            NDArray out = images.add(delta).maximum(unit[0]).minimum(unit[1]);
+            return out;
         }
     }
 }

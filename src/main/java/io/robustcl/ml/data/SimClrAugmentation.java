@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.DeviceScalars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -53,7 +54,28 @@ public final class SimClrAugmentation implements ImageTransform {
     private final double jitterProbability;
     private final double grayscaleProbability;
 
+    private final DeviceScalars scalars;
+
+    /**
+     * The scalar constants of one {@link #apply} call, made in one upload on the images' device (see
+     * {@link DeviceScalars}); with Java-number operands a view made about forty device scalars.
+     */
+    record Constants(NDArray zero, NDArray one, NDArray grayR, NDArray grayG, NDArray grayB, NDArray tiny, NDArray two,
+            NDArray four, NDArray six, NDArray twelve) {
+        static Constants of(DeviceScalars scalars, NDManager manager, NDArray like) {
+            NDArray[] c = scalars.of(manager, DataType.FLOAT32, like, 0f, 1f, GRAY_WEIGHTS[0], GRAY_WEIGHTS[1],
+                    GRAY_WEIGHTS[2], 1e-30f, 2f, 4f, 6f, 12f);
+            return new Constants(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+        }
+
+        /** clip(x, 0, 1) without clip's two new device scalars and their reads. */
+        NDArray unitBox(NDArray x) {
+            return x.maximum(zero).minimum(one);
+        }
+    }
+
     private SimClrAugmentation(Builder b) {
+        this.scalars = b.scalars;
         this.size = b.size;
         this.scaleMin = b.scaleMin;
         this.scaleMax = b.scaleMax;
@@ -181,10 +203,11 @@ public final class SimClrAugmentation implements ImageTransform {
             // results of an operation attach to its input's manager: lending the input to the
             // sub-manager keeps every intermediate there, freed when it closes (the input returns)
             sub.tempAttachAll(images);
+            Constants k = Constants.of(scalars, sub, images);
             NDArray x = cropResizeFlip(images, parameters, sub);
-            x = colourJitter(x, parameters, sub);
-            x = grayscale(x, parameters, sub);
-            NDArray out = x.clip(0f, 1f);
+            x = colourJitter(x, parameters, sub, k);
+            x = grayscale(x, parameters, sub, k);
+            NDArray out = k.unitBox(x);
             out.attach(owner);
             return out;
         }
@@ -249,9 +272,9 @@ public final class SimClrAugmentation implements ImageTransform {
      * gray = 0.2989 R + 0.587 G + 0.114 B, shape (N,1,H,W). Written as three channel slices
      * because a reduction over the channel axis is strided and several times slower on the CPU.
      */
-    private static NDArray gray(NDArray x) {
-        return x.get(":, 0:1").mul(GRAY_WEIGHTS[0]).addi(x.get(":, 1:2").mul(GRAY_WEIGHTS[1]))
-                .addi(x.get(":, 2:3").mul(GRAY_WEIGHTS[2]));
+    private static NDArray gray(NDArray x, Constants k) {
+        return x.get(":, 0:1").mul(k.grayR()).addi(x.get(":, 1:2").mul(k.grayG()))
+                .addi(x.get(":, 2:3").mul(k.grayB()));
     }
 
     private static NDArray perSample(NDManager sub, float[] values) {
@@ -264,7 +287,8 @@ public final class SimClrAugmentation implements ImageTransform {
      * (c, 0, 1 - c) for contrast, (f, 1 - f, 0) for saturation and (1, 0, 0) for nothing; these
      * are torchvision's _blend formulas, and exact identities for the (1, 0, 0) samples.
      */
-    private static NDArray blendStep(NDArray x, float[] scale, float[] grayWeight, float[] meanWeight, NDManager sub) {
+    private static NDArray blendStep(NDArray x, float[] scale, float[] grayWeight, float[] meanWeight, NDManager sub,
+            Constants k) {
         int n = scale.length;
         boolean anyGray = false;
         boolean anyMean = false;
@@ -274,7 +298,7 @@ public final class SimClrAugmentation implements ImageTransform {
         }
         NDArray out = x.mul(perSample(sub, scale));
         if (anyGray || anyMean) {
-            NDArray gray = gray(x);
+            NDArray gray = gray(x, k);
             NDArray offset = gray.mul(perSample(sub, grayWeight));
             if (anyMean) {
                 // DJL's PyTorch engine reduces one axis at a time: flatten each sample first
@@ -283,10 +307,10 @@ public final class SimClrAugmentation implements ImageTransform {
             }
             out = out.addi(offset);
         }
-        return out.clip(0f, 1f);
+        return k.unitBox(out);
     }
 
-    private NDArray colourJitter(NDArray x, List<SampleParameters> parameters, NDManager sub) {
+    private NDArray colourJitter(NDArray x, List<SampleParameters> parameters, NDManager sub, Constants c) {
         int n = parameters.size();
         boolean any = false;
         for (SampleParameters p : parameters) {
@@ -351,7 +375,7 @@ public final class SimClrAugmentation implements ImageTransform {
                 used |= scale[i] != 1f;
             }
             if (used) {
-                y = blendStep(y, scale, grayWeight, meanWeight, sub);
+                y = blendStep(y, scale, grayWeight, meanWeight, sub, c);
             }
             if (start[k + 1] > start[k]) {
                 float[] shifts = new float[start[k + 1] - start[k]];
@@ -359,7 +383,7 @@ public final class SimClrAugmentation implements ImageTransform {
                     shifts[i - start[k]] = parameters.get(sorted[i]).hueShift();
                 }
                 y = replaceRows(y, start[k], start[k + 1], shiftHue(y.get(start[k] + ":" + start[k + 1]),
-                        perSample(sub, shifts), sub));
+                        perSample(sub, shifts), sub, c));
             }
         }
         return permute ? y.get(new NDIndex("{}", sub.create(inverse))) : y;
@@ -392,6 +416,10 @@ public final class SimClrAugmentation implements ImageTransform {
      * are the slow operations on the CPU.
      */
     static NDArray shiftHue(NDArray x, NDArray shift, NDManager sub) {
+        return shiftHue(x, shift, sub, Constants.of(DeviceScalars.uncounted(), sub, x));
+    }
+
+    private static NDArray shiftHue(NDArray x, NDArray shift, NDManager sub, Constants k) {
         NDArray r = x.get(":, 0:1");
         NDArray g = x.get(":, 1:2");
         NDArray b = x.get(":, 2:3");
@@ -399,24 +427,25 @@ public final class SimClrAugmentation implements ImageTransform {
         NDArray minc = r.minimum(g).minimum(b);
         NDArray range = maxc.sub(minc);
         // where max == min all differences below are 0 too, so any positive divisor gives h = 0 as in torchvision
-        NDArray divisor = range.maximum(1e-30f);
+        NDArray divisor = range.maximum(k.tiny());
         NDArray isR = maxc.eq(r).toType(DataType.FLOAT32, false);
-        NDArray notR = isR.neg().addi(1f);
+        NDArray notR = isR.neg().addi(k.one());
         NDArray isG = maxc.eq(g).toType(DataType.FLOAT32, false).muli(notR);
         NDArray isB = notR.subi(isG);
         NDArray hueR = g.sub(b).muli(isR);
-        NDArray hueG = b.sub(r).addi(divisor.mul(2f)).muli(isG);
-        NDArray hueB = r.sub(g).addi(divisor.mul(4f)).muli(isB);
+        NDArray hueG = b.sub(r).addi(divisor.mul(k.two())).muli(isG);
+        NDArray hueB = r.sub(g).addi(divisor.mul(k.four())).muli(isB);
         NDArray h6 = hueR.addi(hueG).addi(hueB).divi(divisor);
         // + 12 keeps the argument positive for any |shift| <= 0.5
-        NDArray channelOffset = shift.mul(6f).addi(12f).add(sub.create(new float[] {5f, 3f, 1f}, new Shape(1, 3, 1, 1)));
+        NDArray channelOffset = shift.mul(k.six()).addi(k.twelve())
+                .add(sub.create(new float[] {5f, 3f, 1f}, new Shape(1, 3, 1, 1)).toDevice(x.getDevice(), false));
         NDArray v = channelOffset.add(h6);
-        NDArray k = v.sub(v.div(6f).floor().muli(6f));
-        NDArray ramp = k.minimum(k.neg().addi(4f)).clip(0f, 1f);
+        NDArray kk = v.sub(v.div(k.six()).floor().muli(k.six()));
+        NDArray ramp = k.unitBox(kk.minimum(kk.neg().addi(k.four())));
         return maxc.sub(ramp.muli(range));
     }
 
-    private static NDArray grayscale(NDArray x, List<SampleParameters> parameters, NDManager sub) {
+    private static NDArray grayscale(NDArray x, List<SampleParameters> parameters, NDManager sub, Constants k) {
         int n = parameters.size();
         float[] scale = new float[n];
         float[] grayWeight = new float[n];
@@ -428,7 +457,7 @@ public final class SimClrAugmentation implements ImageTransform {
             grayWeight[s] = gray ? 1f : 0f;
             any |= gray;
         }
-        return any ? blendStep(x, scale, grayWeight, new float[n], sub) : x;
+        return any ? blendStep(x, scale, grayWeight, new float[n], sub, k) : x;
     }
 
     /**
@@ -449,8 +478,15 @@ public final class SimClrAugmentation implements ImageTransform {
         private double hue = 0.1;
         private double jitterProbability = 0.8;
         private double grayscaleProbability = 0.2;
+        private DeviceScalars scalars = DeviceScalars.uncounted();
 
         private Builder() {}
+
+        /** How the per-call constants are made (a counting hook in tests; uncounted by default). */
+        public Builder optScalars(DeviceScalars through) {
+            this.scalars = java.util.Objects.requireNonNull(through);
+            return this;
+        }
 
         /** Output height and width (default 32). */
         public Builder optSize(int size) {

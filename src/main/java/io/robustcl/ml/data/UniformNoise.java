@@ -1,6 +1,7 @@
 package io.robustcl.ml.data;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.EngineDraws;
 import java.util.random.RandomGenerator;
 
@@ -29,7 +30,10 @@ public record UniformNoise(float amplitude) implements ImageTransform {
         }
         try (NDArray delta = EngineDraws.uniform(images.getManager(), random, -amplitude, amplitude, images.getShape(),
                 images.getDataType(), images.getDevice())) {
-            return images.add(delta).clip(0f, 1f);
+            // clip as maximum/minimum against device scalars: clip makes two scalars and reads both back
+            NDArray[] unit = DeviceScalars.uncounted().of(delta.getManager(), images, 0f, 1f);
+            NDArray out = images.add(delta).maximum(unit[0]).minimum(unit[1]);
+            return out;
         }
     }
 }

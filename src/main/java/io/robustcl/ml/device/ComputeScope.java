@@ -61,12 +61,19 @@ public final class ComputeScope implements AutoCloseable {
    *     gpu:<i>}
    * @param seed seeds DJL/PyTorch (process-global, see the class comment) and the Java-side generators
    * @throws IllegalArgumentException for a malformed device, or a GPU DJL does not see
+   * @throws IllegalStateException when DJL could not start PyTorch here ({@link NativeSetup#problem}),
+   *     instead of DJL's attempt to download a build, which offline mode forbids
    */
   public static ComputeScope open(String device, long seed) {
     DeviceSpec spec = DeviceSpec.parse(device);
+    NativeSetup.ofThisHost(0).problem(false).ifPresent(problem -> {
+      throw new IllegalStateException(problem);
+    });
     Engine engine = Engine.getInstance();
     Device resolved = resolve(spec, engine.getGpuCount());
-    engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
+    // under EngineDraws' lock: on CUDA manual_seed reseeds every GPU's generator as well, so a scope
+    // opening during another stage's reseed-and-draw would change that draw
+    EngineDraws.reseed(engine, (int) (seed ^ (seed >>> 32)));
     boolean previousGradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     return new ComputeScope(resolved, seed, engine.newBaseManager(resolved), previousGradMode);

@@ -24,6 +24,18 @@ public final class EngineDraws {
 
   private EngineDraws() {}
 
+  /** Reseeds PyTorch's global generators (CPU and every GPU) while no draw is under way. */
+  public static void reseed(ai.djl.engine.Engine engine, int seed) {
+    synchronized (GENERATOR) {
+      engine.setRandomSeed(seed);
+    }
+  }
+
+  /** The lock, for a test to hold. */
+  static Object lock() {
+    return GENERATOR;
+  }
+
   /** U(low, high) per element, of {@code shape}, on {@code device}, attached to {@code manager}. */
   public static NDArray uniform(
       NDManager manager, RandomGenerator random, float low, float high, Shape shape, DataType type, Device device) {

@@ -41,7 +41,12 @@ public final class NtXentLoss {
      * @return the scalar loss L
      */
     public NDArray loss(NDArray z, int views) {
-        return perAnchor(z, views).sum().div((float) z.getShape().get(0));
+        return reduce(perAnchor(z, views));
+    }
+
+    /** L from the per-anchor sums of {@link #perAnchor}: their sum divided by V*N. */
+    public NDArray reduce(NDArray perAnchor) {
+        return perAnchor.sum().div((float) perAnchor.getShape().get(0));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.robustcl.ml.model;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.HostTransfer;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -17,7 +18,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +76,7 @@ public final class NetworkFile {
             out.writeLong(d);
           }
           // one host copy per parameter: saving is a checkpoint, not a hot path
-          float[] values = a.toFloatArray();
+          float[] values = HostTransfer.read(a);
           ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
           bytes.asFloatBuffer().put(values);
           out.write(bytes.array());
@@ -149,7 +149,7 @@ public final class NetworkFile {
         in.readFully(raw);
         float[] values = new float[Math.toIntExact(shape.size())];
         ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-        array.set(FloatBuffer.wrap(values));
+        HostTransfer.write(array, values);
       }
       if (in.read() != -1) {
         throw bad(file, "has trailing bytes after the last parameter");

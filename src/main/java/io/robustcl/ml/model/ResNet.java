@@ -31,6 +31,7 @@ public final class ResNet extends ChainedBlock {
   private final Block stemConv;
   private final Block stemNorm;
   private final List<Block> blocks = new ArrayList<>();
+  private NDArray @Nullable [] normalisationConstants;
 
   /** Builds the (uninitialised) encoder for {@code spec}. */
   public ResNet(ResNetSpec spec) {
@@ -60,6 +61,24 @@ public final class ResNet extends ChainedBlock {
     }
   }
 
+  /**
+   * The normalisation's mean and std as (1, C, 1, 1) arrays on x's device, made once per device and
+   * kept with the parameters (they live as long as the network): made per forward, they were two
+   * host-to-device copies on every forward, attack iterations included.
+   */
+  private synchronized NDArray[] normalisation(NDArray x) {
+    if (normalisationConstants == null || !normalisationConstants[0].getDevice().equals(x.getDevice())) {
+      NDManager owner = stemConv.getParameters().valueAt(0).getArray().getManager();
+      Shape perChannel = new Shape(1, ResNetSpec.CHANNELS, 1, 1);
+      NDArray m = owner.create(mean, perChannel).toDevice(x.getDevice(), false);
+      NDArray s = owner.create(std, perChannel).toDevice(x.getDevice(), false);
+      m.attach(owner);
+      s.attach(owner);
+      normalisationConstants = new NDArray[] {m, s};
+    }
+    return normalisationConstants;
+  }
+
   private static float[] toFloats(List<Double> values) {
     float[] out = new float[values.size()];
     for (int i = 0; i < out.length; i++) {
@@ -85,10 +104,8 @@ public final class ResNet extends ChainedBlock {
       throw new IllegalStateException("adversarial batch norm requested on an encoder built without dualBn");
     }
     if (mean != null && std != null) {
-      NDManager m = x.getManager();
-      Shape perChannel = new Shape(1, ResNetSpec.CHANNELS, 1, 1);
-      x = x.sub(m.create(mean, perChannel).toDevice(x.getDevice(), false))
-          .div(m.create(std, perChannel).toDevice(x.getDevice(), false));
+      NDArray[] constants = normalisation(x);
+      x = x.sub(constants[0]).div(constants[1]);
     }
     NDArray out = Activation.relu(apply(stemNorm, ps, apply(stemConv, ps, x, training, params), training, params));
     for (Block block : blocks) {

@@ -59,17 +59,22 @@ public final class ContrastiveTraining implements TrainingMethod {
   @Override
   public BatchLoss prepare(StepContext ctx, Batch batch) {
     ParameterStore ps = ctx.parameters();
-    NDArray v1 = augmentation.apply(batch.images(), ctx.random());
-    NDArray v2 = augmentation.apply(batch.images(), ctx.random());
+    NDArray v1 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t(x)", augmentation.apply(batch.images(), ctx.random()));
+    NDArray v2 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t'(x)", augmentation.apply(batch.images(), ctx.random()));
     if (settings.objective() == Objective.RUSH) {
-      v2 = noise.apply(v2, ctx.random());
+      v2 = ctx.checked(StepChecks.Phase.AUGMENTATION, "noise Q(t'(x))", noise.apply(v2, ctx.random()));
     }
     NDArray views = Views.stack(v1, v2);
     return switch (settings.objective()) {
-      case SIMCLR, RUSH -> () -> new NtXentLoss(settings.tau()).loss(network.projection(ps, views, true), 2);
+      case SIMCLR, RUSH -> () -> {
+        NtXentLoss ntXent = new NtXentLoss(settings.tau());
+        NDArray z = ctx.checked(StepChecks.Phase.FORWARD, "g(f(.)) of both views", network.projection(ps, views, true));
+        return ntXent.reduce(ctx.checked(StepChecks.Phase.LOSS, "NT-Xent", ntXent.perAnchor(z, 2)));
+      };
       case SCL -> {
         NDArray labels = Views.stack(batch.labels(), batch.labels());
-        yield () -> new SupConLoss(settings.tau()).loss(network.projection(ps, views, true), labels);
+        yield () -> new SupConLoss(settings.tau()).loss(
+            ctx.checked(StepChecks.Phase.FORWARD, "g(f(.)) of both views", network.projection(ps, views, true)), labels);
       }
     };
   }

@@ -1,6 +1,7 @@
 package io.robustcl.ml.train;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.HostTransfer;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.BufferedInputStream;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -110,7 +110,7 @@ public final class EpochCheckpoints {
       Gradients.withoutRecording(
           () -> {
             for (int i = 0; i < state.size(); i++) {
-              state.get(i).array().set(FloatBuffer.wrap(values[i]));
+              HostTransfer.write(state.get(i).array(), values[i]);
             }
           });
       return Optional.of(new Restored(file, c.completedEpochs));
@@ -137,8 +137,8 @@ public final class EpochCheckpoints {
       for (long d : dims) {
         data.writeLong(d);
       }
-      // host copy: checkpoints are written once per epoch
-      float[] values = a.toFloatArray();
+      // host copy: checkpoints are written once per epoch; scoped, or it would stay in the root manager
+      float[] values = HostTransfer.read(a);
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(values.length * 4);
       DataOutputStream vb = new DataOutputStream(bytes);
       for (float v : values) {

@@ -43,4 +43,10 @@ final class InstanceWiseContrast {
   NDArray ntXent(NDArray z, int views) {
     return ntXent.loss(z, views);
   }
+
+  /** NT-Xent as {@link #ntXent(NDArray, int)}, its per-anchor terms reported to the step's checks. */
+  NDArray ntXent(StepContext ctx, NDArray z, int views, String operation) {
+    NDArray anchors = ctx.checked(StepChecks.Phase.LOSS, operation, ntXent.perAnchor(z, views));
+    return ntXent.reduce(anchors);
+  }
 }

@@ -1,21 +1,50 @@
 package io.robustcl.ml.train;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The loss became NaN or infinite; the parameters were not updated with it. The usual causes are a
- * learning rate too high for the batch size, or inputs outside [0,1].
+ * The loss or a gradient of a step became NaN or infinite; the parameters were not updated with it.
+ * Before this is thrown, the step is re-run once with finiteness checks after each phase
+ * ({@link StepChecks}); the message names the first phase and operation that produced a non-finite
+ * value and the training-set images involved ({@link #diagnosis}), or says that the re-run did not
+ * reproduce the failure. The epoch checkpoints already written stay where they are.
  */
 public final class NonFiniteLossException extends RuntimeException {
   private final int epoch;
   private final int step;
   private final double loss;
+  private final @Nullable StepDiagnosis diagnosis;
 
-  public NonFiniteLossException(String method, int epoch, int step, double loss) {
-    super("loss of method '" + method + "' is " + loss + " at epoch " + epoch + ", step " + step
-        + " (0-based); training stopped before updating the parameters with it: lower the learning rate"
-        + " or check the inputs");
+  /**
+   * @param what {@code "loss"}, {@code "gradient"} (the loss was finite, a gradient was not) or
+   *     {@code "update"} (the optimiser turned finite gradients into non-finite parameters)
+   * @param diagnosis the forensic re-run's finding; null if the re-run found every phase finite
+   * @param checkpointNote what happened to the checkpoints, appended to the message (may be empty)
+   */
+  public NonFiniteLossException(String method, int epoch, int step, double loss, String what,
+      @Nullable StepDiagnosis diagnosis, String checkpointNote) {
+    super(message(method, epoch, step, loss, what, diagnosis, checkpointNote));
     this.epoch = epoch;
     this.step = step;
     this.loss = loss;
+    this.diagnosis = diagnosis;
+  }
+
+  private static String message(String method, int epoch, int step, double loss, String what,
+      @Nullable StepDiagnosis diagnosis, String checkpointNote) {
+    String head = switch (what) {
+      case "loss" -> "loss of method '" + method + "' is " + loss;
+      case "update" -> "method '" + method + "': the optimiser's update made a parameter non-finite (loss " + loss + ")";
+      default -> "method '" + method + "': a " + what + " is not finite (loss " + loss + ")";
+    };
+    String stopped = what.equals("update")
+        ? "training stopped before checkpointing the parameters"
+        : "training stopped before updating the parameters with it";
+    String found = diagnosis == null
+        ? "a re-run of the step with finiteness checks found every phase finite (a nondeterministic kernel?)"
+        : "first non-finite value in " + diagnosis.describe();
+    return head + " at epoch " + epoch + ", step " + step + " (0-based); " + stopped + "; " + found
+        + (checkpointNote.isEmpty() ? "" : "; " + checkpointNote);
   }
 
   public int epoch() {
@@ -28,5 +57,10 @@ public final class NonFiniteLossException extends RuntimeException {
 
   public double loss() {
     return loss;
+  }
+
+  /** The forensic re-run's finding, or null if it found every phase finite. */
+  public @Nullable StepDiagnosis diagnosis() {
+    return diagnosis;
   }
 }

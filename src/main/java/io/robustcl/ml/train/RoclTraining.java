@@ -71,14 +71,20 @@ public final class RoclTraining implements TrainingMethod {
   public BatchLoss prepare(StepContext ctx, Batch batch) {
     ParameterStore ps = ctx.parameters();
     NDArray x = batch.images();
-    NDArray t1 = augmentation.apply(x, ctx.random());
-    NDArray t2 = augmentation.apply(x, ctx.random());
+    NDArray t1 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t(x)", augmentation.apply(x, ctx.random()));
+    NDArray t2 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t'(x)", augmentation.apply(x, ctx.random()));
     NDArray target = settings.target().select(x, t1, t2);
-    NDArray adv = contrast.perturb(ps, settings.attacked().select(x, t1, t2), target, ctx.random());
+    NDArray adv = ctx.checked(StepChecks.Phase.ATTACK, "instance-wise PGD, t(x)_adv",
+        contrast.perturb(ps, settings.attacked().select(x, t1, t2), target, ctx.random()));
     NDArray threeViews = Views.stack(t1, t2, adv);
     return () -> {
-      NDArray loss = contrast.ntXent(contrast.embed(ps, threeViews), 3);
+      NDArray z3 = ctx.checked(StepChecks.Phase.FORWARD, "g(f(.)) of t(x), t'(x), t(x)_adv",
+          contrast.embed(ps, threeViews));
+      NDArray loss = contrast.ntXent(ctx, z3, 3, "NT-Xent over t(x), t'(x), t(x)_adv");
       NDArray r = regulariser(ps, adv, target);
+      if (r != null) {
+        ctx.checked(StepChecks.Phase.LOSS, "regulariser R(t(x)_adv, target)", r);
+      }
       return r == null ? loss : loss.add(r);
     };
   }

@@ -23,6 +23,11 @@ public record SgdSettings(
     }
   }
 
+  /** How messages name the update rule. */
+  public String describe() {
+    return !lars ? "SGD" : larsEveryParameter ? "torchlars LARS" : "LARS (SimCLR)";
+  }
+
   /** Plain SGD with momentum and weight decay (PyTorch semantics). */
   public static SgdSettings sgd(double momentum, double weightDecay) {
     return new SgdSettings(momentum, weightDecay, false, 0.001, false);

@@ -97,14 +97,15 @@ public final class SupervisedTraining implements TrainingMethod {
   @Override
   public BatchLoss prepare(StepContext ctx, Batch batch) {
     ParameterStore ps = ctx.parameters();
-    NDArray x = augmentation == null ? batch.images() : augmentation.apply(batch.images(), ctx.random());
+    NDArray x = augmentation == null ? batch.images()
+        : ctx.checked(StepChecks.Phase.AUGMENTATION, "augmentation", augmentation.apply(batch.images(), ctx.random()));
     NDArray y = batch.labels();
     int classes = network.spec().classes();
     return switch (settings.objective()) {
-      case CE -> () -> ce.loss(network.logits(ps, x, true), y);
+      case CE -> () -> ce.loss(ctx.checked(StepChecks.Phase.FORWARD, "l(f(x))", network.logits(ps, x, true)), y);
       case AT, MSD -> {
-        NDArray adv = classAdversarial(ps, x, y, ctx.random());
-        yield () -> ce.loss(network.logits(ps, adv, true), y);
+        NDArray adv = ctx.checked(StepChecks.Phase.ATTACK, "PGD x_adv", classAdversarial(ps, x, y, ctx.random()));
+        yield () -> ce.loss(ctx.checked(StepChecks.Phase.FORWARD, "l(f(x_adv))", network.logits(ps, adv, true)), y);
       }
       case ALP -> {
         NDArray adv = classAdversarial(ps, x, y, ctx.random());
@@ -117,11 +118,11 @@ public final class SupervisedTraining implements TrainingMethod {
       }
       case SS_OOD -> ssOod(ps, x, y, ctx.random());
       case TRADES -> {
-        NDArray adv = tradesExample(ps, x, ctx.random());
+        NDArray adv = ctx.checked(StepChecks.Phase.ATTACK, "TRADES PGD x_adv", tradesExample(ps, x, ctx.random()));
         yield () -> {
           // one forward of clean and adversarial inputs together would mix their batch statistics; TRADES's code runs two
-          NDArray clean = network.logits(ps, x, true);
-          NDArray robust = network.logits(ps, adv, true);
+          NDArray clean = ctx.checked(StepChecks.Phase.FORWARD, "l(f(x))", network.logits(ps, x, true));
+          NDArray robust = ctx.checked(StepChecks.Phase.FORWARD, "l(f(x_adv))", network.logits(ps, adv, true));
           return ce.loss(clean, y).add(kl.loss(clean, robust).mul((float) settings.beta()));
         };
       }

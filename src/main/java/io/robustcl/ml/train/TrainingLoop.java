@@ -2,8 +2,12 @@ package io.robustcl.ml.train;
 
 import io.robustcl.ml.data.Batch;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.robustcl.ml.device.GradientTape;
+import io.robustcl.ml.device.HostTransfer;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +24,10 @@ import java.util.random.RandomGenerator;
  * {@link EpochRandomness}), so a run resumed from a checkpoint continues bit-exactly as an
  * uninterrupted one would, given deterministic kernels.
  *
- * <p>Errors: a NaN or infinite loss stops training with {@link NonFiniteLossException} naming the
- * epoch and step, before the parameters are touched; a cancellation request or thread interrupt
+ * <p>Errors: a NaN or infinite loss or gradient stops training with {@link NonFiniteLossException}
+ * naming the epoch and step, before the parameters are touched; before it is thrown the step is re-run
+ * once with finiteness checks after each phase ({@link StepChecks}), and the message names the first
+ * phase and operation that produced a NaN or an infinity and the training-set images involved; a cancellation request or thread interrupt
  * stops it before the next step with {@link TrainingCancelledException}.
  */
 public final class TrainingLoop {
@@ -71,8 +77,9 @@ public final class TrainingLoop {
     double lastMean = Double.NaN;
     long steps = 0;
     int stepsPerEpoch = data.batchesPerEpoch();
+    PendingUpdate pending = null;
     for (int epoch = start; epoch < plan.epochs(); epoch++) {
-      RandomGenerator random = EpochRandomness.start(plan.seed(), epoch);
+      ReplayableRandom random = new ReplayableRandom(EpochRandomness.start(plan.seed(), epoch));
       BatchSource.EpochBatches batches = data.epoch(epoch, random);
       long started = System.nanoTime();
       long images = 0;
@@ -88,19 +95,25 @@ public final class TrainingLoop {
         try (NDManager sub = manager.newSubManager()) {
           Batch batch = batches.next(sub);
           size = batch.size();
-          TrainingMethod.BatchLoss prepared = method.prepare(new StepContext(sub, parameters, random, epoch, step), batch);
-          NDArray lossArray;
-          try (GradientTape collector = GradientTape.record()) {
-            lossArray = prepared.compute();
-            collector.backward(lossArray);
+          random.startStep();
+          List<NDArray> statistics = snapshotStatistics(sub);
+          NDArray lossArray = lossAndGradients(new StepContext(sub, parameters, random, epoch, step), batch);
+          // one host sync per step: the loss (for progress), a sum over every gradient (NaN or infinite
+          // as soon as one gradient is) and the previous update's sum over the parameters
+          double[] read = readStepSums(lossArray, pending, sub);
+          loss = read[0];
+          if (pending != null) {
+            verified(plan, checkpoints, pending, read[2]);
+            pending = null;
           }
-          // host sync, once per step: needed for the NaN check before the update and for progress
-          loss = lossArray.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-          if (!Double.isFinite(loss)) {
-            optimizer.zeroGradients();
-            throw new NonFiniteLossException(plan.methodName(), epoch, step, loss);
+          if (!Double.isFinite(loss) || !Double.isFinite(read[1])) {
+            throw forensics(plan, checkpoints, epoch, step, lr, loss, Double.isFinite(loss) ? "gradient" : "loss",
+                batch, random.replayStep(), statistics, parameters, sub);
           }
           optimizer.step(lr);
+          NDArray parameterSum = optimizer.parameterSum(sub);
+          parameterSum.attach(manager);
+          pending = new PendingUpdate(parameterSum, epoch, step, lr, loss);
         }
         images += size;
         lossSum += loss;
@@ -109,6 +122,15 @@ public final class TrainingLoop {
         listener.stepFinished(new TrainingListener.StepReport(
             epoch, plan.epochs(), step, stepsPerEpoch, loss, lr, images / Math.max(seconds, 1e-9)));
         step++;
+      }
+      // the epoch's last update is checked before anything is reported or checkpointed
+      if (pending != null) {
+        double sum;
+        try (NDArray wide = pending.parameterSum().toType(DataType.FLOAT64, false)) {
+          sum = wide.getDouble();
+        }
+        verified(plan, checkpoints, pending, sum);
+        pending = null;
       }
       lastMean = step == 0 ? Double.NaN : lossSum / step;
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -119,5 +141,134 @@ public final class TrainingLoop {
       }
     }
     return new TrainingOutcome(plan.epochs(), start, lastMean, steps);
+  }
+
+  /**
+   * The sum over the parameters after an optimiser step, read at the next host sync.
+   *
+   * @param loss the loss of the step that made the update
+   */
+  private record PendingUpdate(NDArray parameterSum, int epoch, int step, double lr, double loss) {}
+
+  /**
+   * Closes {@code update}'s sum; if it was not finite, throws naming the first parameter the update
+   * made non-finite (phase optimizer): its gradients had been checked finite, so the update rule itself
+   * produced the NaN or infinity.
+   */
+  private void verified(TrainingPlan plan, EpochCheckpoints checkpoints, PendingUpdate update, double sum) {
+    update.parameterSum().close();
+    if (Double.isFinite(sum)) {
+      return;
+    }
+    FinitenessChecks checks = new FinitenessChecks(new int[0]);
+    StepDiagnosis found = null;
+    for (ModelParameter p : model.trainable()) {
+      found = checks.inspect(StepChecks.Phase.OPTIMIZER, optimizer.settings().describe() + " update of " + p.name()
+          + " with lr " + update.lr() + " from finite gradients", p.array());
+      if (found != null) {
+        break;
+      }
+    }
+    throw new NonFiniteLossException(plan.methodName(), update.epoch(), update.step(), update.loss(), "update", found,
+        checkpointNote(plan, checkpoints, update.epoch()));
+  }
+
+  private static String checkpointNote(TrainingPlan plan, EpochCheckpoints checkpoints, int failedEpoch) {
+    return checkpoints == null || failedEpoch == 0 ? ""
+        : "the checkpoint after epoch " + failedEpoch + " stays in " + plan.checkpointDirectory()
+            + " and a rerun with the same params resumes from it";
+  }
+
+  /** prepare, then the loss under a gradient tape and its backward pass; returns the loss. */
+  private NDArray lossAndGradients(StepContext ctx, Batch batch) {
+    TrainingMethod.BatchLoss prepared = method.prepare(ctx, batch);
+    try (GradientTape tape = GradientTape.record()) {
+      NDArray lossArray = ctx.checked(StepChecks.Phase.LOSS, "the loss of the step", prepared.compute());
+      tape.backward(lossArray);
+      return lossArray;
+    }
+  }
+
+  private double[] readStepSums(NDArray lossArray, PendingUpdate pending, NDManager sub) {
+    NDList sums = new NDList(lossArray.toType(DataType.FLOAT64, false));
+    NDArray gradients = optimizer.gradientSum(sub);
+    sums.add(gradients == null ? sums.get(0).zerosLike() : gradients.toType(DataType.FLOAT64, false));
+    if (pending != null) {
+      NDArray parameters = pending.parameterSum().toType(DataType.FLOAT64, false);
+      parameters.attach(sub);
+      sums.add(parameters);
+    }
+    return NDArrays.stack(sums).toDoubleArray();
+  }
+
+  /**
+   * Copies of the state that a step changes without the optimiser (batch-norm running statistics), so
+   * that a forensic re-run starts from the state the failed step started from.
+   */
+  private List<NDArray> snapshotStatistics(NDManager sub) {
+    List<NDArray> copies = new ArrayList<>();
+    for (ModelParameter p : model.all()) {
+      if (!p.trainable()) {
+        NDArray copy = p.array().duplicate();
+        copy.attach(sub);
+        copies.add(copy);
+      }
+    }
+    return copies;
+  }
+
+  private void restoreStatistics(List<NDArray> copies) {
+    Gradients.withoutRecording(() -> {
+      int i = 0;
+      for (ModelParameter p : model.all()) {
+        if (!p.trainable()) {
+          HostTransfer.write(p.array(), HostTransfer.read(copies.get(i++)));
+        }
+      }
+    });
+  }
+
+  /**
+   * NaN forensics: re-runs the failed step once, from the same batch, random draws and batch-norm
+   * statistics, with {@link FinitenessChecks} after every phase (parameters before the step,
+   * augmentation, attack, forward, loss, backward, optimizer), and returns the exception to throw,
+   * naming the first phase that produced a NaN or an infinity. The parameters it updates are never
+   * checkpointed: training stops, and the epoch checkpoints written so far stay.
+   */
+  private NonFiniteLossException forensics(TrainingPlan plan, EpochCheckpoints checkpoints, int epoch, int step,
+      double lr, double loss, String what, Batch batch, RandomGenerator replay, List<NDArray> statistics,
+      ParameterStore parameters, NDManager sub) {
+    optimizer.zeroGradients();
+    restoreStatistics(statistics);
+    FinitenessChecks checks = new FinitenessChecks(batch.indices());
+    // parameters and gradients are not per image: their rows name no image
+    FinitenessChecks state = new FinitenessChecks(new int[0]);
+    StepDiagnosis found = null;
+    try {
+      for (ModelParameter p : model.all()) {
+        state.after(StepChecks.Phase.PARAMETERS, p.name() + (p.trainable() ? "" : " (batch-norm statistic)"),
+            p.array());
+      }
+      lossAndGradients(new StepContext(sub, parameters, replay, epoch, step, checks), batch);
+      List<ModelParameter> trainable = model.trainable();
+      // backward visits the parameters from the loss down: the last one in forward order first
+      for (int i = trainable.size() - 1; i >= 0; i--) {
+        NDArray g = Gradients.gradientOrNull(trainable.get(i).array());
+        if (g != null) {
+          g.attach(sub);
+          state.after(StepChecks.Phase.BACKWARD, "gradient of " + trainable.get(i).name(), g);
+        }
+      }
+      optimizer.step(lr);
+      for (ModelParameter p : trainable) {
+        state.after(StepChecks.Phase.OPTIMIZER, optimizer.settings().describe() + " update of " + p.name(), p.array());
+      }
+    } catch (NonFiniteStepException e) {
+      found = e.diagnosis();
+    } finally {
+      optimizer.zeroGradients();
+    }
+    return new NonFiniteLossException(plan.methodName(), epoch, step, loss, what, found,
+        checkpointNote(plan, checkpoints, epoch));
   }
 }

@@ -53,19 +53,19 @@ public final class UpatTraining implements TrainingMethod {
   public BatchLoss prepare(StepContext ctx, Batch batch) {
     ParameterStore ps = ctx.parameters();
     NDArray x = batch.images();
-    NDArray t1 = augmentation.apply(x, ctx.random());
-    NDArray t2 = augmentation.apply(x, ctx.random());
-    NDArray adv = contrast.perturb(ps, settings.attacked().select(x, t1, t2), settings.target().select(x, t1, t2),
-        ctx.random());
+    NDArray t1 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t(x)", augmentation.apply(x, ctx.random()));
+    NDArray t2 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t'(x)", augmentation.apply(x, ctx.random()));
+    NDArray adv = ctx.checked(StepChecks.Phase.ATTACK, "instance-wise PGD, x_adv",
+        contrast.perturb(ps, settings.attacked().select(x, t1, t2), settings.target().select(x, t1, t2), ctx.random()));
     NDArray views = Views.stack(t1, t2, adv);
     long n = t1.getShape().get(0);
     return () -> {
-      NDArray z = contrast.embed(ps, views);
+      NDArray z = ctx.checked(StepChecks.Phase.FORWARD, "g(f(.)) of t(x), t'(x), x_adv", contrast.embed(ps, views));
       NDArray z1 = z.get("0:{}", n);
       NDArray z2 = z.get("{}:{}", n, 2 * n);
       NDArray za = z.get("{}:", 2 * n);
-      NDArray first = contrast.ntXent(Views.stack(z1, za), 2);
-      NDArray second = contrast.ntXent(Views.stack(z2, za), 2);
+      NDArray first = contrast.ntXent(ctx, Views.stack(z1, za), 2, "L_cont(t(x), x_adv)");
+      NDArray second = contrast.ntXent(ctx, Views.stack(z2, za), 2, "L_cont(t'(x), x_adv)");
       return first.add(second.mul((float) settings.lambda()));
     };
   }

@@ -18,7 +18,7 @@ import java.time.Instant;
  * @param metrics named scalar metrics (may be non-finite)
  * @param startTime when the computation started
  * @param endTime when it ended
- * @param device {@code "cpu"} or {@code "gpu:<i>"}
+ * @param device {@code "cpu"}, {@code "gpu:<i>"}, or the GPUs a multi-GPU stage held, comma-separated ({@code "gpu:0,1"})
  * @param versions software versions the caller wants recorded, e.g. {@code java},
  *     {@code robustcl}, {@code djl}, {@code pytorch}; the store attaches no meaning to them
  * @param execution where it ran: {@code launcher}, {@code host} and, per launcher, e.g.

@@ -3,6 +3,7 @@ package io.robustcl.pipeline.exec;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
 import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.builtin.WriteParamsStage;
 import io.robustcl.pipeline.cache.LocalArtifactStore;
@@ -24,6 +25,7 @@ public final class EngineModule extends AbstractModule {
     MapBinder.newMapBinder(binder(), String.class, StageLauncher.class)
         .addBinding(LaunchSettings.IN_PROCESS).to(InProcessStageLauncher.class);
     bind(ArtifactStores.class).toInstance(LocalArtifactStore::new);
-    bind(GpuCount.class).to(SystemGpuCount.class);
+    // a stage module may replace it (robustcl's checks that PyTorch sees the same GPUs)
+    OptionalBinder.newOptionalBinder(binder(), GpuCount.class).setDefault().to(SystemGpuCount.class);
   }
 }

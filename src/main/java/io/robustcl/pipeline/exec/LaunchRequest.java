@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * @param inputs per port, the committed input artifacts in pipeline-file order
  * @param outputDir empty directory that becomes the artifact on success
  * @param workDir resumable checkpoint directory ({@code cache/work/<key>/})
- * @param device {@code "cpu"} or {@code "gpu:<i>"}
+ * @param device {@code "cpu"}, {@code "gpu:<i>"}, or every GPU a stage with {@code resources: {gpu: N}}
+ *     holds, e.g. {@code "gpu:0,1"}
  * @param resources what the stage asked of the machine (launchers outside this JVM use it)
  * @param schedulerOptions the run's extra flags for a batch scheduler ({@code --slurm-opt})
  */
@@ -33,4 +34,17 @@ public record LaunchRequest(
     Path workDir,
     String device,
     StageResources resources,
-    ImmutableList<String> schedulerOptions) {}
+    ImmutableList<String> schedulerOptions) {
+
+  /** {@link #device} one per element: {@code ["cpu"]}, or {@code ["gpu:0", "gpu:1"]} for {@code "gpu:0,1"}. */
+  public ImmutableList<String> devices() {
+    if (!device.startsWith("gpu:")) {
+      return ImmutableList.of(device);
+    }
+    ImmutableList.Builder<String> out = ImmutableList.builder();
+    for (String index : device.substring("gpu:".length()).split(",")) {
+      out.add("gpu:" + index.strip());
+    }
+    return out.build();
+  }
+}

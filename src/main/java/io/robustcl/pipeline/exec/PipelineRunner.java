@@ -222,7 +222,9 @@ public final class PipelineRunner {
           if (held == null) {
             continue; // wait for a GPU to come free; CPU stages may start meanwhile
           }
-          device = "gpu:" + held[0];
+          // the stage gets every slot it holds, not just the first
+          device = "gpu:" + java.util.Arrays.stream(held).mapToObj(Integer::toString)
+              .collect(java.util.stream.Collectors.joining(","));
           gpusHeld.put(name, held);
         }
         List<String> why = forced ? List.of("forced") : explain(store, index, resolved);

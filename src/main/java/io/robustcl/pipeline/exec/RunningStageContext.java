@@ -85,7 +85,12 @@ final class RunningStageContext implements StageContext {
 
   @Override
   public String device() {
-    return request.device();
+    return request.devices().get(0);
+  }
+
+  @Override
+  public List<String> devices() {
+    return request.devices();
   }
 
   @Override

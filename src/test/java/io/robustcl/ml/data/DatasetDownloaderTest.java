@@ -17,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,46 +36,28 @@ class DatasetDownloaderTest {
         }
     }
 
-    /** A gzip'd ustar archive of the given members ({@code null} content = directory entry). */
+    /**
+     * A gzip'd tar archive of the given members ({@code null} content = directory entry), written by
+     * Commons Compress; names are kept as given (absolute ones too), long ones as GNU long names.
+     */
     static byte[] tarGz(Map<String, byte[]> members) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
             for (var e : members.entrySet()) {
                 byte[] data = e.getValue();
-                byte[] header = new byte[512];
-                byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
-                System.arraycopy(name, 0, header, 0, name.length);
-                put(header, 100, "0000644");
-                put(header, 108, "0000000");
-                put(header, 116, "0000000");
-                put(header, 124, String.format("%011o", data == null ? 0 : data.length));
-                put(header, 136, "00000000000");
-                header[156] = (byte) (data == null ? '5' : '0');
-                put(header, 257, "ustar");
-                put(header, 263, "00");
-                for (int i = 148; i < 156; i++) {
-                    header[i] = ' ';
-                }
-                long sum = 0;
-                for (byte b : header) {
-                    sum += b & 0xff;
-                }
-                put(header, 148, String.format("%06o", sum));
-                header[154] = 0;
-                gz.write(header);
+                TarArchiveEntry entry = new TarArchiveEntry(e.getKey(), true);
                 if (data != null) {
-                    gz.write(data);
-                    gz.write(new byte[(512 - data.length % 512) % 512]);
+                    entry.setSize(data.length);
                 }
+                tar.putArchiveEntry(entry);
+                if (data != null) {
+                    tar.write(data);
+                }
+                tar.closeArchiveEntry();
             }
-            gz.write(new byte[1024]);
         }
         return bytes.toByteArray();
-    }
-
-    private static void put(byte[] header, int at, String text) {
-        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, header, at, b.length);
     }
 
     private static String hex(String algorithm, byte[] data) throws Exception {
@@ -160,6 +145,54 @@ class DatasetDownloaderTest {
                 "set", List.of("a.bin", "c.bin"));
         e = assertThrows(IOException.class, () -> downloader.fetch(missing));
         assertTrue(e.getMessage().contains("c.bin"), e.getMessage());
+        assertEquals(List.of(), listCache(cache));
+    }
+
+    @Test
+    void absolutePathsFailAndLongNamesAreRead() throws Exception {
+        Map<String, byte[]> evil = new LinkedHashMap<>(goodMembers());
+        evil.put("/etc/escape.bin", new byte[] {9});
+        byte[] archive = tarGz(evil);
+        DatasetDownloader downloader = new DatasetDownloader(tmp.resolve("cache"));
+        IOException e = assertThrows(IOException.class, () -> downloader.fetch(new DatasetArchive("tiny",
+                serve(archive).toUri(), -1, hex("SHA-256", archive), null, "set", List.of("a.bin"))));
+        assertTrue(e.getMessage().contains("absolute path"), e.getMessage());
+
+        String longName = "n".repeat(150) + ".bin"; // beyond ustar's 100-character name field
+        Map<String, byte[]> members = new LinkedHashMap<>(goodMembers());
+        members.put("set/" + longName, new byte[] {5, 6});
+        byte[] good = tarGz(members);
+        Path dir = downloader.fetch(new DatasetArchive("tiny", serve(good).toUri(), -1, hex("SHA-256", good), null,
+                "set", List.of(longName)));
+        assertArrayEquals(new byte[] {5, 6}, Files.readAllBytes(dir.resolve(longName)));
+    }
+
+    @Test
+    void oversizedOrTruncatedMembersExtractNothing() throws Exception {
+        byte[] archive = tarGz(goodMembers());
+        Path cache = tmp.resolve("cache");
+        // a.bin is 70,000 bytes: over a 65,536-byte bound
+        DatasetDownloader strict = new DatasetDownloader(cache, 1 << 16);
+        IOException e = assertThrows(IOException.class, () -> strict.fetch(new DatasetArchive("tiny",
+                serve(archive).toUri(), -1, hex("SHA-256", archive), null, "set", List.of("a.bin"))));
+        assertTrue(e.getMessage().contains("declares 70000 bytes"), e.getMessage());
+        assertEquals(List.of(), listCache(cache));
+
+        // the tar stream cut in the middle of a.bin's data, gzip'd again (the checksums match the cut file)
+        byte[] tar;
+        try (var in = new GZIPInputStream(new java.io.ByteArrayInputStream(archive))) {
+            tar = in.readAllBytes();
+        }
+        ByteArrayOutputStream cut = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(cut)) {
+            gz.write(tar, 0, 512 * 3 + 20_000);
+        }
+        byte[] truncated = cut.toByteArray();
+        DatasetDownloader downloader = new DatasetDownloader(cache);
+        e = assertThrows(IOException.class, () -> downloader.fetch(new DatasetArchive("tiny",
+                serve(truncated).toUri(), -1, hex("SHA-256", truncated), null, "set", List.of("a.bin"))));
+        assertTrue(e.getMessage().contains("tiny") || e.getMessage().contains("served"), e.getMessage());
+        assertTrue(e.getMessage().contains("runcated"), e.getMessage());
         assertEquals(List.of(), listCache(cache));
     }
 }

@@ -32,7 +32,8 @@ public final class RoclStepBenchmark {
   private RoclStepBenchmark() {}
 
   public static void main(String[] args) {
-    Map<String, String> opts = new HashMap<>(Map.of("--mode", "ours", "--batch", "32", "--k", "7", "--steps", "3", "--width", "64"));
+    Map<String, String> opts = new HashMap<>(Map.of("--mode", "ours", "--batch", "32", "--k", "7", "--steps", "3", "--width", "64",
+        "--device", "cpu"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opts.containsKey(args[i])) {
         throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
@@ -43,7 +44,8 @@ public final class RoclStepBenchmark {
     int k = Integer.parseInt(opts.get("--k"));
     int steps = Integer.parseInt(opts.get("--steps"));
     int width = Integer.parseInt(opts.get("--width"));
-    try (ComputeScope scope = ComputeScope.open("cpu", 0)) {
+    try (ComputeScope scope = ComputeScope.open(opts.get("--device"), 0)) {
+      System.out.println("device=" + scope.device());
       NDManager manager = scope.manager();
       Network network = Network.create(
           new NetworkSpec(ResNetSpec.resnet18(width), NetworkSpec.DEFAULT_PROJECTOR, 0), manager, scope.random());

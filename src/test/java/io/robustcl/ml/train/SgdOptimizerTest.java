@@ -102,4 +102,21 @@ class SgdOptimizerTest {
     gradient(b, cpu.manager().create(new float[] {2f}));
     optimizer.step(lr);
   }
+
+  /**
+   * torchlars' trust ratio has eps = 1e-8 in its divisor: with no weight decay and a vanishing gradient
+   * the ratio eta ||w|| / ||g|| is unbounded (1e-30 gives 1e27 and a step of 1e-3 ||w|| lr whatever the
+   * gradient), which is what turned a tiny gradient into a huge update before eps was added.
+   */
+  @Test
+  void torchlarsTrustRatioIsBoundedByEpsForAVanishingGradient() {
+    NDArray w = cpu.manager().create(new float[] {3f, 4f}, new ai.djl.ndarray.types.Shape(1, 2));
+    w.setRequiresGradient(true);
+    SgdOptimizer lars = new SgdOptimizer(new ModelParameters(List.of(ModelParameter.trainable("w", w))),
+        SgdSettings.larsEveryParameter(0, 0), cpu.manager());
+    gradient(w, cpu.manager().create(new float[] {1e-30f, 0f}, new ai.djl.ndarray.types.Shape(1, 2)));
+    lars.step(1.0);
+    // r = 0.001 * 5 / (1e-30 + 0 + 1e-8) = 5e5; d = r g = [5e-25, 0]: w moves by 5e-25, not by 5e-3
+    assertArrayEquals(new float[] {3f, 4f}, w.toFloatArray(), 1e-20f);
+  }
 }

@@ -92,13 +92,15 @@ final class TinyClassifier {
         public Batch next(NDManager manager) {
           float[] x = new float[batch * FEATURES];
           int[] y = new int[batch];
+          int[] indices = new int[batch];
           for (int b = 0; b < batch; b++) {
             int i = order[next + b];
             System.arraycopy(points[i], 0, x, b * FEATURES, FEATURES);
             y[b] = labels[i];
+            indices[b] = i;
           }
           next += batch;
-          return new Batch(manager.create(x, new Shape(batch, FEATURES)), manager.create(y), new int[batch]);
+          return new Batch(manager.create(x, new Shape(batch, FEATURES)), manager.create(y), indices);
         }
       };
     }

@@ -223,6 +223,29 @@ class PipelineRunnerTest {
   }
 
   @Test
+  void aMultiGpuStageIsHandedEverySlotItHoldsAndOthersWaitForFreeOnes() throws Exception {
+    Fixture f = new Fixture(tmp).write("""
+        stages:
+          two: {type: fake, params: {v: 1}, resources: {gpu: 2}}
+          one: {type: fake, params: {v: 2}, resources: {gpu: 1}}
+          c: {type: fake, params: {v: 3}}
+        """);
+    RunReport report = f.run(RunOptions.of("two", "one", "c").withGpus(3).withJobs(3));
+    assertTrue(report.succeeded());
+    assertEquals(List.of("gpu:0", "gpu:1"), f.stage.devices.get("two"));
+    assertEquals("gpu:0,1", report.manifest("two").device());
+    assertEquals(List.of("gpu:2"), f.stage.devices.get("one"), "the third slot is the one left free");
+    assertEquals(List.of("cpu"), f.stage.devices.get("c"));
+    // one slot: a gpu:2 stage is given what there is
+    Fixture single = new Fixture(java.nio.file.Files.createDirectories(tmp.resolve("single"))).write("""
+        stages:
+          two: {type: fake, params: {v: 1}, resources: {gpu: 2}}
+        """);
+    single.run(RunOptions.of("two").withGpus(1));
+    assertEquals(List.of("gpu:0"), single.stage.devices.get("two"));
+  }
+
+  @Test
   void manifestsRecordDeviceVersionsAndInputs() {
     Fixture f = new Fixture(tmp).write(DIAMOND);
     RunReport report = f.run("c");

@@ -1,0 +1,231 @@
+package io.robustcl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the real {@code ./pipeline} launcher in a scratch project with a fake {@code mvn} (which
+ * builds nothing but the native jar names of the profile it is given, and empties target/lib as
+ * the pom does) and a fake {@code java} (which records its arguments and environment, and writes
+ * a libtorch warning, a libtorch error and a plain line to stderr).
+ */
+class LauncherScriptTest {
+
+  @TempDir Path tmp;
+  Path root;
+  Path log;
+  Path gpus;
+  final Map<String, String> env = new HashMap<>();
+
+  record Result(int code, String out, String err) {}
+
+  @BeforeEach
+  void scratchProject() throws IOException {
+    root = Files.createDirectories(tmp.resolve("project"));
+    log = Files.createDirectories(tmp.resolve("log"));
+    gpus = tmp.resolve("nvidia-gpus");
+    Files.copy(Path.of("pipeline"), root.resolve("pipeline"));
+    Files.writeString(root.resolve("pom.xml"), "<project/>");
+    Files.createDirectories(root.resolve("src/main"));
+    Files.writeString(root.resolve("src/main/Main.java"), "class Main {}");
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    script(bin.resolve("mvn"), """
+        #!/usr/bin/env bash
+        echo "$*" >> "$LOG_DIR/mvn.log"
+        flavour=cpu
+        for a; do case "$a" in -P*) flavour="${a#-P}" ;; esac; done
+        mkdir -p target/lib
+        [[ -n "${FAKE_MVN_KEEP_LIB:-}" ]] || rm -f target/lib/*.jar
+        touch "target/lib/pytorch-native-$flavour-2.0.1-linux-x86_64.jar" target/lib/api-0.25.0.jar target/robustcl.jar
+        """);
+    script(bin.resolve("java"), """
+        #!/usr/bin/env bash
+        { printf '%s\\n' "$*"; echo "NVIDIA_TF32_OVERRIDE=${NVIDIA_TF32_OVERRIDE:-}"; } >> "$LOG_DIR/java.log"
+        echo "[W LegacyTypeDispatch.h:79] Warning: AutoNonVariableTypeMode is deprecated (function operator())" >&2
+        echo "[E SomeOp.cpp:12] a real libtorch error" >&2
+        echo "plain message" >&2
+        [[ -n "${FAKE_COMPUTE:-}" && "$*" == *-Drobustcl.exitIfComputing=75* ]] && exit 75
+        exit 3
+        """);
+    env.put("PATH", bin + ":" + System.getenv("PATH"));
+    env.put("LOG_DIR", log.toString());
+    env.put("ROBUSTCL_NVIDIA_GPUS_DIR", gpus.toString());
+  }
+
+  private static void script(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  Result launch(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("pipeline").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
+    pb.environment().remove("ROBUSTCL_BUILD");
+    pb.environment().remove("NVIDIA_TF32_OVERRIDE");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    // read to the end: stderr passes through the launcher's filter process, which may outlive java
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+    String out = read(p.getInputStream());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher hangs");
+    return new Result(p.exitValue(), out, err.get(60, TimeUnit.SECONDS));
+  }
+
+  private static String read(InputStream in) {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  List<String> mvnCalls() throws IOException {
+    Path f = log.resolve("mvn.log");
+    return Files.exists(f) ? Files.readAllLines(f) : List.of();
+  }
+
+  String javaLog() throws IOException {
+    Path f = log.resolve("java.log");
+    return Files.exists(f) ? Files.readString(f) : "";
+  }
+
+  String remembered() throws IOException {
+    return Files.readString(root.resolve("target/build-flavour")).strip();
+  }
+
+  void touchSources() throws IOException {
+    Files.setLastModifiedTime(root.resolve("src/main/Main.java"), FileTime.from(Instant.now().plusSeconds(30)));
+  }
+
+  @Test
+  void aCpuHostBuildsCpuOnceAndPassesTheJavaExitCode() throws Exception {
+    Result r = launch("stages");
+    assertEquals(3, r.code(), r.err());
+    assertEquals(List.of("-B -q -DskipTests -Pcpu package"), mvnCalls());
+    assertEquals("cpu", remembered());
+    assertTrue(javaLog().contains("pytorch-native-cpu-2.0.1"), javaLog());
+    launch("stages");
+    assertEquals(1, mvnCalls().size(), "an up-to-date build is not rebuilt");
+  }
+
+  @Test
+  void aGpuHostGetsCu118AndTheFlavourSticksAcrossRebuilds() throws Exception {
+    Files.createDirectories(gpus.resolve("0000:01:00.0"));
+    Result r = launch("stages");
+    assertEquals(List.of("-B -q -DskipTests -Pcu118 package"), mvnCalls());
+    assertTrue(r.err().contains("NVIDIA GPUs found"), r.err());
+    assertEquals("cu118", remembered());
+    // a git pull changes the sources; /proc is not even consulted again
+    Files.delete(gpus.resolve("0000:01:00.0"));
+    touchSources();
+    launch("stages");
+    assertEquals("-B -q -DskipTests -Pcu118 package", mvnCalls().get(1));
+    assertTrue(javaLog().contains("pytorch-native-cu118-2.0.1"), javaLog());
+  }
+
+  @Test
+  void anExplicitBuildWinsIsRememberedAndIsNotPassedToTheCli() throws Exception {
+    launch("stages");
+    launch("--build", "cu118", "stages");
+    assertEquals("-B -q -DskipTests -Pcu118 package", mvnCalls().get(1), "a flavour change rebuilds");
+    assertEquals("cu118", remembered());
+    assertFalse(javaLog().contains("--build"), javaLog());
+    launch("stages");
+    assertEquals(2, mvnCalls().size(), "the remembered flavour is up to date");
+    env.put("ROBUSTCL_BUILD", "cpu");
+    launch("stages");
+    assertEquals("-B -q -DskipTests -Pcpu package", mvnCalls().get(2));
+    assertEquals("cpu", remembered());
+  }
+
+  @Test
+  void aJarBuiltByHandIsKeptWhenNothingIsRemembered() throws Exception {
+    Files.createDirectories(root.resolve("target/lib"));
+    Files.writeString(root.resolve("target/lib/pytorch-native-cu118-2.0.1-linux-x86_64.jar"), "");
+    Files.writeString(root.resolve("target/robustcl.jar"), "");
+    launch("stages");
+    assertEquals(List.of(), mvnCalls());
+    assertEquals("cu118", remembered());
+  }
+
+  @Test
+  void anUnknownFlavourIsAUsageError() throws Exception {
+    Result r = launch("--build", "rocm", "stages");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("unknown build 'rocm'") && r.err().contains("cpu or cu118"), r.err());
+    assertEquals(List.of(), mvnCalls());
+    assertEquals("", javaLog());
+  }
+
+  @Test
+  void bothNativeJarsOnTheClassPathRefuseToStart() throws Exception {
+    env.put("FAKE_MVN_KEEP_LIB", "1"); // a build that does not empty target/lib (an older pom)
+    launch("stages");
+    Result r = launch("--build", "cu118", "stages");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("more than one native PyTorch build (cpu cu118)"), r.err());
+    assertTrue(r.err().contains("remove target/lib"), r.err());
+    assertEquals(1, javaLog().lines().filter(l -> l.contains("io.robustcl.cli.Main")).count(), "java ran once only");
+  }
+
+  @Test
+  void libtorchWarningsAreDroppedUnlessVerboseAndErrorsAlwaysShow() throws Exception {
+    Result quiet = launch("stages");
+    assertFalse(quiet.err().contains("LegacyTypeDispatch"), quiet.err());
+    assertTrue(quiet.err().contains("[E SomeOp.cpp:12] a real libtorch error"), quiet.err());
+    assertTrue(quiet.err().contains("plain message"), quiet.err());
+    Result verbose = launch("--verbose", "stages");
+    assertTrue(verbose.err().contains("[W LegacyTypeDispatch.h:79] Warning: AutoNonVariableTypeMode"), verbose.err());
+    assertTrue(verbose.err().contains("a real libtorch error"), verbose.err());
+    String lastCall = javaLog().lines().filter(l -> l.contains("io.robustcl.cli.Main")).reduce((a, b) -> b).orElseThrow();
+    assertTrue(lastCall.contains("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"), lastCall);
+    assertFalse(lastCall.contains("--verbose"), lastCall);
+  }
+
+  @Test
+  void jvmFlagsFollowWhatTheRunWillDoAndNoTf32ReachesCuda() throws Exception {
+    launch("plan", "p.yaml");
+    launch("run", "p.yaml", "--target", "t", "--dry-run");
+    Result cached = launch("run", "p.yaml", "--target", "t");
+    env.put("FAKE_COMPUTE", "1"); // the CLI's plan finds a stage to compute
+    launch("run", "p.yaml", "--target", "t", "--no-tf32");
+    List<String> calls = javaLog().lines().toList();
+    String plan = calls.get(0);
+    String dryRun = calls.get(2);
+    String probe = calls.get(4);
+    assertTrue(plan.contains("-XX:TieredStopAtLevel=1") && plan.contains("-XX:+UseSerialGC"), plan);
+    assertTrue(dryRun.contains("-XX:TieredStopAtLevel=1") && !dryRun.contains("exitIfComputing"), dryRun);
+    assertTrue(probe.contains("-XX:TieredStopAtLevel=1") && probe.contains("-Drobustcl.exitIfComputing=75"), probe);
+    assertEquals(3, cached.code(), "a run with nothing to compute ends in the first JVM");
+    String computeProbe = calls.get(6);
+    String compute = calls.get(8);
+    assertEquals(10, calls.size(), "plan, dry run, cached run, probe + compute run: " + calls);
+    assertTrue(computeProbe.contains("exitIfComputing"), computeProbe);
+    assertTrue(compute.contains("-XX:+UseParallelGC") && !compute.contains("TieredStopAtLevel")
+        && !compute.contains("exitIfComputing"), compute);
+    assertTrue(compute.contains("--no-tf32"), "the CLI records the choice: " + compute);
+    assertEquals("NVIDIA_TF32_OVERRIDE=", calls.get(5));
+    assertEquals("NVIDIA_TF32_OVERRIDE=0", calls.get(9));
+  }
+}
