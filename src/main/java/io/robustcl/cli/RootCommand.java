@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         "Errors are one line each; add --debug (or set ROBUSTCL_DEBUG=1) for stack traces."},
     subcommands = {
         RunCommand.class, PlanCommand.class, ShowCommand.class, ExportCommand.class, DagCommand.class, StagesCommand.class,
-        VerifyCommand.class, GcCommand.class, ExecStageCommand.class, picocli.CommandLine.HelpCommand.class})
+        VerifyCommand.class, GcCommand.class, ExecStageCommand.class, ReportCommand.class, DiffCommand.class,
+        picocli.CommandLine.HelpCommand.class})
 final class RootCommand implements Runnable {
 
   @picocli.CommandLine.Spec

@@ -96,6 +96,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE}; a sweep point's into DIR/<k=v>)")
   Path results = Path.of("results");
 
+  @Option(names = "--no-report", description = "do not write the HTML report (by default <results>/report/ when a target has a table)")
+  boolean noReport;
+
   private final PipelineLoader loader;
   private final PipelineRunner runner;
   private final Planner planner;
@@ -207,7 +210,27 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return report.cancelReason() != null && report.failures().isEmpty() ? 130 : Commands.FAILED;
     }
     ResultsPublisher.publish(report, store, resultsDir, out);
+    if (!noReport && report.outcomes().keySet().stream().anyMatch(n -> pipelineSpec.stage(n).type().equals("table"))) {
+      writeReport(pipelineSpec, store, report, resultsDir, out);
+    }
     return 0;
+  }
+
+  /** The HTML report of the run's targets into {@code <results>/report/}; a failure here does not fail the run. */
+  private void writeReport(
+      PipelineSpec pipelineSpec, ArtifactStore store, RunReport report, Path resultsDir, PrintWriter out) {
+    java.util.Map<String, String> lastRun = new java.util.HashMap<>();
+    report.outcomes().forEach((name, outcome) -> lastRun.put(name, outcome.status().name().toLowerCase()));
+    try {
+      io.robustcl.report.ReportSource source = Reports.source(pipelineSpec, planner, store, cache.dir(), targets,
+          lastRun, Reports.buildCommand(pipeline, cache.dir(), targets));
+      Path index = new io.robustcl.report.HtmlReport("dot", io.robustcl.report.HostFacts.ofThisMachine())
+          .write(source, resultsDir.resolve("report"));
+      out.println("report: " + index);
+    } catch (java.io.IOException | RuntimeException e) {
+      out.println("report: not written (" + e.getMessage() + "); the tables are in " + resultsDir);
+    }
+    out.flush();
   }
 
   private static void removeHook(Thread hook) {

@@ -24,8 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * RoCL table 2 on the {@code micro} profile through the real CLI and modules: every
  * non-diagonal cell is a number in [0, 100]; a second run recomputes nothing; changing RoCL's
- * lambda reruns RoCL's downstream and nothing else.
+ * lambda reruns RoCL's downstream and nothing else. The first run's HTML report is checked in
+ * headless Chromium (skipped, naming the packages, where it is not installed).
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class Table2EndToEndTest {
 
   private static final Pattern STATUS = Pattern.compile("^\\s+(cached|done|FAILED|skipped)\\s+(\\S+)", Pattern.MULTILINE);
@@ -37,7 +40,15 @@ class Table2EndToEndTest {
   /** Stages whose inputs are not content-changed by lambda for sure: black-box's outputs may come out identical. */
   private static final Set<String> MAY_CUT_OFF = Set.of("rocl-table2");
 
-  @TempDir Path temp;
+  @TempDir static Path temp;
+
+  /** The first, cold run, shared by the tests (the browser test reads its report). */
+  private Run first;
+
+  @org.junit.jupiter.api.BeforeAll
+  void coldRun() {
+    first = run();
+  }
 
   private record Run(int code, String out, String err) {
     Set<String> with(String status) {
@@ -76,8 +87,57 @@ class Table2EndToEndTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
+  void theRunsReportWorksInHeadlessChromium() throws Exception {
+    assertEquals(0, first.code(), first.out() + first.err());
+    Path index = temp.resolve("results/report/index.html");
+    assertTrue(first.out().contains("report: " + index), "the run says where the report is: " + first.out());
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.robustcl.testing.HeadlessChromium.missing().isEmpty(),
+        io.robustcl.testing.HeadlessChromium.INSTALL);
+    org.openqa.selenium.chrome.ChromeDriver browser = io.robustcl.testing.HeadlessChromium.open();
+    try {
+      browser.get(index.toUri().toString());
+      assertEquals(List.of(), io.robustcl.testing.HeadlessChromium.consoleErrors(browser), "no console errors");
+
+      // every cell of the table, each a number, and every plot
+      List<org.openqa.selenium.WebElement> cells =
+          browser.findElements(org.openqa.selenium.By.cssSelector("table.paper[data-stage='rocl-table2'] td.cell"));
+      assertEquals(16, cells.size(), "every filled cell of table 2 is on the page");
+      for (org.openqa.selenium.WebElement cell : cells) {
+        String ours = cell.findElement(org.openqa.selenium.By.cssSelector(".ours")).getText();
+        assertTrue(ours.matches("\\d+\\.\\d\\d"), "cell shows a number: " + ours);
+      }
+      long pngs;
+      try (var files = Files.list(temp.resolve("results/report/plots"))) {
+        pngs = files.filter(f -> f.toString().endsWith(".png")).count();
+      }
+      assertTrue(pngs >= 5, "learning curves of AT, TRADES, RoCL and its LE, and the scatter plot: " + pngs);
+      assertEquals(pngs, browser.findElements(org.openqa.selenium.By.cssSelector("#plots figure img")).size());
+      assertEquals(1, browser.findElements(org.openqa.selenium.By.cssSelector("img.scatter")).size());
+      assertEquals(1, browser.findElements(org.openqa.selenium.By.cssSelector("ul.claims")).size(), "the claims");
+
+      // clicking a cell shows its provenance
+      cells.get(0).click();
+      String cellInfo = browser.findElement(org.openqa.selenium.By.id("cell-info")).getText();
+      String stageInfo = browser.findElement(org.openqa.selenium.By.id("stage-info")).getText();
+      assertTrue(cellInfo.contains("acc.TRADES.AT") || cellInfo.contains("acc.AT.TRADES"), cellInfo);
+      assertTrue(stageInfo.contains("black-box-8") && stageInfo.contains("Upstream chain")
+          && stageInfo.matches("(?s).*\\b[0-9a-f]{64}\\b.*"), "stage, key and chain: " + stageInfo);
+
+      // every image loads
+      Object broken = browser.executeScript(
+          "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src);");
+      assertEquals(List.of(), broken, "images that did not load");
+      assertTrue(browser.findElements(org.openqa.selenium.By.tagName("img")).size() >= pngs + 1);
+      assertEquals(List.of(), io.robustcl.testing.HeadlessChromium.consoleErrors(browser), "no console errors after the click");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
   void table2OnMicroFillsEveryCellCachesAndInvalidatesOnlyRoclDownstream() throws Exception {
-    Run first = run();
     assertEquals(0, first.code(), first.out() + first.err());
     Set<String> all = first.with("done");
     assertTrue(all.containsAll(ROCL_DOWNSTREAM), "first run computes everything: " + all);

@@ -11,9 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Says why a stage must run, by comparing what its key is made of now with the manifest of
- * the key it last had ({@link StageNameIndex}).
+ * the key it last had ({@link StageNameIndex}); also what `pipeline diff` says of two
+ * configurations.
  */
-final class ChangeExplainer {
+public final class ChangeExplainer {
 
   private ChangeExplainer() {}
 
@@ -25,7 +26,7 @@ final class ChangeExplainer {
    * @param key the key it has now, or null while an upstream stage must rerun first
    * @param inputHashes per port, the content hashes feeding it now, or null with {@code key}
    */
-  static ImmutableList<String> reasons(
+  public static ImmutableList<String> reasons(
       @Nullable String lastKey,
       @Nullable Manifest last,
       @Nullable String key,
