@@ -172,8 +172,24 @@ class ProcessLauncherTest {
 
   private List<ProcessHandle> children() {
     return ProcessHandle.current().descendants()
-        .filter(p -> p.info().arguments().map(a -> List.of(a).contains("exec-stage")).orElse(false))
+        .filter(p -> arguments(p).contains("exec-stage"))
         .filter(ProcessHandle::isAlive)
         .toList();
+  }
+
+  /**
+   * The process's arguments. ProcessHandle.Info gives none for a command line over about 4 KB
+   * (a child JVM's -cp with the test classpath is longer), so read /proc where it is.
+   */
+  private static List<String> arguments(ProcessHandle p) {
+    Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline");
+    if (Files.isReadable(cmdline)) {
+      try {
+        return List.of(Files.readString(cmdline).split("\0"));
+      } catch (java.io.IOException e) {
+        return List.of();
+      }
+    }
+    return p.info().arguments().map(List::of).orElse(List.of());
   }
 }
