@@ -1,7 +1,11 @@
 package io.robustcl.pipeline.launch;
 
 import com.google.common.collect.ImmutableList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -43,15 +47,33 @@ public record ChildJvm(Path java, ImmutableList<String> options, String classPat
 
   /**
    * The command line running {@code args} in a child whose fatal-error log goes into
-   * {@code crashDir} (so that a native crash can be named with its {@code hs_err} file).
+   * {@code crashDir} (so that a native crash can be named with its {@code hs_err} file). The
+   * options and the class path go into an argument file in {@code crashDir} ({@code java
+   * @file}): a class path of a hundred jars would otherwise make a command line that some
+   * tools truncate and that a batch script must quote.
    */
   public ImmutableList<String> command(Path crashDir, List<String> args) {
+    StringBuilder file = new StringBuilder();
+    for (String option : options) {
+      file.append(quoted(option)).append('\n');
+    }
+    file.append(quoted("-XX:ErrorFile=" + crashDir.toAbsolutePath().resolve("hs_err_pid%p.log"))).append('\n');
+    file.append("-cp\n").append(quoted(classPath)).append('\n');
+    Path argFile = crashDir.toAbsolutePath().resolve("jvm.args");
+    try {
+      Files.createDirectories(crashDir);
+      Files.writeString(argFile, file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the child JVM's argument file " + argFile, e);
+    }
     return ImmutableList.<String>builder()
-        .add(java.toString())
-        .addAll(options)
-        .add("-XX:ErrorFile=" + crashDir.toAbsolutePath().resolve("hs_err_pid%p.log"))
-        .add("-cp", classPath, mainClass)
+        .add(java.toString(), "@" + argFile, mainClass)
         .addAll(args)
         .build();
+  }
+
+  /** One argument in {@code java}'s argument-file syntax: double-quoted, backslashes and quotes escaped. */
+  private static String quoted(String argument) {
+    return "\"" + argument.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }
