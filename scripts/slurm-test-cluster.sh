@@ -114,7 +114,9 @@ start() {
   write_config
   export SLURM_CONF="$DIR/slurm.conf"
   start_munge
-  slurmctld -D -i -f "$SLURM_CONF" > "$DIR/log/slurmctld.out" 2>&1 &
+  # -c: a test cluster starts with no jobs from an earlier life (its daemons may have been killed)
+  rm -rf "$DIR"/spool/*
+  slurmctld -D -c -f "$SLURM_CONF" > "$DIR/log/slurmctld.out" 2>&1 &
   echo $! > "$DIR/slurmctld.pid"
   slurmd -D -f "$SLURM_CONF" > "$DIR/log/slurmd.out" 2>&1 &
   echo $! > "$DIR/slurmd.pid"
