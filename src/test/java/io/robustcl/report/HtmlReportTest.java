@@ -125,6 +125,49 @@ class HtmlReportTest {
     assertTrue(html.contains("done") && html.contains("2.5 s"), "run facts: status and wall time");
   }
 
+  /**
+   * The papers' sweep figures: evaluate stages differing only in steps give one chart per threat with a line per
+   * model (ASCL Fig. 6 left), and the draws curve of a smoothed evaluation its own chart (RoCL Fig. 3(d)).
+   */
+  @Test
+  void stepSweepsDrawOneLinePerModelAndTheDrawsCurveIsPlotted() throws Exception {
+    List<ReportStage> stages = new java.util.ArrayList<>();
+    char key = '0'; // '0'..'8': nine stages, each its own hex key
+    for (String model : List.of("model-x", "model-y")) {
+      InputRef ref = new InputRef(model, hex(key), hex(key));
+      stages.add(new ReportStage(model, "pretrain", ImmutableList.of(), hex(key),
+          manifest(model, "pretrain", key, Map.of(), Map.of(), Map.of()), temp, ImmutableList.of(), null));
+      key++;
+      for (long steps : List.of(0L, 10L, 20L)) {
+        String name = "sweep-" + model + "-" + steps;
+        stages.add(new ReportStage(name, "evaluate", ImmutableList.of(model), hex(key),
+            manifest(name, "evaluate", key, Map.of("steps", steps, "seed", 0L),
+                Map.of("clean", 80.0, "linf:8/255", 60.0 - steps), Map.of("model", List.of(ref))),
+            temp, ImmutableList.of(), null));
+        key++;
+      }
+    }
+    stages.add(new ReportStage("smooth", "evaluate", ImmutableList.of("model-x"), hex(key),
+        manifest("smooth", "evaluate", key, Map.of("steps", 5L, "inference", "transformation-smoothed"),
+            Map.of("clean", 70.0, "curve.clean.1", 60.0, "curve.clean.2", 65.0, "curve.attack-at-8.1", 40.0,
+                "curve.attack-at-8.2", 45.0, "bb.attack-at-8", 45.0),
+            Map.of("model", List.of(new InputRef("model-x", hex('0'), hex('0'))))),
+        temp, ImmutableList.of(), null));
+    ReportSource source = new ReportSource(Path.of("pipelines.yaml"), ImmutableList.of("fig"), "micro", "./pipeline run",
+        ImmutableList.copyOf(stages));
+    Path site = temp.resolve("site");
+    String html = Files.readString(new HtmlReport("no-such-dot-here", new HostFacts(List.of())).write(source, site));
+    assertTrue(html.contains("src=\"plots/accuracy-vs-steps-1.png\""), html);
+    assertTrue(html.contains("linf:8/255: model-x, model-y"), "one chart, a line per model");
+    assertFalse(html.contains("accuracy-vs-steps-2.png"), "the smoothed stage is no point of the sweep");
+    assertTrue(html.contains("src=\"plots/accuracy-vs-draws-smooth.png\""));
+    assertTrue(html.contains("smooth: attack-at-8, clean"), "a line per set");
+    for (String plot : List.of("plots/accuracy-vs-steps-1.png", "plots/accuracy-vs-draws-smooth.png")) {
+      byte[] png = Files.readAllBytes(site.resolve(plot));
+      assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', plot + " is a PNG");
+    }
+  }
+
   @Test
   void withoutDotTheDagIsTextWithTheInstallHint() throws Exception {
     Path site = temp.resolve("site");
