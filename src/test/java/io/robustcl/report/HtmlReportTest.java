@@ -11,6 +11,7 @@ import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.cache.InputRef;
 import io.robustcl.pipeline.cache.Manifest;
+import io.robustcl.pipeline.graph.DagView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,6 +37,18 @@ class HtmlReportTest {
         hex(key), ImmutableSortedMap.copyOf(metrics), Instant.parse("2026-12-01T09:00:00Z"),
         Instant.parse("2026-12-01T09:00:02.5Z"), "cpu", ImmutableSortedMap.of("java", "17"),
         ImmutableSortedMap.of("launcher", "in-process"));
+  }
+
+  /** The report's source with a graph of one node per stage, an edge (port unnamed) per upstream stage. */
+  private static ReportSource withDag(Path file, ImmutableList<String> targets, String profile, String command,
+      ImmutableList<ReportStage> stages) {
+    List<DagView.Node> nodes = new java.util.ArrayList<>();
+    List<DagView.Edge> edges = new java.util.ArrayList<>();
+    for (ReportStage stage : stages) {
+      nodes.add(new DagView.Node(stage.name(), List.of(stage.type()), List.of(stage.name()), false));
+      stage.upstream().forEach(up -> edges.add(new DagView.Edge(up, stage.name(), "")));
+    }
+    return new ReportSource(file, targets, profile, command, stages, DagView.of(nodes, edges));
   }
 
   /** A training stage, two evaluate stages differing in steps, a table over them, and a missing stage. */
@@ -66,7 +79,7 @@ class HtmlReportTest {
     Manifest tableManifest = manifest("tab", "table", 'd', Map.of(), Map.of("cells", 2.0),
         Map.of("cells", List.of(new InputRef("eval-20", hex('b'), hex('b')))));
 
-    return new ReportSource(Path.of("pipelines.yaml"), ImmutableList.of("tab"), "micro",
+    return withDag(Path.of("pipelines.yaml"), ImmutableList.of("tab"), "micro",
         "./pipeline run pipelines.yaml --target tab --profile micro", ImmutableList.of(
             new ReportStage("pretrain-x", "pretrain", ImmutableList.of(), hex('a'), trainManifest, train,
                 ImmutableList.of(), "done"),
@@ -153,7 +166,7 @@ class HtmlReportTest {
                 "curve.attack-at-8.2", 45.0, "bb.attack-at-8", 45.0),
             Map.of("model", List.of(new InputRef("model-x", hex('0'), hex('0'))))),
         temp, ImmutableList.of(), null));
-    ReportSource source = new ReportSource(Path.of("pipelines.yaml"), ImmutableList.of("fig"), "micro", "./pipeline run",
+    ReportSource source = withDag(Path.of("pipelines.yaml"), ImmutableList.of("fig"), "micro", "./pipeline run",
         ImmutableList.copyOf(stages));
     Path site = temp.resolve("site");
     String html = Files.readString(new HtmlReport("no-such-dot-here", new HostFacts(List.of())).write(source, site));
@@ -168,12 +181,34 @@ class HtmlReportTest {
     }
   }
 
+  /** The report draws {@code pipeline dag}'s graph (a matrix group one node), coloured by what the cache has. */
+  @Test
+  void theDagIsPipelineDagsGraphColouredByWhatTheCacheHas() throws Exception {
+    ReportSource flat = source("T");
+    DagView grouped = DagView.of(List.of(
+            new DagView.Node("pretrain-x", List.of("pretrain"), List.of("pretrain-x"), false),
+            new DagView.Node("eval", List.of("evaluate"), List.of("eval-20", "eval-40", "eval-gone"), true),
+            new DagView.Node("tab", List.of("table"), List.of("tab"), false)),
+        List.of(new DagView.Edge("pretrain-x", "eval", "model"), new DagView.Edge("eval", "tab", "cells")));
+    ReportSource source = new ReportSource(flat.pipelineFile(), flat.targets(), flat.profile(), flat.buildCommand(),
+        flat.stages(), grouped);
+    String dot = DagImage.dot(source);
+    assertEquals(String.join("\n", grouped.dot(new DagView.DotStyle(List.of(), n -> ""))).lines().count(),
+        dot.lines().count() - 3, "the dag command's statements plus three style lines");
+    assertTrue(dot.contains("\"eval\" [label=\"eval ×3\\n(evaluate)\", shape=box3d, fillcolor=\"#fbe7c6\""), dot);
+    assertTrue(dot.contains("\"tab\" [label=\"tab\\n(table)\", fillcolor=\"#d8f0df\""), dot);
+    assertTrue(dot.contains("\"eval\" -> \"tab\" [label=\"cells\"];"), dot);
+    assertTrue(DagImage.text(source).contains("eval ×3 (evaluate)  model <- pretrain-x   [partly missing]\n"),
+        DagImage.text(source));
+  }
+
   @Test
   void withoutDotTheDagIsTextWithTheInstallHint() throws Exception {
     Path site = temp.resolve("site");
     String html = Files.readString(new HtmlReport("no-such-dot-here", new HostFacts(List.of())).write(source("T"), site));
     assertTrue(html.contains("apt-get install graphviz"), html);
-    assertTrue(html.contains("tab (table) &lt;- eval-20, eval-gone"), html);
+    assertTrue(html.contains("tab (table)  &lt;- eval-20, eval-gone"), html);
+    assertTrue(html.contains("eval-gone (evaluate)  &lt;- pretrain-x   [missing]"), "missing stages are marked");
     assertFalse(Files.exists(site.resolve("dag.svg")));
   }
 
