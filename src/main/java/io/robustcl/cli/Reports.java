@@ -9,6 +9,7 @@ import io.robustcl.pipeline.config.StageSpec;
 import io.robustcl.pipeline.exec.PlanEntry;
 import io.robustcl.pipeline.exec.Planner;
 import io.robustcl.pipeline.exec.StageNameIndex;
+import io.robustcl.pipeline.graph.DagView;
 import io.robustcl.report.ReportSource;
 import io.robustcl.report.ReportStage;
 import java.nio.file.Path;
@@ -44,8 +45,10 @@ final class Reports {
       stages.add(new ReportStage(stage.name(), stage.type(), ImmutableList.copyOf(upstream), entry.key(), manifest,
           manifest == null ? null : store.artifactDir(entry.key()), entry.reasons(), lastRun.get(stage.name())));
     }
+    ImmutableList<ReportStage> closure = stages.build();
     return new ReportSource(spec.file(), ImmutableList.copyOf(targets),
-        spec.profile() == null ? "(none)" : spec.profile(), buildCommand, stages.build());
+        spec.profile() == null ? "(none)" : spec.profile(), buildCommand, closure,
+        DagView.of(spec, closure.stream().map(ReportStage::name).toList(), false));
   }
 
   /** {@code ./pipeline run FILE --target T... [--profile P] [--set k=v]... [--cache DIR]}. */

@@ -96,7 +96,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE}; a sweep point's into DIR/<k=v>)")
   Path results = Path.of("results");
 
-  @Option(names = "--no-report", description = "do not write the HTML report (by default <results>/report/ when a target has a table)")
+  @Option(names = "--no-report", description = "do not write the HTML report (by default <results>/report/ when a target has a table or an evaluate stage)")
   boolean noReport;
 
   private final PipelineLoader loader;
@@ -210,7 +210,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return report.cancelReason() != null && report.failures().isEmpty() ? 130 : Commands.FAILED;
     }
     ResultsPublisher.publish(report, store, resultsDir, out);
-    if (!noReport && report.outcomes().keySet().stream().anyMatch(n -> pipelineSpec.stage(n).type().equals("table"))) {
+    // a table, or an evaluate stage (the papers' sweep figures, e.g. --target ascl-fig6): the report shows them
+    if (!noReport && report.outcomes().keySet().stream().map(n -> pipelineSpec.stage(n).type())
+        .anyMatch(type -> type.equals("table") || type.equals("evaluate"))) {
       writeReport(pipelineSpec, store, report, resultsDir, out);
     }
     return 0;

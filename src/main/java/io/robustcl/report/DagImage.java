@@ -1,15 +1,20 @@
 package io.robustcl.report;
 
 import java.io.IOException;
+import io.robustcl.pipeline.graph.DagView;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The targets' DAG as SVG, drawn by the system's Graphviz {@code dot}; where {@code dot} is
- * missing or fails, the text form and how to install it.
+ * The targets' DAG as SVG, drawn by the system's Graphviz {@code dot} from the graph
+ * {@code pipeline dag} prints ({@link DagView}); where {@code dot} is missing or fails, that
+ * graph's text form and how to install it.
  */
 final class DagImage {
 
@@ -50,40 +55,49 @@ final class DagImage {
     }
   }
 
-  /** Graphviz source: left to right, present artifacts green, missing ones dashed grey. */
+  /**
+   * Graphviz source: {@code pipeline dag}'s graph ({@link DagView#dot(DagView.DotStyle)}), a node green when the
+   * cache has all its stages, amber when some, dashed grey when none.
+   */
   static String dot(ReportSource source) {
-    StringBuilder out = new StringBuilder("digraph pipeline {\n  rankdir=LR;\n  bgcolor=\"transparent\";\n")
-        .append("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];\n")
-        .append("  edge [color=\"#888888\"];\n");
-    for (ReportStage stage : source.stages()) {
-      String fill = stage.present() ? "#d8f0df" : "#f2f2f2";
-      String style = stage.present() ? "rounded,filled" : "rounded,filled,dashed";
-      out.append("  \"").append(quote(stage.name())).append("\" [label=\"").append(quote(stage.name())).append("\\n")
-          .append(quote(stage.type())).append("\", fillcolor=\"").append(fill).append("\", style=\"").append(style)
-          .append("\"];\n");
-    }
-    for (ReportStage stage : source.stages()) {
-      for (String from : stage.upstream()) {
-        out.append("  \"").append(quote(from)).append("\" -> \"").append(quote(stage.name())).append("\";\n");
-      }
-    }
-    return out.append("}\n").toString();
+    Set<String> present = presentStages(source);
+    DagView.DotStyle style = new DagView.DotStyle(List.of("bgcolor=\"transparent\";",
+        "node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];",
+        "edge [color=\"#888888\", fontname=\"Helvetica\", fontsize=9, fontcolor=\"#666666\"];"),
+        node -> switch (presence(node, present)) {
+          case ALL -> "fillcolor=\"#d8f0df\", style=\"rounded,filled\"";
+          case SOME -> "fillcolor=\"#fbe7c6\", style=\"rounded,filled,dashed\"";
+          case NONE -> "fillcolor=\"#f2f2f2\", style=\"rounded,filled,dashed\"";
+        });
+    return String.join("\n", source.dag().dot(style)) + "\n";
   }
 
-  /** One line per stage: {@code name (type) <- inputs}. */
+  /** {@code pipeline dag}'s text form, each node not wholly in the cache marked. */
   static String text(ReportSource source) {
+    Set<String> present = presentStages(source);
+    List<DagView.Node> nodes = source.dag().nodes();
+    List<String> lines = source.dag().text();
     StringBuilder out = new StringBuilder();
-    for (ReportStage stage : source.stages()) {
-      out.append(stage.name()).append(" (").append(stage.type()).append(')');
-      if (!stage.upstream().isEmpty()) {
-        out.append(" <- ").append(String.join(", ", stage.upstream()));
-      }
-      out.append(stage.present() ? "" : "   [missing]").append('\n');
+    for (int i = 0; i < nodes.size(); i++) {
+      out.append(lines.get(i)).append(switch (presence(nodes.get(i), present)) {
+        case ALL -> "";
+        case SOME -> "   [partly missing]";
+        case NONE -> "   [missing]";
+      }).append('\n');
     }
     return out.toString();
   }
 
-  private static String quote(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  private enum Presence { ALL, SOME, NONE }
+
+  private static Presence presence(DagView.Node node, Set<String> present) {
+    long have = node.members().stream().filter(present::contains).count();
+    return have == node.size() ? Presence.ALL : have == 0 ? Presence.NONE : Presence.SOME;
+  }
+
+  private static Set<String> presentStages(ReportSource source) {
+    Set<String> out = new HashSet<>();
+    source.stages().stream().filter(ReportStage::present).forEach(s -> out.add(s.name()));
+    return out;
   }
 }

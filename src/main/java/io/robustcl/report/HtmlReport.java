@@ -8,6 +8,7 @@ import freemarker.template.Configuration;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
+import io.robustcl.pipeline.cache.InputRef;
 import io.robustcl.pipeline.cache.Manifest;
 import java.io.IOException;
 import java.io.Writer;
@@ -37,6 +38,9 @@ public final class HtmlReport {
 
   /** Metrics named {@code sanity.<check>} are pass (1) / warn (0) flags of a stage's sanity checks. */
   static final String SANITY_PREFIX = "sanity.";
+
+  /** Metrics {@code curve.<set>.<n>}: the evaluate stage's draws curve (its param {@code draws_curve}). */
+  static final String DRAWS_CURVE_PREFIX = "curve.";
 
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
       .withZone(ZoneOffset.UTC);
@@ -198,7 +202,7 @@ public final class HtmlReport {
 
   // ---- plots ------------------------------------------------------------------------
 
-  /** Robust accuracy against eps (metrics {@code norm:eps} of evaluate stages) and against PGD steps. */
+  /** Robust accuracy against eps (metrics {@code norm:eps} of evaluate stages), PGD steps and smoothing draws. */
   private List<ReportView.Plot> sweeps(ReportSource source, Path outDir) throws IOException {
     List<ReportView.Plot> out = new ArrayList<>();
     // eps: one chart per norm, one line per evaluate stage with at least two radii of that norm
@@ -237,32 +241,92 @@ public final class HtmlReport {
           560, 380);
       out.add(new ReportView.Plot("Robust accuracy against eps", norm, file));
     }
-    // steps: evaluate stages that differ only in `steps` (same inputs, same other params)
-    Map<String, TreeMap<Long, ReportStage>> bySetting = new LinkedHashMap<>();
+    out.addAll(stepSweeps(source, outDir));
+    out.addAll(drawCurves(source, outDir));
+    return out;
+  }
+
+  /**
+   * Robust accuracy against PGD steps (ASCL Fig. 6 left, UPAT Fig. 3(b), RoCL table 6): evaluate stages
+   * that differ only in {@code steps} and their model form a sweep; one chart per sweep setting and threat,
+   * one line per model.
+   */
+  private static List<ReportView.Plot> stepSweeps(ReportSource source, Path outDir) throws IOException {
+    Map<String, Map<String, TreeMap<Long, ReportStage>>> bySetting = new LinkedHashMap<>();
     for (ReportStage stage : source.stages()) {
       if (stage.present() && stage.type().equals("evaluate") && stage.manifest().params().has("steps")) {
         Manifest m = stage.manifest();
         Map<String, Object> others = new TreeMap<>(m.params().asMap());
         others.remove("steps");
-        String setting = others + " " + m.inputs();
-        bySetting.computeIfAbsent(setting, k -> new TreeMap<>()).put(m.params().getLong("steps"), stage);
+        var otherInputs = new TreeMap<>(m.inputs());
+        otherInputs.remove("model");
+        String model = m.inputs().containsKey("model")
+            ? String.join("+", m.inputs().get("model").stream().map(InputRef::stageName).toList()) : stage.name();
+        bySetting.computeIfAbsent(others + " " + otherInputs, k -> new LinkedHashMap<>())
+            .computeIfAbsent(model, k -> new TreeMap<>()).put(m.params().getLong("steps"), stage);
       }
     }
+    List<ReportView.Plot> out = new ArrayList<>();
     int sweep = 0;
-    for (TreeMap<Long, ReportStage> stages : bySetting.values()) {
-      if (stages.size() < 2) {
+    for (Map<String, TreeMap<Long, ReportStage>> models : bySetting.values()) {
+      if (models.values().stream().noneMatch(steps -> steps.size() >= 2)) {
         continue;
       }
-      Map<String, List<Charts.Point>> lines = new TreeMap<>();
-      stages.forEach((steps, stage) -> stage.manifest().metrics().forEach((name, value) -> {
+      // threat metric -> model -> (steps, accuracy)
+      Map<String, Map<String, List<Charts.Point>>> charts = new TreeMap<>();
+      models.forEach((model, steps) -> steps.forEach((n, stage) -> stage.manifest().metrics().forEach((name, value) -> {
         if (name.contains(":")) {
-          lines.computeIfAbsent(name, k -> new ArrayList<>()).add(new Charts.Point(steps, value));
+          charts.computeIfAbsent(name, k -> new LinkedHashMap<>()).computeIfAbsent(model, k -> new ArrayList<>())
+              .add(new Charts.Point(n, value));
         }
-      }));
-      String names = String.join(", ", stages.values().stream().map(ReportStage::name).toList());
-      String file = "plots/accuracy-vs-steps-" + (++sweep) + ".png";
-      Charts.lines("Robust accuracy against PGD steps", "PGD steps", "accuracy %", lines, outDir.resolve(file), 560, 380);
-      out.add(new ReportView.Plot("Robust accuracy against PGD steps", names, file));
+      })));
+      for (var chart : charts.entrySet()) {
+        String file = "plots/accuracy-vs-steps-" + (++sweep) + ".png";
+        Charts.lines("Robust accuracy against PGD steps, " + chart.getKey(), "PGD steps", "accuracy %",
+            chart.getValue(), outDir.resolve(file), 560, 380);
+        out.add(new ReportView.Plot("Robust accuracy against PGD steps",
+            chart.getKey() + ": " + String.join(", ", chart.getValue().keySet()), file));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Accuracy of a transformation-smoothed classifier against its number of draws n (RoCL Fig. 3(d)):
+   * the evaluate stage's metrics {@code curve.<set>.<n>}, one line per set (clean, each black-box set).
+   */
+  private static List<ReportView.Plot> drawCurves(ReportSource source, Path outDir) throws IOException {
+    List<ReportView.Plot> out = new ArrayList<>();
+    for (ReportStage stage : source.stages()) {
+      if (!stage.present() || !stage.type().equals("evaluate")) {
+        continue;
+      }
+      Map<String, TreeMap<Long, Double>> sets = new TreeMap<>();
+      stage.manifest().metrics().forEach((name, value) -> {
+        int dot = name.lastIndexOf('.');
+        if (name.startsWith(DRAWS_CURVE_PREFIX) && dot > DRAWS_CURVE_PREFIX.length()) {
+          try {
+            sets.computeIfAbsent(name.substring(DRAWS_CURVE_PREFIX.length(), dot), k -> new TreeMap<>())
+                .put(Long.parseLong(name.substring(dot + 1)), value);
+          } catch (NumberFormatException e) {
+            // not a point of the curve
+          }
+        }
+      });
+      if (sets.values().stream().noneMatch(points -> points.size() >= 2)) {
+        continue;
+      }
+      Map<String, List<Charts.Point>> lines = new LinkedHashMap<>();
+      sets.forEach((set, points) -> {
+        List<Charts.Point> line = new ArrayList<>();
+        points.forEach((n, accuracy) -> line.add(new Charts.Point(n, accuracy)));
+        lines.put(set, line);
+      });
+      String file = "plots/accuracy-vs-draws-" + stage.name() + ".png";
+      Charts.lines("Accuracy against smoothing draws n, " + stage.name(), "draws n", "accuracy %", lines,
+          outDir.resolve(file), 560, 380);
+      out.add(new ReportView.Plot("Accuracy against smoothing draws", stage.name() + ": " + String.join(", ",
+          lines.keySet()), file));
     }
     return out;
   }

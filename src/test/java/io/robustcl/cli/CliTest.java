@@ -307,6 +307,8 @@ class CliTest {
     assertTrue(f.out().contains("  n0 -->|in| n1"), f.out());
     assertEquals(0, f.cli("dag", f.file.toString(), "--format", "dot"));
     assertTrue(f.out().contains("\"cell\" [label=\"cell ×3\\n(fake)\", shape=box3d];"), f.out());
+    assertEquals(0, f.cli("dag", f.file.toString(), "--target", "cell@2"));
+    assertTrue(f.out().contains("cell@2 (fake)  in <- a"), "a group with one stage in view is that stage: " + f.out());
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.cache.InputRef;
 import io.robustcl.pipeline.cache.Manifest;
+import io.robustcl.pipeline.graph.DagView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,6 +37,18 @@ class HtmlReportTest {
         hex(key), ImmutableSortedMap.copyOf(metrics), Instant.parse("2026-12-01T09:00:00Z"),
         Instant.parse("2026-12-01T09:00:02.5Z"), "cpu", ImmutableSortedMap.of("java", "17"),
         ImmutableSortedMap.of("launcher", "in-process"));
+  }
+
+  /** The report's source with a graph of one node per stage, an edge (port unnamed) per upstream stage. */
+  private static ReportSource withDag(Path file, ImmutableList<String> targets, String profile, String command,
+      ImmutableList<ReportStage> stages) {
+    List<DagView.Node> nodes = new java.util.ArrayList<>();
+    List<DagView.Edge> edges = new java.util.ArrayList<>();
+    for (ReportStage stage : stages) {
+      nodes.add(new DagView.Node(stage.name(), List.of(stage.type()), List.of(stage.name()), false));
+      stage.upstream().forEach(up -> edges.add(new DagView.Edge(up, stage.name(), "")));
+    }
+    return new ReportSource(file, targets, profile, command, stages, DagView.of(nodes, edges));
   }
 
   /** A training stage, two evaluate stages differing in steps, a table over them, and a missing stage. */
@@ -66,7 +79,7 @@ class HtmlReportTest {
     Manifest tableManifest = manifest("tab", "table", 'd', Map.of(), Map.of("cells", 2.0),
         Map.of("cells", List.of(new InputRef("eval-20", hex('b'), hex('b')))));
 
-    return new ReportSource(Path.of("pipelines.yaml"), ImmutableList.of("tab"), "micro",
+    return withDag(Path.of("pipelines.yaml"), ImmutableList.of("tab"), "micro",
         "./pipeline run pipelines.yaml --target tab --profile micro", ImmutableList.of(
             new ReportStage("pretrain-x", "pretrain", ImmutableList.of(), hex('a'), trainManifest, train,
                 ImmutableList.of(), "done"),
@@ -125,12 +138,77 @@ class HtmlReportTest {
     assertTrue(html.contains("done") && html.contains("2.5 s"), "run facts: status and wall time");
   }
 
+  /**
+   * The papers' sweep figures: evaluate stages differing only in steps give one chart per threat with a line per
+   * model (ASCL Fig. 6 left), and the draws curve of a smoothed evaluation its own chart (RoCL Fig. 3(d)).
+   */
+  @Test
+  void stepSweepsDrawOneLinePerModelAndTheDrawsCurveIsPlotted() throws Exception {
+    List<ReportStage> stages = new java.util.ArrayList<>();
+    char key = '0'; // '0'..'8': nine stages, each its own hex key
+    for (String model : List.of("model-x", "model-y")) {
+      InputRef ref = new InputRef(model, hex(key), hex(key));
+      stages.add(new ReportStage(model, "pretrain", ImmutableList.of(), hex(key),
+          manifest(model, "pretrain", key, Map.of(), Map.of(), Map.of()), temp, ImmutableList.of(), null));
+      key++;
+      for (long steps : List.of(0L, 10L, 20L)) {
+        String name = "sweep-" + model + "-" + steps;
+        stages.add(new ReportStage(name, "evaluate", ImmutableList.of(model), hex(key),
+            manifest(name, "evaluate", key, Map.of("steps", steps, "seed", 0L),
+                Map.of("clean", 80.0, "linf:8/255", 60.0 - steps), Map.of("model", List.of(ref))),
+            temp, ImmutableList.of(), null));
+        key++;
+      }
+    }
+    stages.add(new ReportStage("smooth", "evaluate", ImmutableList.of("model-x"), hex(key),
+        manifest("smooth", "evaluate", key, Map.of("steps", 5L, "inference", "transformation-smoothed"),
+            Map.of("clean", 70.0, "curve.clean.1", 60.0, "curve.clean.2", 65.0, "curve.attack-at-8.1", 40.0,
+                "curve.attack-at-8.2", 45.0, "bb.attack-at-8", 45.0),
+            Map.of("model", List.of(new InputRef("model-x", hex('0'), hex('0'))))),
+        temp, ImmutableList.of(), null));
+    ReportSource source = withDag(Path.of("pipelines.yaml"), ImmutableList.of("fig"), "micro", "./pipeline run",
+        ImmutableList.copyOf(stages));
+    Path site = temp.resolve("site");
+    String html = Files.readString(new HtmlReport("no-such-dot-here", new HostFacts(List.of())).write(source, site));
+    assertTrue(html.contains("src=\"plots/accuracy-vs-steps-1.png\""), html);
+    assertTrue(html.contains("linf:8/255: model-x, model-y"), "one chart, a line per model");
+    assertFalse(html.contains("accuracy-vs-steps-2.png"), "the smoothed stage is no point of the sweep");
+    assertTrue(html.contains("src=\"plots/accuracy-vs-draws-smooth.png\""));
+    assertTrue(html.contains("smooth: attack-at-8, clean"), "a line per set");
+    for (String plot : List.of("plots/accuracy-vs-steps-1.png", "plots/accuracy-vs-draws-smooth.png")) {
+      byte[] png = Files.readAllBytes(site.resolve(plot));
+      assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', plot + " is a PNG");
+    }
+  }
+
+  /** The report draws {@code pipeline dag}'s graph (a matrix group one node), coloured by what the cache has. */
+  @Test
+  void theDagIsPipelineDagsGraphColouredByWhatTheCacheHas() throws Exception {
+    ReportSource flat = source("T");
+    DagView grouped = DagView.of(List.of(
+            new DagView.Node("pretrain-x", List.of("pretrain"), List.of("pretrain-x"), false),
+            new DagView.Node("eval", List.of("evaluate"), List.of("eval-20", "eval-40", "eval-gone"), true),
+            new DagView.Node("tab", List.of("table"), List.of("tab"), false)),
+        List.of(new DagView.Edge("pretrain-x", "eval", "model"), new DagView.Edge("eval", "tab", "cells")));
+    ReportSource source = new ReportSource(flat.pipelineFile(), flat.targets(), flat.profile(), flat.buildCommand(),
+        flat.stages(), grouped);
+    String dot = DagImage.dot(source);
+    assertEquals(String.join("\n", grouped.dot(new DagView.DotStyle(List.of(), n -> ""))).lines().count(),
+        dot.lines().count() - 3, "the dag command's statements plus three style lines");
+    assertTrue(dot.contains("\"eval\" [label=\"eval ×3\\n(evaluate)\", shape=box3d, fillcolor=\"#fbe7c6\""), dot);
+    assertTrue(dot.contains("\"tab\" [label=\"tab\\n(table)\", fillcolor=\"#d8f0df\""), dot);
+    assertTrue(dot.contains("\"eval\" -> \"tab\" [label=\"cells\"];"), dot);
+    assertTrue(DagImage.text(source).contains("eval ×3 (evaluate)  model <- pretrain-x   [partly missing]\n"),
+        DagImage.text(source));
+  }
+
   @Test
   void withoutDotTheDagIsTextWithTheInstallHint() throws Exception {
     Path site = temp.resolve("site");
     String html = Files.readString(new HtmlReport("no-such-dot-here", new HostFacts(List.of())).write(source("T"), site));
     assertTrue(html.contains("apt-get install graphviz"), html);
-    assertTrue(html.contains("tab (table) &lt;- eval-20, eval-gone"), html);
+    assertTrue(html.contains("tab (table)  &lt;- eval-20, eval-gone"), html);
+    assertTrue(html.contains("eval-gone (evaluate)  &lt;- pretrain-x   [missing]"), "missing stages are marked");
     assertFalse(Files.exists(site.resolve("dag.svg")));
   }
 

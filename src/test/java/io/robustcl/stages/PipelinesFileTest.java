@@ -129,6 +129,63 @@ class PipelinesFileTest {
     assertTrue(e.getMessage().contains("unknown row 'simclr'; the table's row ids are rocl"), e.getMessage());
   }
 
+  /**
+   * The figure targets reach the sweeps their papers plot: RoCL Fig. 3(d) the smoothed classifier over n on
+   * AT's black-box sets, UPAT Fig. 3(b) UPAT-AT over PGD steps and eps, ASCL Fig. 6 four models over steps
+   * 0-100 and eps up to 32/255.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny", "micro"})
+  void theFigureTargetsResolveToTheirSweeps(String profile) {
+    PipelineSpec spec = new PipelineLoader(stageTypes()).load(PIPELINES, LoadOptions.defaults().withProfile(profile));
+    List<Long> steps = List.of(0L, 10L, 20L, 40L, 60L, 80L, 100L);
+
+    assertEquals(List.of("eval-rocl-smooth"), spec.target("rocl-fig3d"));
+    StageSpec smooth = spec.stage("eval-rocl-smooth");
+    assertEquals(List.of("attack-at-8", "attack-at-16"), smooth.inputs().get("adversarial"));
+    assertEquals(profile.equals("micro") ? List.of(1L, 2L) : List.of(1L, 2L, 4L, 8L),
+        smooth.params().getLongList("draws_curve"));
+
+    List<String> upat = spec.target("upat-fig3");
+    assertEquals(steps.size() + 1, upat.size(), upat.toString());
+    for (int i = 0; i < steps.size(); i++) {
+      StageSpec stage = spec.stage(upat.get(i));
+      assertEquals("upat-fig3-steps-" + steps.get(i), stage.name());
+      assertEquals(steps.get(i), stage.params().getLong("steps"));
+      assertEquals(List.of("linf:8/255"), stage.params().getStringList("threats"));
+      assertEquals(List.of("upat-at"), stage.inputs().get("model"));
+    }
+    StageSpec upatEps = spec.stage("upat-fig3-eps");
+    assertEquals(List.of("upat-at"), upatEps.inputs().get("model"));
+    assertEquals(List.of(2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L), radiiIn255ths(upatEps));
+
+    List<String> ascl = spec.target("ascl-fig6");
+    List<String> models = List.of("pretrain-at", "pretrain-trades", "aff-acl", "laf-ascl");
+    assertEquals(models.size() * (steps.size() + 1), ascl.size(), ascl.toString());
+    for (String model : models) {
+      for (long n : steps) {
+        StageSpec stage = spec.stage("ascl-fig6-steps-" + model + "-" + n);
+        assertTrue(ascl.contains(stage.name()), stage.name());
+        assertEquals(n, stage.params().getLong("steps"));
+        assertEquals(List.of("linf:8/255"), stage.params().getStringList("threats"));
+        assertEquals(List.of(model), stage.inputs().get("model"));
+      }
+      StageSpec eps = spec.stage("ascl-fig6-eps-" + model);
+      assertTrue(ascl.contains(eps.name()), eps.name());
+      assertEquals(List.of(4L, 8L, 12L, 16L, 20L, 24L, 28L, 32L), radiiIn255ths(eps));
+      assertEquals(List.of(model), eps.inputs().get("model"));
+    }
+    assertEquals(1 + upat.size() + ascl.size(), spec.target("figures").size());
+  }
+
+  /** The l_inf radii of an evaluate stage's threats, in 1/255. */
+  private static List<Long> radiiIn255ths(StageSpec stage) {
+    return stage.params().getStringList("threats").stream().map(threat -> {
+      assertTrue(threat.startsWith("linf:") && threat.endsWith("/255"), threat);
+      return Long.parseLong(threat.substring("linf:".length(), threat.length() - "/255".length()));
+    }).toList();
+  }
+
   @Test
   void everyDeclaredClaimHoldsOnThePapersOwnNumbers() {
     PipelineSpec spec = new PipelineLoader(stageTypes()).load(PIPELINES, LoadOptions.defaults());
