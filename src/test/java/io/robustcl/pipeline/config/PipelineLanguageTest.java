@@ -1,7 +1,6 @@
 package io.robustcl.pipeline.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.collect.ImmutableMap;
@@ -9,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,33 +17,11 @@ class PipelineLanguageTest {
 
   @TempDir Path dir;
 
-  private final PipelineLoader loader = new PipelineLoader(FakeStages.registry());
+  private PipelineFiles files;
 
-  private Path write(String name, String yaml) throws IOException {
-    Path file = dir.resolve(name);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, yaml);
-    return file;
-  }
-
-  private PipelineSpec load(String yaml) throws IOException {
-    return loader.load(write("pipeline.yaml", yaml), LoadOptions.defaults());
-  }
-
-  private String error(String yaml) throws IOException {
-    Path file = write("pipeline.yaml", yaml);
-    return assertThrows(ConfigException.class, () -> loader.load(file, LoadOptions.defaults())).getMessage();
-  }
-
-  /** Asserts that {@code message} has a line at {@code file:line:col} that contains every fragment. */
-  private void assertProblem(String message, String file, int line, int column, String... fragments) {
-    String prefix = dir.resolve(file) + ":" + line + ":" + column + ": ";
-    for (String problem : message.split("\n")) {
-      if (problem.startsWith(prefix) && java.util.Arrays.stream(fragments).allMatch(problem::contains)) {
-        return;
-      }
-    }
-    throw new AssertionError("no problem at " + prefix + " containing " + List.of(fragments) + " in:\n" + message);
+  @BeforeEach
+  void writeInto() {
+    files = new PipelineFiles(dir);
   }
 
   private static final String DATA = "stages:\n  data:\n    type: dataset\n";
@@ -52,7 +30,7 @@ class PipelineLanguageTest {
 
   @Test
   void matrixIsTheProductInDvcNamesWithTypedItemValues() throws IOException {
-    PipelineSpec spec = load(DATA
+    PipelineSpec spec = files.load(DATA
         + "  train:\n    type: pretrain\n"
         + "    matrix:\n      eps: [8/255, 16/255]\n      lrs: [[0.1], [0.2, 0.3]]\n"
         + "    inputs: {data: data}\n"
@@ -68,9 +46,9 @@ class PipelineLanguageTest {
 
   @Test
   void namePatternsNestedMapItemsAndTheGroupAsAListInput() throws IOException {
-    String message = error(DATA + "  tab:\n    type: table\n    params: {title: \"${item.x}\"}\n");
-    assertProblem(message, "pipeline.yaml", 4, 3, "stage 'tab' uses ${item...} but has no `matrix:`");
-    PipelineSpec spec = load(DATA
+    String message = files.error(DATA + "  tab:\n    type: table\n    params: {title: \"${item.x}\"}\n");
+    files.assertProblem(message, "pipeline.yaml", 4, 3, "stage 'tab' uses ${item...} but has no `matrix:`");
+    PipelineSpec spec = files.load(DATA
         + "  train:\n    type: pretrain\n"
         + "    matrix:\n      model:\n        - {id: small, depth: 1, layout: {w: 2}}\n        - {id: big, depth: 3, layout: {w: 8}}\n"
         + "    name: train-${item.model.id}\n"
@@ -88,7 +66,7 @@ class PipelineLanguageTest {
 
   @Test
   void zipTakesListsSideBySideAndExcludeDropsMatchingCombinations() throws IOException {
-    PipelineSpec spec = load(DATA
+    PipelineSpec spec = files.load(DATA
         + "  train:\n    type: pretrain\n"
         + "    matrix:\n      seed: [1, 2]\n      zip: {e: [1, 2, 3], eps: [0.1, 0.2, 0.3]}\n"
         + "      exclude: [{seed: 2, e: 3}, {e: 1, seed: 1}]\n"
@@ -100,30 +78,30 @@ class PipelineLanguageTest {
 
   @Test
   void aMatrixOverAnEmptyListIsAnErrorAtTheList() throws IOException {
-    String message = error(DATA + "  train:\n    type: pretrain\n    matrix: {eps: [], seed: [1]}\n");
-    assertProblem(message, "pipeline.yaml", 6, 19, "matrix axis 'eps' is an empty list");
+    String message = files.error(DATA + "  train:\n    type: pretrain\n    matrix: {eps: [], seed: [1]}\n");
+    files.assertProblem(message, "pipeline.yaml", 6, 19, "matrix axis 'eps' is an empty list");
   }
 
   @Test
   void undefinedItemsAreErrorsNamingTheAxes() throws IOException {
-    String message = error(DATA + "  train:\n    type: pretrain\n    matrix: {eps: [0.1], m: [{id: a}]}\n"
+    String message = files.error(DATA + "  train:\n    type: pretrain\n    matrix: {eps: [0.1], m: [{id: a}]}\n"
         + "    inputs: {data: data}\n    params: {epochs: \"${item.epoch}\", eps: \"${item.m.depth}\"}\n");
-    assertProblem(message, "pipeline.yaml", 8, 22, "${item.epoch} is undefined", "no axis 'epoch'", "axes: eps, m");
-    assertProblem(message, "pipeline.yaml", 8, 44, "${item.m.depth} is undefined", "'m' has no key 'depth'", "keys: id");
+    files.assertProblem(message, "pipeline.yaml", 8, 22, "${item.epoch} is undefined", "no axis 'epoch'", "axes: eps, m");
+    files.assertProblem(message, "pipeline.yaml", 8, 44, "${item.m.depth} is undefined", "'m' has no key 'depth'", "keys: id");
   }
 
   @Test
   void aGeneratedNameCollisionNamesBothCombinations() throws IOException {
-    String message = error(DATA + "  train:\n    type: pretrain\n    matrix: {eps: [0.1, 0.2], seed: [1, 2]}\n"
+    String message = files.error(DATA + "  train:\n    type: pretrain\n    matrix: {eps: [0.1, 0.2], seed: [1, 2]}\n"
         + "    name: t-${item.seed}\n    inputs: {data: data}\n    params: {epochs: 1}\n");
-    assertProblem(message, "pipeline.yaml", 7, 11, "combinations (eps=0.1, seed=1) and (eps=0.2, seed=1)",
+    files.assertProblem(message, "pipeline.yaml", 7, 11, "combinations (eps=0.1, seed=1) and (eps=0.2, seed=1)",
         "both generate the name 't-1'");
-    message = error(DATA + "  train:\n    type: pretrain\n    matrix: {eps: [0.1]}\n"
+    message = files.error(DATA + "  train:\n    type: pretrain\n    matrix: {eps: [0.1]}\n"
         + "    name: T_${item.eps}\n    inputs: {data: data}\n    params: {epochs: 1}\n");
-    assertProblem(message, "pipeline.yaml", 7, 11, "generated name 'T_0.1' is not valid");
-    message = error(DATA + "  t-0.1:\n    type: dataset\n  train:\n    type: pretrain\n    matrix: {eps: [0.1]}\n"
+    files.assertProblem(message, "pipeline.yaml", 7, 11, "generated name 'T_0.1' is not valid");
+    message = files.error(DATA + "  t-0.1:\n    type: dataset\n  train:\n    type: pretrain\n    matrix: {eps: [0.1]}\n"
         + "    name: t-${item.eps}\n    inputs: {data: data}\n    params: {epochs: 1}\n");
-    assertProblem(message, "pipeline.yaml", 6, 3, "stage name 't-0.1' is already used by the stage at "
+    files.assertProblem(message, "pipeline.yaml", 6, 3, "stage name 't-0.1' is already used by the stage at "
         + dir.resolve("pipeline.yaml") + ":4:3");
   }
 
@@ -131,16 +109,16 @@ class PipelineLanguageTest {
   void aMatrixPastTheCapIsAnErrorBeforeAnythingIsExpanded() throws IOException {
     String axis = "[" + String.join(", ", java.util.stream.IntStream.range(0, 400).mapToObj(Integer::toString).toList()) + "]";
     long start = System.nanoTime();
-    String message = error(DATA + "  train:\n    type: pretrain\n    matrix: {a: " + axis + ", b: " + axis + "}\n");
-    assertProblem(message, "pipeline.yaml", 6, 13, "expands to 160000 stages", "cap of 100000");
+    String message = files.error(DATA + "  train:\n    type: pretrain\n    matrix: {a: " + axis + ", b: " + axis + "}\n");
+    files.assertProblem(message, "pipeline.yaml", 6, 13, "expands to 160000 stages", "cap of 100000");
     assertTrue(System.nanoTime() - start < 5_000_000_000L);
   }
 
   @Test
   void aGroupFeedsOnlyListPorts() throws IOException {
-    String message = error(DATA + "  d:\n    type: dataset\n    matrix: {seed: [1, 2]}\n    params: {seed: \"${item.seed}\"}\n"
+    String message = files.error(DATA + "  d:\n    type: dataset\n    matrix: {seed: [1, 2]}\n    params: {seed: \"${item.seed}\"}\n"
         + "  a:\n    type: pretrain\n    inputs: {data: d}\n    params: {epochs: 1}\n");
-    assertProblem(message, "pipeline.yaml", 10, 20, "input 'data' takes one stage, but 'd' is a matrix group of 2 stages",
+    files.assertProblem(message, "pipeline.yaml", 10, 20, "input 'data' takes one stage, but 'd' is a matrix group of 2 stages",
         "e.g. d@1");
   }
 
@@ -148,9 +126,9 @@ class PipelineLanguageTest {
 
   @Test
   void defaultsByTypeAndPresetWithStageValuesWinningAndProvenance() throws IOException {
-    write("stages/base.yaml", "type: pretrain\nparams: {epochs: 9, lambda: 3}\n");
-    write("stages/child.yaml", "extends: base\nparams: {lambda: 5}\n");
-    PipelineSpec spec = load("defaults:\n"
+    files.write("stages/base.yaml", "type: pretrain\nparams: {epochs: 9, lambda: 3}\n");
+    files.write("stages/child.yaml", "extends: base\nparams: {lambda: 5}\n");
+    PipelineSpec spec = files.load("defaults:\n"
         + "  pretrain: {inputs: {data: data}, params: {epochs: 2, eps: 0.5, lambda: 7}, resources: {gpu: 1}}\n"
         + "  preset/base: {params: {eps: 0.25}}\n"
         + "  preset/child: {params: {eps: 0.125}}\n"
@@ -173,28 +151,28 @@ class PipelineLanguageTest {
     assertEquals(new ParamSource("defaults pretrain", new Location(file, 2, 45)), sources.get("epochs"));
     assertEquals(ParamSource.TYPE_DEFAULT, sources.get("adv"));
     assertEquals("preset base (" + dir.resolve("stages/base.yaml") + ":2:10)",
-        load(DATA + "  b:\n    extends: base\n    inputs: {data: data}\n").stage("b").paramSources().get("epochs").toString());
+        files.load(DATA + "  b:\n    extends: base\n    inputs: {data: data}\n").stage("b").paramSources().get("epochs").toString());
   }
 
   @Test
   void badDefaultsAreErrorsAtTheirLines() throws IOException {
-    String message = error("defaults:\n  pretrian: {params: {epochs: 1}}\n  pretrain: {param: {}}\n"
+    String message = files.error("defaults:\n  pretrian: {params: {epochs: 1}}\n  pretrain: {param: {}}\n"
         + "  dataset: {params: {seed: \"${item.s}\"}}\n" + DATA);
-    assertProblem(message, "pipeline.yaml", 2, 3, "unknown stage type 'pretrian'", "did you mean 'pretrain'");
-    assertProblem(message, "pipeline.yaml", 3, 14, "unknown key 'param'", "did you mean 'params'");
-    assertProblem(message, "pipeline.yaml", 4, 21, "defaults 'dataset' use ${item...}");
+    files.assertProblem(message, "pipeline.yaml", 2, 3, "unknown stage type 'pretrian'", "did you mean 'pretrain'");
+    files.assertProblem(message, "pipeline.yaml", 3, 14, "unknown key 'param'", "did you mean 'params'");
+    files.assertProblem(message, "pipeline.yaml", 4, 21, "defaults 'dataset' use ${item...}");
   }
 
   // ---- include -----------------------------------------------------------------------
 
   @Test
   void includedFilesAddStagesVarsProfilesAndTargetsAndScopeTheirDefaults() throws IOException {
-    write("pipelines/a.yaml", "vars: {a_epochs: 3}\nprofiles: {tiny: {a_epochs: 1}}\n"
+    files.write("pipelines/a.yaml", "vars: {a_epochs: 3}\nprofiles: {tiny: {a_epochs: 1}}\n"
         + "defaults:\n  pretrain: {params: {epochs: \"${a_epochs}\"}}\n"
         + "include: [sub/b.yaml]\n"
         + "stages:\n  a:\n    type: pretrain\ntargets:\n  paper-a: [a]\n");
-    write("pipelines/sub/b.yaml", "stages:\n  b:\n    type: pretrain\ntargets:\n  paper-b: []\n");
-    PipelineSpec spec = load("vars: {seed: 4}\nprofiles: {tiny: {seed: 5}}\ndefault_profile: tiny\n"
+    files.write("pipelines/sub/b.yaml", "stages:\n  b:\n    type: pretrain\ntargets:\n  paper-b: []\n");
+    PipelineSpec spec = files.load("vars: {seed: 4}\nprofiles: {tiny: {seed: 5}}\ndefault_profile: tiny\n"
         + "include: [pipelines/a.yaml]\n"
         + "defaults:\n  pretrain: {inputs: {data: data}, params: {epochs: 9}}\n"
         + DATA + "  top:\n    type: pretrain\n"
@@ -212,53 +190,53 @@ class PipelineLanguageTest {
 
   @Test
   void aDuplicateStageAcrossFilesNamesBothPlaces() throws IOException {
-    write("pipelines/a.yaml", "stages:\n  data:\n    type: dataset\n");
-    String message = error("include: [pipelines/a.yaml]\n" + DATA);
-    assertProblem(message, "pipelines/a.yaml", 2, 3, "stage name 'data' is already used by the stage at "
+    files.write("pipelines/a.yaml", "stages:\n  data:\n    type: dataset\n");
+    String message = files.error("include: [pipelines/a.yaml]\n" + DATA);
+    files.assertProblem(message, "pipelines/a.yaml", 2, 3, "stage name 'data' is already used by the stage at "
         + dir.resolve("pipeline.yaml") + ":3:3");
   }
 
   @Test
   void includeCyclesMissingFilesAndPathsOutsideTheTreeAreErrors() throws IOException {
-    write("pipelines/a.yaml", "include: [b.yaml]\n");
-    write("pipelines/b.yaml", "include: [a.yaml]\n");
-    String message = error("include: [pipelines/a.yaml]\n" + DATA);
-    assertProblem(message, "pipelines/b.yaml", 1, 11, "include cycle", "a.yaml -> ", "b.yaml -> ");
-    message = error("include: [pipelines/nope.yaml]\n" + DATA);
-    assertProblem(message, "pipeline.yaml", 1, 11, "pipelines/nope.yaml not found");
-    message = error("include:\n  - ../../etc/passwd\n  - /etc/passwd\n" + DATA);
-    assertProblem(message, "pipeline.yaml", 2, 5, "include '../../etc/passwd' points outside the pipeline's directory");
-    assertProblem(message, "pipeline.yaml", 3, 5, "include '/etc/passwd' is absolute");
+    files.write("pipelines/a.yaml", "include: [b.yaml]\n");
+    files.write("pipelines/b.yaml", "include: [a.yaml]\n");
+    String message = files.error("include: [pipelines/a.yaml]\n" + DATA);
+    files.assertProblem(message, "pipelines/b.yaml", 1, 11, "include cycle", "a.yaml -> ", "b.yaml -> ");
+    message = files.error("include: [pipelines/nope.yaml]\n" + DATA);
+    files.assertProblem(message, "pipeline.yaml", 1, 11, "pipelines/nope.yaml not found");
+    message = files.error("include:\n  - ../../etc/passwd\n  - /etc/passwd\n" + DATA);
+    files.assertProblem(message, "pipeline.yaml", 2, 5, "include '../../etc/passwd' points outside the pipeline's directory");
+    files.assertProblem(message, "pipeline.yaml", 3, 5, "include '/etc/passwd' is absolute");
     Path outside = Files.createTempFile("robustcl-outside", ".yaml");
     try {
       Files.createSymbolicLink(dir.resolve("link.yaml"), outside);
-      message = error("include: [link.yaml]\n" + DATA);
-      assertProblem(message, "pipeline.yaml", 1, 11, "is a link to", "outside the pipeline's directory");
+      message = files.error("include: [link.yaml]\n" + DATA);
+      files.assertProblem(message, "pipeline.yaml", 1, 11, "is a link to", "outside the pipeline's directory");
     } finally {
       Files.delete(outside);
     }
-    write("pipelines/c.yaml", "stages: {}\n");
-    message = error("include: [pipelines/c.yaml, pipelines/../pipelines/c.yaml]\n" + DATA);
-    assertProblem(message, "pipeline.yaml", 1, 29, "included twice (first at " + dir.resolve("pipeline.yaml") + ":1:11)");
-    write("pipelines/d.yaml", "default_profile: x\nstages: {}\n");
-    message = error("include: [pipelines/d.yaml]\n" + DATA);
-    assertProblem(message, "pipelines/d.yaml", 1, 1, "unknown key 'default_profile'", "belongs in the top-level file");
+    files.write("pipelines/c.yaml", "stages: {}\n");
+    message = files.error("include: [pipelines/c.yaml, pipelines/../pipelines/c.yaml]\n" + DATA);
+    files.assertProblem(message, "pipeline.yaml", 1, 29, "included twice (first at " + dir.resolve("pipeline.yaml") + ":1:11)");
+    files.write("pipelines/d.yaml", "default_profile: x\nstages: {}\n");
+    message = files.error("include: [pipelines/d.yaml]\n" + DATA);
+    files.assertProblem(message, "pipelines/d.yaml", 1, 1, "unknown key 'default_profile'", "belongs in the top-level file");
   }
 
   @Test
   void duplicateVarsProfileValuesAndTargetsAcrossFilesNameTheFirst() throws IOException {
-    write("pipelines/a.yaml", "vars: {seed: 1}\nprofiles: {tiny: {x: 2}}\ntargets:\n  t: [data]\n");
-    String message = error("vars: {seed: 0, x: 1}\nprofiles: {tiny: {x: 3}}\ninclude: [pipelines/a.yaml]\n" + DATA
+    files.write("pipelines/a.yaml", "vars: {seed: 1}\nprofiles: {tiny: {x: 2}}\ntargets:\n  t: [data]\n");
+    String message = files.error("vars: {seed: 0, x: 1}\nprofiles: {tiny: {x: 3}}\ninclude: [pipelines/a.yaml]\n" + DATA
         + "targets:\n  t: [data]\n");
     String top = dir.resolve("pipeline.yaml").toString();
-    assertProblem(message, "pipelines/a.yaml", 1, 8, "var 'seed' is already declared at " + top + ":1:8");
-    assertProblem(message, "pipelines/a.yaml", 2, 19, "profile 'tiny' already sets var 'x' at " + top + ":2:19");
-    assertProblem(message, "pipelines/a.yaml", 4, 3, "target 't' is already declared at " + top + ":8:3");
+    files.assertProblem(message, "pipelines/a.yaml", 1, 8, "var 'seed' is already declared at " + top + ":1:8");
+    files.assertProblem(message, "pipelines/a.yaml", 2, 19, "profile 'tiny' already sets var 'x' at " + top + ":2:19");
+    files.assertProblem(message, "pipelines/a.yaml", 4, 3, "target 't' is already declared at " + top + ":8:3");
   }
 
   @Test
   void targetsMayNameTargetsButNotInACycle() throws IOException {
-    String message = error(DATA + "targets:\n  a: [b]\n  b: [a, data]\n");
-    assertProblem(message, "pipeline.yaml", 6, 7, "target 'b' names target 'a', which includes it again (a -> b -> a)");
+    String message = files.error(DATA + "targets:\n  a: [b]\n  b: [a, data]\n");
+    files.assertProblem(message, "pipeline.yaml", 6, 7, "target 'b' names target 'a', which includes it again (a -> b -> a)");
   }
 }
