@@ -230,7 +230,7 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
         s.step(scope -> {
             xs.tempAttach(scope);
             NDArray start = init != null ? init.duplicate() : randomStart(xs, radius, ball, scalars, scope, random);
-            start = start.clip(0f, 1f);
+            start = start.maximum(zero).minimum(scalars.of(1f));
             LossGradient g = LossGradient.at(start, subShape, model.logits(), lossFn, eotDraws, inverseDraws, scope);
             s.set(Slot.X_ADV, start);
             s.set(Slot.X_OLD, start);
@@ -381,7 +381,7 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
         NDArray magnitude = grad.abs();
         NDArray sorted = magnitude.sort(1);
         NDArray position = topk.mul(scalars.of(-1f)).add(scalars.of(1f)).mul(scalars.of((float) d))
-                .clip(0f, (float) (d - 1)).toType(DataType.INT64, false);
+                .maximum(scalars.of(0f)).minimum(scalars.of((float) (d - 1))).toType(DataType.INT64, false);
         NDArray threshold = sorted.gather(position, 1);
         NDArray direction = grad.mul(magnitude.gte(threshold).toType(grad.getDataType(), false)).sign();
         NDArray length = direction.abs().sum(new int[] {1}, true).add(scalars.of(1e-10f));

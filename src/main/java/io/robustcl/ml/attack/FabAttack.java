@@ -153,6 +153,8 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, doub
         NDArray etaValue = scalars.of((float) eta);
         NDArray alphaBound = scalars.of((float) alphaMax);
         NDArray floor = scalars.of(1e-8f);
+        NDArray zero = scalars.of(0f);
+        NDArray one = scalars.of(1f);
         for (int i = 0; i < iterations; i++) {
             s.step(scope -> {
                 xs.tempAttach(scope);
@@ -179,10 +181,10 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, doub
                 NDArray fromOrigin = HyperplaneProjection.project(norm, xs, gradient, offset, scalars);
                 NDArray a1 = PerturbationBall.norms(fromCurrent, norm).maximum(floor).reshape(n, 1);
                 NDArray a2 = PerturbationBall.norms(fromOrigin, norm).maximum(floor).reshape(n, 1);
-                NDArray bias = a1.div(a1.add(a2)).minimum(alphaBound).maximum(scalars.of(0f));
-                NDArray keep = bias.mul(scalars.of(-1f)).add(scalars.of(1f));
+                NDArray bias = a1.div(a1.add(a2)).minimum(alphaBound).maximum(zero);
+                NDArray keep = bias.mul(scalars.of(-1f)).add(one);
                 NDArray next = current.add(fromCurrent.mul(etaValue)).mul(keep)
-                        .add(xs.add(fromOrigin.mul(etaValue)).mul(bias)).clip(0f, 1f);
+                        .add(xs.add(fromOrigin.mul(etaValue)).mul(bias)).maximum(zero).minimum(one);
                 NDArray adversarial = model.logitsOf(next.reshape(subShape)).argMax(1).neq(ys);
                 NDArray distance = PerturbationBall.norms(next.sub(xs), norm);
                 NDArray smaller = adversarial.logicalAnd(distance.lt(s.get(Slot.BEST_NORM)));
