@@ -36,9 +36,6 @@ import java.util.TreeSet;
  */
 public final class HtmlReport {
 
-  /** Metrics named {@code sanity.<check>} are pass (1) / warn (0) flags of a stage's sanity checks. */
-  static final String SANITY_PREFIX = "sanity.";
-
   /** Metrics {@code curve.<set>.<n>}: the evaluate stage's draws curve (its param {@code draws_curve}). */
   static final String DRAWS_CURVE_PREFIX = "curve.";
 
@@ -189,15 +186,9 @@ public final class HtmlReport {
     return difference < 20 ? "d3" : "d4";
   }
 
-  /** The sanity checks of {@code stage} that warn, comma separated. */
+  /** The sanity checks of {@code stage} that warn ({@link CheckMetrics}), comma separated. */
   static String warnings(ReportStage stage) {
-    List<String> warn = new ArrayList<>();
-    stage.manifest().metrics().forEach((name, value) -> {
-      if (name.startsWith(SANITY_PREFIX) && value == 0.0) {
-        warn.add(name.substring(SANITY_PREFIX.length()));
-      }
-    });
-    return String.join(", ", warn);
+    return String.join(", ", CheckMetrics.warned(stage.manifest().metrics()));
   }
 
   // ---- plots ------------------------------------------------------------------------

@@ -54,12 +54,19 @@ final class LatexTable {
         if (row.cells().get(c).isEmpty()) {
           out.append('-');
         } else {
-          out.append(table.oursText(r, c)).append(" (").append(table.paperText(r, c)).append(')');
+          out.append(table.oursText(r, c)).append(table.warns(r, c) ? "$^\\dagger$" : "").append(" (")
+              .append(table.paperText(r, c)).append(')');
         }
       }
       out.append(" \\\\\n");
     }
-    out.append("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
+    out.append("\\bottomrule\n\\end{tabular}\n");
+    String warnings = table.warningNote("$\\dagger$");
+    if (!warnings.isEmpty()) {
+      out.append("\\par\\footnotesize ").append(warnings.replace("$\\dagger$", "\u0001").transform(LatexTable::escape)
+          .replace("\u0001", "$\\dagger$")).append('\n');
+    }
+    out.append("\\end{table}\n");
     return out.toString();
   }
 

@@ -11,6 +11,9 @@ import java.util.List;
  */
 final class MarkdownTable {
 
+  /** Marks a cell whose stage's sanity checks warn (as the HTML report does). */
+  static final String WARN = "\u26A0";
+
   private MarkdownTable() {}
 
   static String render(ResolvedTable table) {
@@ -37,12 +40,16 @@ final class MarkdownTable {
       } else {
         cells.add(row.label());
         for (int c = 0; c < layout.columns().size(); c++) {
-          cells.add(table.sideBySide(r, c));
+          cells.add((table.warns(r, c) ? WARN + " " : "") + table.sideBySide(r, c));
         }
       }
       line(out, cells);
     }
     out.append('\n').append(table.note()).append('\n');
+    String warnings = table.warningNote(WARN);
+    if (!warnings.isEmpty()) {
+      out.append('\n').append(warnings).append('\n');
+    }
     // once per label and reason (RoCL table 4 has the same baseline in two sections)
     java.util.Set<String> notReproduced = new java.util.LinkedHashSet<>();
     for (Row row : layout.rows()) {

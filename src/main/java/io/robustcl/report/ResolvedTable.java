@@ -1,6 +1,7 @@
 package io.robustcl.report;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.robustcl.pipeline.Artifact;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param ours for each layout row, one value per column (null for an empty cell); unmodifiable
  * @param digits decimals shown for our values
  * @param claims the table's claims, evaluated on {@code ours}
+ * @param warnedChecks per input stage whose sanity checks warn ({@link CheckMetrics}), the names of those
+ *     checks; its cells are marked
  */
 public record ResolvedTable(
     String title,
@@ -25,7 +28,8 @@ public record ResolvedTable(
     TableLayout layout,
     List<List<@Nullable Double>> ours,
     int digits,
-    ImmutableList<ClaimResult> claims) {
+    ImmutableList<ClaimResult> claims,
+    ImmutableMap<String, ImmutableList<String>> warnedChecks) {
 
   /**
    * Looks up every non-empty cell's metric in the artifact of the stage it names, then
@@ -69,7 +73,41 @@ public record ResolvedTable(
     for (Claim claim : claims) {
       results.add(evaluate(claim, layout, ours, digits));
     }
-    return new ResolvedTable(title, note, layout, ours, digits, results.build());
+    ImmutableMap.Builder<String, ImmutableList<String>> warned = ImmutableMap.builder();
+    byStage.forEach((stage, artifact) -> {
+      List<String> names = CheckMetrics.warned(artifact.metrics());
+      if (!names.isEmpty()) {
+        warned.put(stage, ImmutableList.copyOf(names));
+      }
+    });
+    return new ResolvedTable(title, note, layout, ours, digits, results.build(), warned.buildOrThrow());
+  }
+
+  /** Whether the cell shows our number from a stage whose sanity checks warn. */
+  public boolean warns(int row, int column) {
+    TableLayout.Cell cell = layout.rows().get(row).cells().get(column);
+    return cell.reproduced() && warnedChecks.containsKey(cell.stage());
+  }
+
+  /**
+   * The footnote for marked cells, {@code ""} when none: the sign, then each warning stage of a shown
+   * cell with its checks.
+   */
+  public String warningNote(String mark) {
+    java.util.Map<String, ImmutableList<String>> shown = new java.util.LinkedHashMap<>();
+    for (int r = 0; r < layout.rows().size(); r++) {
+      for (int c = 0; c < layout.rows().get(r).cells().size(); c++) {
+        if (warns(r, c)) {
+          String stage = layout.rows().get(r).cells().get(c).stage();
+          shown.put(stage, warnedChecks.get(stage));
+        }
+      }
+    }
+    if (shown.isEmpty()) {
+      return "";
+    }
+    return mark + ": the stage's sanity checks warn, do not trust the number as is: " + shown.entrySet().stream()
+        .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")").collect(Collectors.joining("; "));
   }
 
   private static ClaimResult evaluate(
@@ -111,7 +149,7 @@ public record ResolvedTable(
         results.add(evaluate(claim, layout, paper, digits));
       }
     }
-    return new ResolvedTable(title, note, layout, paper, digits, results.build());
+    return new ResolvedTable(title, note, layout, paper, digits, results.build(), ImmutableMap.of());
   }
 
   /** Our value of a cell as text, {@code "-"} when empty, {@code "n/r"} when not reproduced. */

@@ -18,6 +18,7 @@ import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Progress;
 import io.robustcl.pipeline.StageContext;
+import io.robustcl.report.CheckMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,16 +125,16 @@ final class EvaluateRun {
     return checks;
   }
 
-  /** {@code check/<name>} = the figure, {@code check/<name>/pass} = 1 or 0, {@code checks_warned} = count. */
+  /** The checks' figures and pass flags, named as the report reads them ({@link CheckMetrics}). */
   private static Map<String, Double> checkMetrics(List<SanityCheck> checks) {
     Map<String, Double> out = new LinkedHashMap<>();
     int warned = 0;
     for (SanityCheck check : checks) {
-      out.put("check/" + check.name(), check.value());
-      out.put("check/" + check.name() + "/pass", check.pass() ? 1.0 : 0.0);
+      out.put(CheckMetrics.figure(check.name()), check.value());
+      out.put(CheckMetrics.pass(check.name()), check.pass() ? 1.0 : 0.0);
       warned += check.pass() ? 0 : 1;
     }
-    out.put("checks_warned", (double) warned);
+    out.put(CheckMetrics.WARNED, (double) warned);
     return out;
   }
 

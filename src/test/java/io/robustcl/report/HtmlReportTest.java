@@ -58,7 +58,11 @@ class HtmlReportTest {
     Manifest trainManifest = manifest("pretrain-x", "pretrain", 'a', Map.of("epochs", 3L), Map.of(), Map.of());
     InputRef model = new InputRef("pretrain-x", hex('a'), hex('a'));
     Manifest eval20 = manifest("eval-20", "evaluate", 'b', Map.of("steps", 20L, "seed", 0L),
-        Map.of("clean", 80.0, "linf:8/255", 40.0, "linf:16/255", 12.0, "sanity.gradient_nonzero", 0.0),
+        // the check metrics as the evaluate stage writes them: a figure and a pass flag per check;
+        // figures of 0 or 1 (returns-logits) say nothing about pass or warn
+        Map.of("clean", 80.0, "linf:8/255", 40.0, "linf:16/255", 12.0,
+            "check/gradient-nonzero", 0.5, "check/gradient-nonzero/pass", 0.0,
+            "check/returns-logits", 0.0, "check/returns-logits/pass", 1.0, "checks_warned", 1.0),
         Map.of("model", List.of(model)));
     Manifest eval40 = manifest("eval-40", "evaluate", 'c', Map.of("steps", 40L, "seed", 0L),
         Map.of("clean", 80.0, "linf:8/255", 39.0, "linf:16/255", 11.0), Map.of("model", List.of(model)));
@@ -116,7 +120,7 @@ class HtmlReportTest {
     assertTrue(html.contains("data-ours=\"40.00\" data-paper=\"44.50\" data-diff=\"-4.50\""), html);
     assertTrue(html.contains("class=\"cell d1\""), "|diff| 4.5 is band d1");
     assertTrue(html.contains("class=\"cell d0\""), "|12 - 13| = 1 is band d0");
-    assertTrue(html.contains("data-warn=\"gradient_nonzero\""));
+    assertTrue(html.contains("data-warn=\"gradient-nonzero\""), "the warned check marks the cell, only it");
     assertTrue(html.contains("<template id=\"prov-eval-20\">"));
     assertTrue(html.contains(hex('b')), "the key is in the provenance");
     assertTrue(html.contains("steps = 20"), "the params are in the provenance");

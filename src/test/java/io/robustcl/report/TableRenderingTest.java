@@ -50,6 +50,32 @@ class TableRenderingTest {
   }
 
   @Test
+  void cellsOfAStageWhoseSanityChecksWarnAreMarked() {
+    Map<String, Object> layout = Map.of(
+        "columns", List.of("clean", "AA"),
+        "rows", List.of(Map.of("label", "ours", "cells", List.of(cell("clean", 80.0), cell("autoattack/linf:8/255", 40.0))),
+            Map.of("label", "other", "cells", List.of(
+                Map.of("stage", "ok", "metric", "clean", "paper", 70.0), Map.of("stage", "ok", "metric", "aa", "paper", 30.0)))));
+    // evaluate's names: a figure and a pass flag per check; only the flag decides
+    Artifact warned = new Artifact("ev", "evaluate", "metrics", "k", "h", Path.of("/nonexistent"), Params.empty(),
+        ImmutableMap.of("clean", 81.0, "autoattack/linf:8/255", 45.0, CheckMetrics.figure("gradient-nonzero"), 0.25,
+            CheckMetrics.pass("gradient-nonzero"), 0.0, CheckMetrics.figure("returns-logits"), 0.0,
+            CheckMetrics.pass("returns-logits"), 1.0));
+    Artifact fine = new Artifact("ok", "evaluate", "metrics", "k2", "h2", Path.of("/nonexistent"), Params.empty(),
+        ImmutableMap.of("clean", 71.0, "aa", 31.0, CheckMetrics.pass("gradient-nonzero"), 1.0));
+    ResolvedTable table = ResolvedTable.resolve("T", "note", TableLayout.parse("layout", layout), List.of(),
+        List.of(warned, fine), 1);
+    String md = MarkdownTable.render(table);
+    assertTrue(md.contains("| ours | \u26A0 81.0 / 80.00 | \u26A0 45.0 / 40.00 |"), md);
+    assertTrue(md.contains("| other | 71.0 / 70.00 | 31.0 / 30.00 |"), md);
+    assertTrue(md.contains("\u26A0: the stage's sanity checks warn, do not trust the number as is: ev (gradient-nonzero)"), md);
+    String tex = LatexTable.render(table);
+    assertTrue(tex.contains("81.0$^\\dagger$ (80.00)") && tex.contains("71.0 (70.00)"), tex);
+    assertTrue(tex.contains("$\\dagger$: the stage's sanity checks warn") && tex.contains("gradient-nonzero"), tex);
+    assertFalse(MarkdownTable.render(table()).contains("\u26A0"), "no mark without a warning");
+  }
+
+  @Test
   void csvKeepsGroupsInEachHeaderAndTexSpansThem() {
     String csv = CsvTable.render(table());
     assertTrue(csv.startsWith("section,Method,ResNet-18 A_nat (ours),ResNet-18 A_nat (paper),"

@@ -9,6 +9,7 @@ import io.robustcl.ml.model.NetworkSpec;
 import io.robustcl.ml.model.ResNetSpec;
 import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Progress;
+import io.robustcl.report.CheckMetrics;
 import io.robustcl.testing.CpuScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,15 @@ class EvaluateStageTest {
     }
     assertEquals(1.0, ctx.metrics.get("check/deterministic/pass"));
     assertEquals(1.0, ctx.metrics.get("check/returns-logits/pass"));
-    assertTrue(Files.readString(ctx.outputDir.resolve(EvaluateRun.CHECKS)).contains("\"status\""));
+    String checksJson = Files.readString(ctx.outputDir.resolve(EvaluateRun.CHECKS));
+    assertTrue(checksJson.contains("\"status\""));
+    // the report reads the same names: the checks it marks a cell for are those checks.json says warn
+    List<String> warned = CheckMetrics.warned(ctx.metrics);
+    assertEquals(ctx.metrics.get(CheckMetrics.WARNED), (double) warned.size(), warned.toString());
+    assertEquals(checksJson.split("\"warn\"", -1).length - 1, warned.size(), checksJson);
+    for (String check : warned) {
+      assertTrue(checksJson.contains("\"name\": \"" + check + "\""), check);
+    }
     Progress last = ctx.progress.get(ctx.progress.size() - 1);
     assertTrue(last.phase().contains("autoattack-rand/l2:0.5") && last.phase().contains("robust"), last.phase());
     assertEquals(3, last.steps(), "12 images in chunks of 5");

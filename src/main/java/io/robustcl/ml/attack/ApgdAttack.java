@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.EngineDraws;
 import java.util.Locale;
 import java.util.random.RandomGenerator;
@@ -155,7 +156,8 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
                         LossGradient.Loss lossFn = logits -> loss.losses(logits, labelHot, targetHot, scalars);
                         Run run = l1EpsSchedule
                                 ? scheduled(model, xs, ys, subShape, lossFn, scalars, round, random)
-                                : single(model, xs, ys, subShape, lossFn, eps, iterations, null, scalars, round, random);
+                                : single(model, xs, ys, subShape, lossFn, ball(eps, xs, round), eps, iterations,
+                                        null, scalars, round, random);
                         return new SampleRows.Outcome(run.fooled, run.found);
                     });
                 }
@@ -187,24 +189,38 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
         double[] radii = {3 * eps, 2 * eps, eps};
         int first = (int) Math.ceil(0.3 * iterations);
         int[] phases = {first, first, iterations - 2 * first};
-        NDArray init = new PerturbationBall(Norm.L1, radii[0], 1).project(xs,
+        PerturbationBall[] balls = new PerturbationBall[radii.length];
+        for (int phase = 0; phase < radii.length; phase++) {
+            balls[phase] = ball(radii[phase], xs, round);
+        }
+        NDArray init = balls[0].project(xs,
                 EngineDraws.normal(round, random, 0f, 1f, xs.getShape(), xs.getDataType(), xs.getDevice()));
         Run run = null;
         for (int phase = 0; phase < radii.length; phase++) {
             if (phases[phase] < 1) {
                 continue;
             }
-            init = new PerturbationBall(Norm.L1, radii[phase], 1).project(xs, init.sub(xs));
-            run = single(model, xs, ys, subShape, lossFn, radii[phase], phases[phase], init, scalars, round, random);
+            init = balls[phase].project(xs, init.sub(xs));
+            run = single(model, xs, ys, subShape, lossFn, balls[phase], radii[phase], phases[phase], init, scalars,
+                    round, random);
             init = run.best;
         }
         return run;
     }
 
-    /** One APGD run of {@code steps} iterations at radius {@code radius}, from {@code init} or a random start. */
+    /**
+     * The ball of {@code radius} around the rows {@code xs} with its constants made once, in {@code round}, for
+     * every step of the runs on those rows (a ball without them uploads eight scalars per projection).
+     */
+    private PerturbationBall ball(double radius, NDArray xs, NDManager round) {
+        return new PerturbationBall(norm, radius, 1, PerturbationBall.Constants.of(DeviceScalars.uncounted(), round,
+                xs, radius, alpha() * radius));
+    }
+
+    /** One APGD run of {@code steps} iterations in {@code ball} (of {@code radius}), from {@code init} or a random start. */
     private Run single(AttackedClassifier model, NDArray xs, NDArray ys, Shape subShape, LossGradient.Loss lossFn,
-            double radius, int steps, @Nullable NDArray init, Scalars scalars, NDManager round, RandomGenerator random) {
-        PerturbationBall ball = new PerturbationBall(norm, radius, 1);
+            PerturbationBall ball, double radius, int steps, @Nullable NDArray init, Scalars scalars, NDManager round,
+            RandomGenerator random) {
         StepState<Slot> s = new StepState<>(round, Slot.class);
         long n = xs.getShape().get(0);
         long d = xs.getShape().get(1);
@@ -214,7 +230,7 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
         s.step(scope -> {
             xs.tempAttach(scope);
             NDArray start = init != null ? init.duplicate() : randomStart(xs, radius, ball, scalars, scope, random);
-            start = start.clip(0f, 1f);
+            start = start.maximum(zero).minimum(scalars.of(1f));
             LossGradient g = LossGradient.at(start, subShape, model.logits(), lossFn, eotDraws, inverseDraws, scope);
             s.set(Slot.X_ADV, start);
             s.set(Slot.X_OLD, start);
@@ -263,7 +279,7 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
                 s.set(Slot.FOOLED, s.get(Slot.FOOLED).logicalOr(fooledNow));
                 s.set(Slot.X_FOUND, rowsWhere(fooledNow, next, s.get(Slot.X_FOUND)));
                 NDArray improved = g.losses().gt(s.get(Slot.LOSS_BEST));
-                        s.set(Slot.X_BEST, rowsWhere(improved, next, s.get(Slot.X_BEST)));
+                s.set(Slot.X_BEST, rowsWhere(improved, next, s.get(Slot.X_BEST)));
                 s.set(Slot.GRAD_BEST, rowsWhere(improved, g.gradient(), s.get(Slot.GRAD_BEST)));
                 s.set(Slot.LOSS_BEST, NDArrays.where(improved, g.losses(), s.get(Slot.LOSS_BEST)));
                 NDArray rose = g.losses().gt(s.get(Slot.LOSS)).toType(g.losses().getDataType(), false);
@@ -365,7 +381,7 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
         NDArray magnitude = grad.abs();
         NDArray sorted = magnitude.sort(1);
         NDArray position = topk.mul(scalars.of(-1f)).add(scalars.of(1f)).mul(scalars.of((float) d))
-                .clip(0f, (float) (d - 1)).toType(DataType.INT64, false);
+                .maximum(scalars.of(0f)).minimum(scalars.of((float) (d - 1))).toType(DataType.INT64, false);
         NDArray threshold = sorted.gather(position, 1);
         NDArray direction = grad.mul(magnitude.gte(threshold).toType(grad.getDataType(), false)).sign();
         NDArray length = direction.abs().sum(new int[] {1}, true).add(scalars.of(1e-10f));

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.EngineDraws;
 import io.robustcl.ml.device.GradientTape;
 import java.util.random.RandomGenerator;
 
@@ -25,26 +26,29 @@ import java.util.random.RandomGenerator;
  *       x^{i+1} = x + beta (x^{i+1} - x).
  * </ul>
  *
- * The targets are the classes ranked 2nd, 3rd, ... by the clean logits; each target runs on the
- * points not yet broken within eps. A point counts as broken when the smallest adversarial
- * example found has norm <= eps. FAB-T in AutoAttack runs one restart without random start, as
- * here.
+ * The targets are the classes ranked 2nd, 3rd, ... by the clean logits; for each target the attack
+ * runs {@code restarts} times, each run on the points not yet broken within eps. A point counts as
+ * broken when the smallest adversarial example found has norm <= eps. The first run of a target
+ * starts at x; every later one, as in AutoAttack's reference code, at x + eps/2 t / ||t||_p clipped
+ * to the box, t uniform in [-1, 1]^D (l_inf) or standard normal (l_2, l_1). AutoAttack's standard
+ * version runs FAB-T with one restart; its "plus" version with five.
  *
  * @param norm the norm minimised
  * @param eps the threat radius deciding success
  * @param iterations per target (100)
  * @param targets target classes (9)
+ * @param restarts runs per target, the first from x, the others from random starts (standard: 1)
  * @param alphaMax bias bound (0.1)
  * @param eta overshoot (1.05)
  * @param beta backward step (0.9)
  */
-public record FabAttack(Norm norm, double eps, int iterations, int targets, double alphaMax, double eta, double beta)
-        implements ClassifierAttack {
+public record FabAttack(Norm norm, double eps, int iterations, int targets, int restarts, double alphaMax,
+        double eta, double beta) implements ClassifierAttack {
 
     public FabAttack {
-        if (!(eps > 0) || iterations < 1 || targets < 1) {
-            throw new IllegalArgumentException("FAB-T: eps > 0, iterations >= 1 and targets >= 1 required, got "
-                    + eps + ", " + iterations + ", " + targets);
+        if (!(eps > 0) || iterations < 1 || targets < 1 || restarts < 1) {
+            throw new IllegalArgumentException("FAB-T: eps > 0, iterations >= 1, targets >= 1 and restarts >= 1"
+                    + " required, got " + eps + ", " + iterations + ", " + targets + ", " + restarts);
         }
         if (!(alphaMax >= 0 && alphaMax <= 1) || !(eta >= 1) || !(beta > 0 && beta < 1)) {
             throw new IllegalArgumentException("FAB-T: need 0 <= alpha_max <= 1, eta >= 1, 0 < beta < 1, got "
@@ -52,17 +56,21 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, doub
         }
     }
 
-    /** AutoAttack's FAB-T: 100 iterations, 9 targets, alpha_max 0.1, eta 1.05, beta 0.9. */
+    /** AutoAttack's FAB-T: 100 iterations, 9 targets, 1 restart, alpha_max 0.1, eta 1.05, beta 0.9. */
     public static FabAttack targeted(Norm norm, double eps) {
-        return new FabAttack(norm, eps, 100, 9, 0.1, 1.05, 0.9);
+        return new FabAttack(norm, eps, 100, 9, 1, 0.1, 1.05, 0.9);
     }
 
     public FabAttack withIterations(int n) {
-        return new FabAttack(norm, eps, n, targets, alphaMax, eta, beta);
+        return new FabAttack(norm, eps, n, targets, restarts, alphaMax, eta, beta);
     }
 
     public FabAttack withTargets(int n) {
-        return new FabAttack(norm, eps, iterations, n, alphaMax, eta, beta);
+        return new FabAttack(norm, eps, iterations, n, restarts, alphaMax, eta, beta);
+    }
+
+    public FabAttack withRestarts(int n) {
+        return new FabAttack(norm, eps, iterations, targets, n, alphaMax, eta, beta);
     }
 
     @Override
@@ -77,26 +85,30 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, doub
             Scalars scalars = new Scalars(attack, x.getDataType());
             SampleRows rows = SampleRows.of(x, labels, model, attack);
             for (int t = 0; t < targetCount; t++) {
-                int[] still = rows.robustIndices();
-                if (still.length == 0) {
-                    break;
+                for (int r = 0; r < restarts; r++) {
+                    int[] still = rows.robustIndices();
+                    if (still.length == 0) {
+                        break;
+                    }
+                    int rank = t + 2;
+                    boolean fromRandom = r > 0;
+                    rows.attackRows(still, attack, (xs, ys, subShape, round) -> {
+                        Found found = search(model, xs, ys, subShape, rank, fromRandom, random, scalars, round);
+                        NDArray within = found.norms.lte(scalars.of((float) eps));
+                        return new SampleRows.Outcome(within, found.points);
+                    });
                 }
-                int rank = t + 2;
-                rows.attackRows(still, attack, (xs, ys, subShape, round) -> {
-                    Found found = search(model, xs, ys, subShape, rank, scalars, round);
-                    NDArray within = found.norms.lte(scalars.of((float) eps));
-                    return new SampleRows.Outcome(within, found.points);
-                });
             }
             return rows.result(outer);
         }
     }
 
     /**
-     * The smallest perturbation norm FAB-T finds per sample over all targets, without the eps
-     * bound (+inf where no target succeeded; 0 where x is already misclassified).
+     * The smallest perturbation norm FAB-T finds per sample over all targets and restarts, without
+     * the eps bound (+inf where no run succeeded; 0 where x is already misclassified); every run on
+     * every point.
      */
-    public float[] minimalNorms(AttackedClassifier model, NDArray x, NDArray labels) {
+    public float[] minimalNorms(AttackedClassifier model, NDArray x, NDArray labels, RandomGenerator random) {
         InputRange.requireUnitBox(x, "FAB-T");
         Shape shape = x.getShape();
         int n = Math.toIntExact(shape.get(0));
@@ -111,12 +123,15 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, doub
             Scalars scalars = new Scalars(attack, x.getDataType());
             boolean[] correct = model.logitsOf(x).argMax(1).eq(labels64).toBooleanArray();
             for (int t = 0; t < Math.min(targets, model.classes() - 1); t++) {
-                try (NDManager round = attack.newSubManager()) {
-                    flat.tempAttach(round);
-                    labels64.tempAttach(round);
-                    float[] norms = search(model, flat, labels64, shape, t + 2, scalars, round).norms.toFloatArray();
-                    for (int i = 0; i < n; i++) {
-                        best[i] = correct[i] ? Math.min(best[i], norms[i]) : 0f;
+                for (int r = 0; r < restarts; r++) {
+                    try (NDManager round = attack.newSubManager()) {
+                        flat.tempAttach(round);
+                        labels64.tempAttach(round);
+                        float[] norms = search(model, flat, labels64, shape, t + 2, r > 0, random, scalars, round)
+                                .norms.toFloatArray();
+                        for (int i = 0; i < n; i++) {
+                            best[i] = correct[i] ? Math.min(best[i], norms[i]) : 0f;
+                        }
                     }
                 }
             }
@@ -129,8 +144,9 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, doub
 
     private enum Slot { CURRENT, BEST, BEST_NORM }
 
-    private Found search(AttackedClassifier model, NDArray xs, NDArray ys, Shape subShape, int rank, Scalars scalars,
-            NDManager round) {
+    /** One run towards the class ranked {@code rank} by the clean logits, from x or from a random start. */
+    private Found search(AttackedClassifier model, NDArray xs, NDArray ys, Shape subShape, int rank,
+            boolean fromRandom, RandomGenerator random, Scalars scalars, NDManager round) {
         long n = xs.getShape().get(0);
         NDArray labelHot;
         NDArray targetHot;
@@ -147,12 +163,14 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, doub
         }
         StepState<Slot> s = new StepState<>(round, Slot.class);
         NDArray infinity = scalars.of(Float.POSITIVE_INFINITY);
-        s.set(Slot.CURRENT, xs.duplicate());
+        s.set(Slot.CURRENT, fromRandom ? randomStart(xs, random, scalars, round) : xs.duplicate());
         s.set(Slot.BEST, xs.duplicate());
         s.set(Slot.BEST_NORM, ys.zerosLike().toType(xs.getDataType(), false).add(infinity));
         NDArray etaValue = scalars.of((float) eta);
         NDArray alphaBound = scalars.of((float) alphaMax);
         NDArray floor = scalars.of(1e-8f);
+        NDArray zero = scalars.of(0f);
+        NDArray one = scalars.of(1f);
         for (int i = 0; i < iterations; i++) {
             s.step(scope -> {
                 xs.tempAttach(scope);
@@ -179,10 +197,10 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, doub
                 NDArray fromOrigin = HyperplaneProjection.project(norm, xs, gradient, offset, scalars);
                 NDArray a1 = PerturbationBall.norms(fromCurrent, norm).maximum(floor).reshape(n, 1);
                 NDArray a2 = PerturbationBall.norms(fromOrigin, norm).maximum(floor).reshape(n, 1);
-                NDArray bias = a1.div(a1.add(a2)).minimum(alphaBound).maximum(scalars.of(0f));
-                NDArray keep = bias.mul(scalars.of(-1f)).add(scalars.of(1f));
+                NDArray bias = a1.div(a1.add(a2)).minimum(alphaBound).maximum(zero);
+                NDArray keep = bias.mul(scalars.of(-1f)).add(one);
                 NDArray next = current.add(fromCurrent.mul(etaValue)).mul(keep)
-                        .add(xs.add(fromOrigin.mul(etaValue)).mul(bias)).clip(0f, 1f);
+                        .add(xs.add(fromOrigin.mul(etaValue)).mul(bias)).maximum(zero).minimum(one);
                 NDArray adversarial = model.logitsOf(next.reshape(subShape)).argMax(1).neq(ys);
                 NDArray distance = PerturbationBall.norms(next.sub(xs), norm);
                 NDArray smaller = adversarial.logicalAnd(distance.lt(s.get(Slot.BEST_NORM)));
@@ -193,5 +211,15 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, doub
             });
         }
         return new Found(s.get(Slot.BEST), s.get(Slot.BEST_NORM));
+    }
+
+    /** x + eps/2 t / ||t||_p in the box: t uniform in [-1, 1]^D for l_inf, standard normal for l_2 and l_1. */
+    NDArray randomStart(NDArray xs, RandomGenerator random, Scalars scalars, NDManager round) {
+        long n = xs.getShape().get(0);
+        NDArray t = norm == Norm.LINF
+                ? EngineDraws.uniform(round, random, -1f, 1f, xs.getShape(), xs.getDataType(), xs.getDevice())
+                : EngineDraws.normal(round, random, 0f, 1f, xs.getShape(), xs.getDataType(), xs.getDevice());
+        NDArray length = PerturbationBall.norms(t, norm).maximum(scalars.of(1e-12f)).reshape(n, 1);
+        return xs.add(t.div(length).mul(scalars.of((float) (eps / 2)))).maximum(scalars.of(0f)).minimum(scalars.of(1f));
     }
 }

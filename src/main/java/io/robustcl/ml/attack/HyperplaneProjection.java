@@ -74,10 +74,13 @@ final class HyperplaneProjection {
         NDArray totalRate = cumRates.get(":, -1:");
         // G at each breakpoint: coordinates up to it saturated, the rest growing at their rate
         NDArray reached = cumSaturated.add(sortedBreaks.mul(totalRate.sub(cumRates)));
-        NDArray segment = reached.lt(margin).toType(DataType.INT64, false).sum(new int[] {1}, true);
-        NDArray infeasible = segment.gte(d);
-        NDArray previous = segment.sub(1).maximum(0).minimum(d - 1);
-        NDArray hasPrevious = segment.gt(0).toType(gain.getDataType(), false);
+        // counted in the inputs' float type (exact up to 2^24 coordinates) so the bounds are cached scalars
+        NDArray zero = scalars.of(0f);
+        NDArray segment = reached.lt(margin).toType(gain.getDataType(), false).sum(new int[] {1}, true);
+        NDArray infeasible = segment.gte(scalars.of((float) d));
+        NDArray previous = segment.sub(scalars.of(1f)).maximum(zero).minimum(scalars.of((float) (d - 1)))
+                .toType(DataType.INT64, false);
+        NDArray hasPrevious = segment.gt(zero).toType(gain.getDataType(), false);
         NDArray prevSaturated = cumSaturated.gather(previous, 1).mul(hasPrevious);
         NDArray prevRate = cumRates.gather(previous, 1).mul(hasPrevious);
         NDArray rate = totalRate.sub(prevRate);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.DeviceScalars;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -64,12 +65,15 @@ public record MultiSteepestDescent(List<ThreatModel> balls, int steps) implement
         NDManager outer = x.getManager();
         Shape shape = x.getShape();
         long n = shape.get(0);
-        List<PerturbationBall> geometry = balls.stream()
-                .map(b -> new PerturbationBall(b.norm(), b.eps(), b.l1TopFraction())).toList();
         try (FrozenParameters frozen = FrozenParameters.freeze(parameters);
                 NDManager attack = outer.newSubManager()) {
             NDArray flat = x.reshape(n, -1);
             flat.attach(attack);
+            // each ball's constants (radius and step among them) made once for all steps
+            List<PerturbationBall> geometry = balls.stream()
+                    .map(b -> new PerturbationBall(b.norm(), b.eps(), b.l1TopFraction(), PerturbationBall.Constants.of(
+                            DeviceScalars.uncounted(), attack, flat, b.eps(), b.stepSize())))
+                    .toList();
             NDArray current = flat.duplicate();
             for (int i = 0; i < steps; i++) {
                 NDArray next;
@@ -81,7 +85,7 @@ public record MultiSteepestDescent(List<ThreatModel> balls, int steps) implement
                     NDArray bestLoss = null;
                     for (int b = 0; b < balls.size(); b++) {
                         PerturbationBall ball = geometry.get(b);
-                        NDArray ascended = current.add(ball.ascentDirection(gradient, current).mul((float) balls.get(b).stepSize()));
+                        NDArray ascended = current.add(ball.ascentDirection(gradient, current).mul(ball.alpha()));
                         NDArray candidate = ball.project(flat, ascended.sub(flat));
                         NDArray loss = objective.losses(candidate.reshape(shape)).stopGradient().reshape(-1);
                         if (best == null) {

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.EngineDraws;
 import java.util.random.RandomGenerator;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The geometry of one l_p ball of radius eps around clean inputs x in [0,1]: random starts,
@@ -18,7 +17,7 @@ final class PerturbationBall {
     private final Norm norm;
     private final double eps;
     private final double l1TopFraction;
-    private final @Nullable Constants c;
+    private final Constants c;
 
     /**
      * The ball's scalar constants on the inputs' device, made in one upload per attack run (see
@@ -42,25 +41,9 @@ final class PerturbationBall {
         this.c = constants;
     }
 
-    /** A ball that makes its constants afresh on every call (one upload each); for one-off uses. */
-    PerturbationBall(Norm norm, double eps, double l1TopFraction) {
-        this.norm = norm;
-        this.eps = eps;
-        this.l1TopFraction = l1TopFraction;
-        this.c = null;
-    }
-
-    /** The step size alpha as a device scalar (only for a ball made with its constants). */
+    /** The step size alpha as a device scalar. */
     NDArray alpha() {
-        if (c == null) {
-            throw new IllegalStateException("this ball was made without constants");
-        }
         return c.alpha();
-    }
-
-    /** The constants, made for {@code like} (flattened (N, D), its manager) when this ball has none. */
-    private Constants constants(NDArray like) {
-        return c != null ? c : Constants.of(DeviceScalars.uncounted(), like.getManager(), like, eps, 0);
     }
 
     /**
@@ -89,7 +72,6 @@ final class PerturbationBall {
     }
 
     private NDArray scaledDirection(NDArray direction, int p, long n, long d, RandomGenerator random) {
-        Constants c = constants(direction);
         NDArray length = p == 2
                 ? direction.square().sum(new int[] {1}, true).sqrt()
                 : direction.abs().sum(new int[] {1}, true);
@@ -105,15 +87,14 @@ final class PerturbationBall {
      * |g| among those that can move without leaving the box, scaled to unit l_1 norm.
      */
     NDArray ascentDirection(NDArray gradient, NDArray xAdv) {
-        Constants c = constants(gradient);
         return switch (norm) {
             case LINF -> gradient.sign();
             case L2 -> gradient.div(gradient.square().sum(new int[] {1}, true).sqrt().maximum(c.tiny()));
-            case L1 -> sparseL1Direction(gradient, xAdv, c);
+            case L1 -> sparseL1Direction(gradient, xAdv);
         };
     }
 
-    private NDArray sparseL1Direction(NDArray gradient, NDArray xAdv, Constants c) {
+    private NDArray sparseL1Direction(NDArray gradient, NDArray xAdv) {
         // coordinates at a box face whose gradient points outward cannot move: stepping there
         // would be undone by the projection and waste the l_1 budget (a known weakness of naive l_1 PGD)
         NDArray blocked = xAdv.lte(c.zero()).logicalAnd(gradient.lt(c.zero()))
@@ -136,7 +117,6 @@ final class PerturbationBall {
      * @return the projected adversarial point x + delta
      */
     NDArray project(NDArray x, NDArray delta) {
-        Constants c = constants(delta);
         NDArray projectedDelta = switch (norm) {
             case LINF -> delta.maximum(c.negativeEps()).minimum(c.eps());
             case L2 -> {

@@ -22,7 +22,8 @@ class AutoAttackClosedFormTest {
         LinearModel model = new LinearModel(cpu.manager(), 30, 10, 3);
         for (Norm norm : Norm.values()) {
             double[] exact = model.distances(norm);
-            float[] found = FabAttack.targeted(norm, 1.0).minimalNorms(model.classifier(), model.images, model.labelArray);
+            float[] found = FabAttack.targeted(norm, 1.0).minimalNorms(model.classifier(), model.images, model.labelArray,
+                    new SplittableRandom(0));
             double worst = 0;
             for (int i = 0; i < exact.length; i++) {
                 if (exact[i] > 0 && exact[i] < Double.POSITIVE_INFINITY) {

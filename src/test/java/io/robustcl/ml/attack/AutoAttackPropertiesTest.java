@@ -92,4 +92,50 @@ class AutoAttackPropertiesTest {
         AttackedClassifier flat = new AttackedClassifier(x -> model.logits(x.round()), List.of(), 10);
         assertFalse(SanityCheck.gradientNonZero(flat, model.images, model.labelArray).pass(), "masked gradient flagged");
     }
+
+    @Test
+    void fabRestartsStartAtHalfEpsNeverWeakenItAndStayValid() {
+        LinearModel model = new LinearModel(cpu.manager(), 30, 10, 3);
+        for (Norm norm : Norm.values()) {
+            double[] exact = model.distances(norm);
+            double eps = LinearModel.clearEps(exact, 0.5);
+            // the random start of a restart: at eps/2 from x in the attack's norm (the points sit in [0.3, 0.7], so
+            // the box does not cut it at these radii), a fresh direction per draw
+            FabAttack fab = FabAttack.targeted(norm, eps).withIterations(10).withTargets(3).withRestarts(3);
+            NDArray flat = model.images.reshape(model.images.getShape().get(0), -1);
+            Scalars scalars = new Scalars(cpu.manager(), flat.getDataType());
+            SplittableRandom draws = new SplittableRandom(1);
+            NDArray a = fab.randomStart(flat, draws, scalars, cpu.manager());
+            NDArray b = fab.randomStart(flat, draws, scalars, cpu.manager());
+            for (float distance : PerturbationBall.norms(a.sub(flat), norm).toFloatArray()) {
+                assertEquals(eps / 2, distance, 1e-5 * eps, norm + ": start at eps/2");
+            }
+            assertTrue(a.sub(b).abs().max().getFloat() > 0, norm + ": every draw a new start");
+
+            // more runs per target: the first starts at x as with one, so the minimal norms can only fall, and no
+            // run may report a norm below the true minimum
+            FabAttack once = FabAttack.targeted(norm, 1.0).withIterations(3).withTargets(2);
+            float[] first = once.minimalNorms(model.classifier(), model.images, model.labelArray, new SplittableRandom(0));
+            float[] more = once.withRestarts(3).minimalNorms(model.classifier(), model.images, model.labelArray,
+                    new SplittableRandom(0));
+            for (int i = 0; i < exact.length; i++) {
+                assertTrue(more[i] <= first[i], norm + " point " + i + ": " + more[i] + " > " + first[i]);
+                if (exact[i] > 0 && exact[i] < Double.POSITIVE_INFINITY) {
+                    assertTrue(more[i] >= exact[i] * (1 - 1e-4), norm + ": below the minimal norm at " + i);
+                }
+            }
+
+            // as an attack: every example is x or misclassified within eps, in the box, and it reaches the closed form
+            NDArray adv = fab.perturb(model.classifier(), model.images, model.labelArray, new SplittableRandom(5));
+            float[] predicted = model.logits(adv).argMax(1).toType(DataType.FLOAT32, false).toFloatArray();
+            float[] norms = PerturbationBall.norms(adv.sub(model.images), norm).toFloatArray();
+            for (int i = 0; i < norms.length; i++) {
+                assertTrue(norms[i] == 0 || (norms[i] <= eps * (1 + 1e-5) && predicted[i] != model.labels[i]),
+                        norm + " point " + i + ": norm " + norms[i] + " at eps " + eps);
+            }
+            assertTrue(adv.min().getFloat() >= 0 && adv.max().getFloat() <= 1, "in the box");
+            assertEquals(LinearModel.robustAccuracy(exact, eps), RobustAccuracy.of(model.logits(adv), model.labelArray)
+                    .accuracy(), 1e-9, norm + ": FAB-T with restarts reaches the exact robust accuracy");
+        }
+    }
 }
