@@ -132,10 +132,17 @@ public final class HtmlReport {
       List<ReportView.Cell> cells = new ArrayList<>();
       for (JsonElement c : row.getAsJsonArray("cells")) {
         if (c.isJsonNull()) {
-          cells.add(new ReportView.Cell(true, "-", "", "", "empty", "", "", "", ""));
+          cells.add(new ReportView.Cell(true, "-", "", "", "empty", "", "", "", "", ""));
           continue;
         }
         JsonObject cell = c.getAsJsonObject();
+        if (cell.get("ours").isJsonNull()) {
+          // a row we do not reproduce keeps the paper's number and says why
+          String why = row.has("not_reproduced") ? row.get("not_reproduced").getAsString() : "not reproduced";
+          cells.add(ReportView.Cell.notReproduced(
+              cell.get("paper").isJsonNull() ? "" : number(cell.get("paper").getAsDouble()), why));
+          continue;
+        }
         double ours = cell.get("ours").getAsDouble();
         Double paper = cell.has("paper") && !cell.get("paper").isJsonNull() ? cell.get("paper").getAsDouble() : null;
         String cellStage = cell.get("stage").getAsString();
@@ -146,7 +153,7 @@ public final class HtmlReport {
         ReportStage source = byName.get(cellStage);
         cells.add(new ReportView.Cell(false, number(ours), paper == null ? "" : number(paper),
             paper == null ? "" : signed(ours - paper), band, cellStage, cell.get("metric").getAsString(),
-            source == null ? "" : warnings(source), provenanceId(cellStage)));
+            source == null ? "" : warnings(source), provenanceId(cellStage), ""));
       }
       rows.add(new ReportView.Row("", row.get("label").getAsString(), cells));
     }

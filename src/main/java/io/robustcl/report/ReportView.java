@@ -32,7 +32,12 @@ public final class ReportView {
    * @param provenance the id of the cell's stage's provenance entry
    */
   public record Cell(boolean empty, String ours, String paper, String diff, String band, String stage, String metric,
-      String warn, String provenance) {}
+      String warn, String provenance, String notReproduced) {
+    /** A cell we do not reproduce: the paper's number and why (the row's reason). */
+    static Cell notReproduced(String paper, String why) {
+      return new Cell(false, "n/r", paper, "", "notreproduced", "", "", "", "", why);
+    }
+  }
 
   /** A claim checked on our numbers. */
   public record Claim(boolean holds, String statement, String condition, String decided) {}

@@ -72,7 +72,8 @@ class HtmlReportTest {
         "columns", List.of("8/255", "16/255"),
         "rows", List.of(Map.of("label", "X <b>bold</b>", "id", "x", "cells", List.of(
             Map.of("stage", "eval-20", "metric", "linf:8/255", "paper", 44.5),
-            Map.of("stage", "eval-20", "metric", "linf:16/255", "paper", 13.0))))));
+            Map.of("stage", "eval-20", "metric", "linf:16/255", "paper", 13.0))),
+            Map.of("label", "Y", "id", "y", "not_reproduced", "method Y is not implemented", "cells", List.of(51.5, "-")))));
     List<Claim> claims = Claim.parseAll("claims",
         List.of(Map.of("statement", "robust <script>alert(2)</script>", "condition", "x.8_255 > x.16_255")), layout);
     Artifact evalArtifact = new Artifact("eval-20", "evaluate", "metrics", hex('b'), hex('b'), temp, Params.empty(),
@@ -140,6 +141,9 @@ class HtmlReportTest {
       assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', plot + " is a PNG");
     }
     assertTrue(html.contains("done") && html.contains("2.5 s"), "run facts: status and wall time");
+    // a row we do not reproduce shows the paper's number and why, never disappears
+    assertTrue(html.contains("<td class=\"notreproduced\" title=\"not reproduced: method Y is not implemented\">"
+        + "<span class=\"ours\">n/r</span><span class=\"paper\">paper 51.50</span></td>"), html);
   }
 
   /**
