@@ -85,16 +85,32 @@ public final class LocalArtifactStore implements ArtifactStore {
     return root;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A manifest read before by this store is not parsed and sealed again while its file is
+   * the same: same inode, size and modification time (one {@code stat}). A cached run reads
+   * every manifest twice, once to plan and once to run, and parsing and checking the seal is
+   * most of its cost. Any change to the file, a quarantine, gc or {@code --force} replacing the
+   * artifact changes what {@code stat} sees, and a missing file is a miss as before.
+   */
   @Override
   public Optional<Manifest> lookup(String key) {
     Path file = artifactDir(key).resolve(MANIFEST);
     String json;
+    BasicFileAttributes attributes;
     try {
-      if (Files.size(file) > MAX_MANIFEST_BYTES) {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      ReadManifest seen = readManifests.get(key);
+      if (seen != null && seen.isStill(attributes)) {
+        return Optional.of(seen.manifest());
+      }
+      if (attributes.size() > MAX_MANIFEST_BYTES) {
         throw new ManifestFormatException(file + ": larger than " + MAX_MANIFEST_BYTES + " bytes; not a manifest");
       }
       json = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
+      readManifests.remove(key);
       return Optional.empty();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new ManifestFormatException(file + ": not UTF-8 text", e);
@@ -106,7 +122,21 @@ public final class LocalArtifactStore implements ArtifactStore {
       throw new ManifestFormatException(file + ": manifest is for key " + manifest.key()
           + ", not " + key + "; run `pipeline verify` to quarantine it");
     }
+    if (attributes.fileKey() != null) { // without inodes a rewritten file could look the same: no memo
+      readManifests.put(key, new ReadManifest(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(),
+          manifest));
+    }
     return Optional.of(manifest);
+  }
+
+  /** Manifests {@link #lookup} parsed and checked, with the identity of the file it read. */
+  private final java.util.concurrent.ConcurrentMap<String, ReadManifest> readManifests =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record ReadManifest(Object fileKey, long size, java.nio.file.attribute.FileTime modified, Manifest manifest) {
+    boolean isStill(BasicFileAttributes now) {
+      return fileKey.equals(now.fileKey()) && size == now.size() && modified.equals(now.lastModifiedTime());
+    }
   }
 
   @Override
