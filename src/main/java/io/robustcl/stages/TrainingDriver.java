@@ -98,6 +98,9 @@ final class TrainingDriver {
     private final Path epochLog;
     private final double upstreamSeconds;
     private final long started = System.nanoTime();
+    /** Metric: steps whose first computation was not finite and whose checked re-run was used. */
+    static final String RECOMPUTED_STEPS = "recomputed_steps";
+
     private double imagesPerSecondSum;
     private int epochsTimed;
 
@@ -141,6 +144,13 @@ final class TrainingDriver {
       ctx.log("resuming at epoch " + (nextEpoch + 1) + " from " + checkpoint.getFileName());
     }
 
+    @Override
+    public void stepRecomputed(RecomputedStep r) {
+      ctx.log(String.format(Locale.ROOT, "epoch %d step %d: the %s was not finite (loss %s); the step's re-run"
+          + " with finiteness checks was finite in every phase and its update was used", r.epoch() + 1,
+          r.step() + 1, r.what(), r.firstLoss(), r.loss()));
+    }
+
     /** Writes the whole curve (a resumed epoch's latest line wins) and the final metrics. */
     void finish(TrainingOutcome outcome) throws IOException {
       SortedMap<Integer, String> byEpoch = new TreeMap<>();
@@ -157,6 +167,8 @@ final class TrainingDriver {
       Files.writeString(ctx.outputDir().resolve("curve.csv"), curve.toString(), StandardCharsets.UTF_8);
       ctx.putMetric("epochs", outcome.epochs());
       ctx.putMetric("final_loss", outcome.lastEpochMeanLoss());
+      // steps recomputed after a transient non-finite value (see TrainingLoop) in this run of the stage
+      ctx.putMetric(RECOMPUTED_STEPS, outcome.recomputedSteps());
       if (epochsTimed > 0) {
         ctx.putMetric("images_per_second", imagesPerSecondSum / epochsTimed);
       }

@@ -47,7 +47,7 @@ class PipelinesFileTest {
       org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("../shared/data/cifar-10-batches-bin")),
           "CIFAR-10 subset absent");
       // the shared data holds CIFAR-10 only: the transfer tables' CIFAR-100 and STL-10 stand in as synthetic
-      options = options.withVar("data_dir", "../shared/data").withVar("dataset_c100", "synthetic")
+      options = options.withVar("data_dir", "../shared/data").withVar("cifar100_source", "synthetic")
           .withVar("dataset_stl10", "synthetic").withVar("stl10_unlabeled_split", "train")
           .withVar("train_count", "100").withVar("test_count", "100");
     }

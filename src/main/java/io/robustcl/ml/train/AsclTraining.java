@@ -92,17 +92,19 @@ public final class AsclTraining implements TrainingMethod {
     boolean advBn = settings.separateBn();
     NDArray x = batch.images();
     NDArray y = batch.labels();
-    NDArray t1 = augmentation.apply(x, ctx.random());
-    NDArray t2 = augmentation.apply(x, ctx.random());
+    NDArray t1 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t(x)", augmentation.apply(x, ctx.random()));
+    NDArray t2 = ctx.checked(StepChecks.Phase.AUGMENTATION, "view t'(x)", augmentation.apply(x, ctx.random()));
     Generation g = settings.generation();
     boolean withCl = settings.lambda1() > 0;
     boolean withAscl = settings.lambda2() > 0;
 
-    NDArray xAt = g == Generation.LABEL_FREE ? labelFreeOnX(ctx, x, t1) : labelBased(ctx, x, y);
+    NDArray xAt = ctx.checked(StepChecks.Phase.ATTACK, g == Generation.LABEL_FREE
+        ? "instance-wise NT-Xent PGD on x (L_AT)" : "PGD on the cross-entropy (L_AT)",
+        g == Generation.LABEL_FREE ? labelFreeOnX(ctx, x, t1) : labelBased(ctx, x, y));
     NDArray views = null;
     if (withCl) {
-      views = jointAttack.perturb(Views.stack(t1, t2), in -> network.projection(ps, in, false, advBn), parameterArrays,
-          ctx.random());
+      views = ctx.checked(StepChecks.Phase.ATTACK, "joint NT-Xent PGD on t(x), t'(x) (L_CL)", jointAttack.perturb(
+          Views.stack(t1, t2), in -> network.projection(ps, in, false, advBn), parameterArrays, ctx.random()));
     }
     NDArray xAscl = null;
     if (withAscl) {
@@ -111,23 +113,28 @@ public final class AsclTraining implements TrainingMethod {
       } else {
         // eq. 9's inner maximisation: the clean anchors' embeddings are fixed, x + delta moves
         NDArray anchors = network.projection(ps, t1, false).stopGradient();
-        xAscl = settings.attack().perturb(x,
+        xAscl = ctx.checked(StepChecks.Phase.ATTACK, "PGD on SupCon eq. 9 (L_ASCL)", settings.attack().perturb(x,
             in -> supCon.adversarialPositivesPerAnchor(anchors, network.projection(ps, in, false, advBn), y),
-            parameterArrays, ctx.random());
+            parameterArrays, ctx.random()));
       }
     }
     NDArray clViews = views;
     NDArray asclInput = xAscl;
     return () -> {
-      NDArray loss = ce.loss(network.logits(ps, xAt, true, advBn), y);
+      NDArray logits = ctx.checked(StepChecks.Phase.FORWARD, "l(f(x_adv))", network.logits(ps, xAt, true, advBn));
+      NDArray loss = ctx.checked(StepChecks.Phase.LOSS, "L_AT cross-entropy", ce.perSample(logits, y)).mean();
       if (clViews != null) {
-        loss = loss.add(ntXent.loss(network.projection(ps, clViews, true, advBn), 2).mul((float) settings.lambda1()));
+        NDArray z = ctx.checked(StepChecks.Phase.FORWARD, "g(f(.)) of the adversarial views",
+            network.projection(ps, clViews, true, advBn));
+        loss = loss.add(ntXent.reduce(ctx.checked(StepChecks.Phase.LOSS, "L_CL NT-Xent", ntXent.perAnchor(z, 2)))
+            .mul((float) settings.lambda1()));
       }
       if (asclInput != null) {
-        NDArray anchors = network.projection(ps, t1, true);
-        NDArray adversarial = network.projection(ps, asclInput, true, advBn);
-        loss = loss.add(supCon.adversarialPositivesPerAnchor(anchors, adversarial, y).mean()
-            .mul((float) settings.lambda2()));
+        NDArray anchors = ctx.checked(StepChecks.Phase.FORWARD, "g(f(t(x)))", network.projection(ps, t1, true));
+        NDArray adversarial = ctx.checked(StepChecks.Phase.FORWARD, "g(f(x_adv)) (L_ASCL)",
+            network.projection(ps, asclInput, true, advBn));
+        loss = loss.add(ctx.checked(StepChecks.Phase.LOSS, "L_ASCL SupCon eq. 9",
+            supCon.adversarialPositivesPerAnchor(anchors, adversarial, y)).mean().mul((float) settings.lambda2()));
       }
       return loss;
     };

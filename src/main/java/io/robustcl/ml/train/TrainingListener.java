@@ -12,6 +12,12 @@ public interface TrainingListener {
   /** Called once when training resumes from a checkpoint, before the first step. */
   default void resumed(int nextEpoch, Path checkpoint) {}
 
+  /**
+   * Called when a step's loss or gradients were not finite but its re-run with finiteness checks was
+   * finite in every phase, so the re-run's update was used and training went on.
+   */
+  default void stepRecomputed(RecomputedStep report) {}
+
   /** A listener that ignores everything. */
   static TrainingListener none() {
     return report -> {};
@@ -25,6 +31,13 @@ public interface TrainingListener {
    * @param imagesPerSecond training images per second since the epoch started
    */
   record StepReport(int epoch, int epochs, int step, int stepsPerEpoch, double loss, double lr, double imagesPerSecond) {}
+
+  /**
+   * @param what {@code "loss"} or {@code "gradient"}: what was not finite in the first computation
+   * @param firstLoss the first computation's loss
+   * @param loss the re-run's loss, the one the step reports
+   */
+  record RecomputedStep(int epoch, int step, String what, double firstLoss, double loss) {}
 
   /** @param meanLoss mean of the epoch's step losses */
   record EpochReport(int epoch, int epochs, double meanLoss, long images, double imagesPerSecond) {}

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Trains a model for a number of epochs: per batch, {@link TrainingMethod#prepare} (augmentation,
@@ -24,11 +25,14 @@ import java.util.random.RandomGenerator;
  * {@link EpochRandomness}), so a run resumed from a checkpoint continues bit-exactly as an
  * uninterrupted one would, given deterministic kernels.
  *
- * <p>Errors: a NaN or infinite loss or gradient stops training with {@link NonFiniteLossException}
- * naming the epoch and step, before the parameters are touched; before it is thrown the step is re-run
- * once with finiteness checks after each phase ({@link StepChecks}), and the message names the first
- * phase and operation that produced a NaN or an infinity and the training-set images involved; a cancellation request or thread interrupt
- * stops it before the next step with {@link TrainingCancelledException}.
+ * <p>Errors: a NaN or infinite loss or gradient is caught before the parameters are touched, and the
+ * step is re-run once from the same state with finiteness checks after each phase ({@link StepChecks}).
+ * If a phase of the re-run produces a NaN or an infinity, training stops with
+ * {@link NonFiniteLossException} naming the epoch, step, phase, operation and the training-set images
+ * involved. If every phase of the re-run is finite, its update is used, the listener is told
+ * ({@link TrainingListener#stepRecomputed}) and training goes on; the outcome counts such steps. A
+ * cancellation request or thread interrupt stops it before the next step with
+ * {@link TrainingCancelledException}.
  */
 public final class TrainingLoop {
   private final ModelParameters model;
@@ -78,6 +82,7 @@ public final class TrainingLoop {
     long steps = 0;
     int stepsPerEpoch = data.batchesPerEpoch();
     PendingUpdate pending = null;
+    long recomputed = 0;
     for (int epoch = start; epoch < plan.epochs(); epoch++) {
       ReplayableRandom random = new ReplayableRandom(EpochRandomness.start(plan.seed(), epoch));
       BatchSource.EpochBatches batches = data.epoch(epoch, random);
@@ -106,14 +111,25 @@ public final class TrainingLoop {
             verified(plan, checkpoints, pending, read[2]);
             pending = null;
           }
-          if (!Double.isFinite(loss) || !Double.isFinite(read[1])) {
-            throw forensics(plan, checkpoints, epoch, step, lr, loss, Double.isFinite(loss) ? "gradient" : "loss",
-                batch, random.replayStep(), statistics, parameters, sub);
+          if (Double.isFinite(loss) && Double.isFinite(read[1])) {
+            optimizer.step(lr);
+            NDArray parameterSum = optimizer.parameterSum(sub);
+            parameterSum.attach(manager);
+            pending = new PendingUpdate(parameterSum, epoch, step, lr, loss);
+          } else {
+            String what = Double.isFinite(loss) ? "gradient" : "loss";
+            Replay replay = replayWithChecks(epoch, step, lr, batch, random.replayStep(), statistics, parameters, sub);
+            if (replay.found() != null) {
+              throw new NonFiniteLossException(plan.methodName(), epoch, step, loss, what, replay.found(),
+                  checkpointNote(plan, checkpoints, epoch));
+            }
+            // The same step, recomputed from the same batch, draws, statistics and weights, was finite in
+            // every phase, and its checked update now stands: the fault was the kernel's, not the data's
+            // or the method's (seen on CPU: a NaN gradient once in ~1,000 steps that no re-run repeats).
+            recomputed++;
+            listener.stepRecomputed(new TrainingListener.RecomputedStep(epoch, step, what, loss, replay.loss()));
+            loss = replay.loss();
           }
-          optimizer.step(lr);
-          NDArray parameterSum = optimizer.parameterSum(sub);
-          parameterSum.attach(manager);
-          pending = new PendingUpdate(parameterSum, epoch, step, lr, loss);
         }
         images += size;
         lossSum += loss;
@@ -140,7 +156,7 @@ public final class TrainingLoop {
         checkpoints.save(epoch + 1, plan.seed(), state);
       }
     }
-    return new TrainingOutcome(plan.epochs(), start, lastMean, steps);
+    return new TrainingOutcome(plan.epochs(), start, lastMean, steps, recomputed);
   }
 
   /**
@@ -229,27 +245,37 @@ public final class TrainingLoop {
   }
 
   /**
+   * The forensic re-run's outcome.
+   *
+   * @param found the first phase that produced a NaN or an infinity; null if every phase was finite,
+   *     and then the re-run's optimiser update has been applied
+   * @param loss the re-run's loss (NaN when it was not reached or not finite)
+   */
+  private record Replay(@Nullable StepDiagnosis found, double loss) {}
+
+  /**
    * NaN forensics: re-runs the failed step once, from the same batch, random draws and batch-norm
    * statistics, with {@link FinitenessChecks} after every phase (parameters before the step,
-   * augmentation, attack, forward, loss, backward, optimizer), and returns the exception to throw,
-   * naming the first phase that produced a NaN or an infinity. The parameters it updates are never
-   * checkpointed: training stops, and the epoch checkpoints written so far stay.
+   * augmentation, attack, forward, loss, backward, optimizer), and names the first phase that produced
+   * a NaN or an infinity. When one did, training stops: the parameters the re-run updated are never
+   * checkpointed, and the epoch checkpoints written so far stay.
    */
-  private NonFiniteLossException forensics(TrainingPlan plan, EpochCheckpoints checkpoints, int epoch, int step,
-      double lr, double loss, String what, Batch batch, RandomGenerator replay, List<NDArray> statistics,
-      ParameterStore parameters, NDManager sub) {
+  private Replay replayWithChecks(int epoch, int step, double lr, Batch batch, RandomGenerator replay,
+      List<NDArray> statistics, ParameterStore parameters, NDManager sub) {
     optimizer.zeroGradients();
     restoreStatistics(statistics);
     FinitenessChecks checks = new FinitenessChecks(batch.indices());
     // parameters and gradients are not per image: their rows name no image
     FinitenessChecks state = new FinitenessChecks(new int[0]);
     StepDiagnosis found = null;
+    double loss = Double.NaN;
     try {
       for (ModelParameter p : model.all()) {
         state.after(StepChecks.Phase.PARAMETERS, p.name() + (p.trainable() ? "" : " (batch-norm statistic)"),
             p.array());
       }
-      lossAndGradients(new StepContext(sub, parameters, replay, epoch, step, checks), batch);
+      NDArray lossArray = lossAndGradients(new StepContext(sub, parameters, replay, epoch, step, checks), batch);
+      loss = lossArray.toType(DataType.FLOAT64, false).getDouble();
       List<ModelParameter> trainable = model.trainable();
       // backward visits the parameters from the loss down: the last one in forward order first
       for (int i = trainable.size() - 1; i >= 0; i--) {
@@ -268,7 +294,6 @@ public final class TrainingLoop {
     } finally {
       optimizer.zeroGradients();
     }
-    return new NonFiniteLossException(plan.methodName(), epoch, step, loss, what, found,
-        checkpointNote(plan, checkpoints, epoch));
+    return new Replay(found, loss);
   }
 }

@@ -143,6 +143,61 @@ class NanForensicsTest {
     }
   }
 
+  /**
+   * A fault that a re-run does not repeat (the first computation of one step has a NaN gradient, its
+   * re-run none): training goes on with the re-run's update, the listener and the outcome say so, and
+   * the weights end bit-equal to those of a run without the fault. A deterministic fault still stops
+   * training (the test above).
+   */
+  @org.junit.jupiter.api.Test
+  void aTransientNonFiniteGradientIsRecomputedAndTheRunMatchesAFaultFreeOne() {
+    java.util.List<float[]> clean = trainedWeights(false, new java.util.ArrayList<>(), new long[1]);
+    java.util.List<TrainingListener.RecomputedStep> recomputed = new java.util.ArrayList<>();
+    long[] outcomeCount = new long[1];
+    java.util.List<float[]> faulty = trainedWeights(true, recomputed, outcomeCount);
+    assertEquals(1, recomputed.size(), recomputed.toString());
+    assertEquals(EPOCH, recomputed.get(0).epoch());
+    assertEquals(STEP, recomputed.get(0).step());
+    assertEquals("gradient", recomputed.get(0).what());
+    assertTrue(Double.isFinite(recomputed.get(0).loss()), recomputed.toString());
+    assertEquals(1, outcomeCount[0]);
+    for (int i = 0; i < clean.size(); i++) {
+      assertArrayEquals(clean.get(i), faulty.get(i), "parameter " + i + " differs from the fault-free run");
+    }
+  }
+
+  private java.util.List<float[]> trainedWeights(boolean fault, java.util.List<TrainingListener.RecomputedStep> seen,
+      long[] outcomeCount) {
+    TinyClassifier model = new TinyClassifier(cpu.manager(), 1);
+    SgdOptimizer sgd = new SgdOptimizer(model.parameters, SgdSettings.sgd(0.9, 0), cpu.manager());
+    // no step of the fixture poisons the PARAMETERS phase: this is the fault-free method
+    TrainingMethod clean = poisoned(model, StepChecks.Phase.PARAMETERS, new AtomicReference<>());
+    TrainingMethod backwardFault = poisoned(model, StepChecks.Phase.BACKWARD, new AtomicReference<>());
+    int[] calls = new int[1];
+    // the step's first computation gets the NaN gradient, its re-run the clean method
+    TrainingMethod method = (ctx, batch) -> {
+      boolean first = ctx.epoch() == EPOCH && ctx.step() == STEP && calls[0]++ == 0;
+      return (fault && first ? backwardFault : clean).prepare(ctx, batch);
+    };
+    TrainingListener listener = new TrainingListener() {
+      @Override
+      public void stepFinished(StepReport report) {}
+
+      @Override
+      public void stepRecomputed(RecomputedStep report) {
+        seen.add(report);
+      }
+    };
+    TrainingLoop loop = new TrainingLoop(model.parameters, sgd, LearningRateSchedule.constant(0.1), method,
+        new TinyClassifier.Clusters(96, 16, 3), listener, CancellationCheck.never());
+    outcomeCount[0] = loop.run(cpu.manager(), new TrainingPlan("test", 3, 1, null)).recomputedSteps();
+    java.util.List<float[]> weights = new java.util.ArrayList<>();
+    for (ModelParameter p : model.parameters.all()) {
+      weights.add(p.array().toFloatArray());
+    }
+    return weights;
+  }
+
   /** Unused batches keep the compiler honest about the fixture's index bookkeeping. */
   static int[] indicesOf(Batch batch) {
     return batch.indices();
