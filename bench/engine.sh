@@ -5,6 +5,8 @@
 #   seed -> pad (matrix, the rest up to N)
 # Each is run once, then timed (JVM start included; best of 3): `plan --stats` (load and plan
 # times, heap), a fully cached `run`, and `run --dry-run`; per-stage cost = cached run / N.
+# Wall and CPU (user + system) seconds are printed: on a shared machine the wall time mostly
+# measures the queue for the cores, the CPU time what the run itself costs.
 # Snakemake's no-op re-run of the same DAG as explicit rules is timed for 200 and 2,000 rules.
 # Prints figures; asserts nothing. Usage: bench/engine.sh [SIZES...] (default 200 2000 10000)
 set -euo pipefail
@@ -94,19 +96,17 @@ gen_snakefile() { # N DIR: the same DAG as explicit rules
   } >"$dir/Snakefile"
 }
 
-seconds() { # wall seconds of "$@", output discarded
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l | awk '{printf "%.3f", $1}'
+seconds() { # "WALL CPU" seconds of "$@" (CPU = user + system of it and its children), output discarded
+  local TIMEFORMAT='%R %U %S' t
+  t=$({ time "$@" >/dev/null 2>&1; } 2>&1)
+  awk '{printf "%.3f %.3f", $1, $2 + $3}' <<<"$t"
 }
 
-best_of() { # best of 3 runs
+best_of() { # "WALL CPU" of the run with the best wall time of 3
   local best="" t
   for _ in 1 2 3; do
     t=$(seconds "$@")
-    if [[ -z "$best" ]] || (($(echo "$t < $best" | bc -l))); then best=$t; fi
+    if [[ -z "$best" ]] || (($(echo "${t% *} < ${best% *}" | bc -l))); then best=$t; fi
   done
   echo "$best"
 }
@@ -129,22 +129,23 @@ for n in "${sizes[@]}"; do
     exit 1
   fi
   stats="$("$root/pipeline" plan "${args[@]}" --stats 2>&1 >/dev/null | grep '^stats:')"
-  cached=$(best_of "$root/pipeline" run "${args[@]}" --results "$dir/results")
-  dry=$(best_of "$root/pipeline" run "${args[@]}" --dry-run)
+  read -r cached cached_cpu < <(best_of "$root/pipeline" run "${args[@]}" --results "$dir/results")
+  read -r dry dry_cpu < <(best_of "$root/pipeline" run "${args[@]}" --dry-run)
   per=$(echo "$cached * 1000 / $n" | bc -l | awk '{printf "%.3f", $1}')
   load=$(sed -E 's/.*load_ms=([0-9]+).*/\1/' <<<"$stats")
   plan=$(sed -E 's/.*plan_ms=([0-9]+).*/\1/' <<<"$stats")
   heap=$(sed -E 's/.*heap_peak_mb=([0-9]+).*/\1/' <<<"$stats")
   live=$(sed -E 's/.*heap_live_mb=([0-9]+).*/\1/' <<<"$stats")
-  smk=nan
+  smk=nan smk_cpu=nan
   if [[ -n "$smk_version" && "$n" -le 2000 ]]; then
     gen_snakefile "$n" "$dir/smk"
     (cd "$dir/smk" && snakemake --cores 1 --quiet >/dev/null 2>&1)
-    smk=$(cd "$dir/smk" && best_of snakemake --cores 1 --quiet)
+    read -r smk smk_cpu < <(cd "$dir/smk" && best_of snakemake --cores 1 --quiet)
   fi
   ratio=nan
   [[ "$smk" != nan ]] && ratio=$(echo "$smk / $cached" | bc -l | awk '{printf "%.2f", $1}')
   echo "stages=$n load_ms=$load plan_ms=$plan heap_peak_mb=$heap heap_live_mb=$live cached_run_s=$cached" \
-    "dry_run_s=$dry per_stage_ms=$per snakemake_noop_s=$smk snakemake_over_cached=$ratio"
+    "cached_run_cpu_s=$cached_cpu dry_run_s=$dry dry_run_cpu_s=$dry_cpu per_stage_ms=$per" \
+    "snakemake_noop_s=$smk snakemake_noop_cpu_s=$smk_cpu snakemake_over_cached=$ratio load=$(cut -d' ' -f1 /proc/loadavg)"
   cd "$root"
 done

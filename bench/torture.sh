@@ -133,29 +133,40 @@ concurrent_part() {
 }
 
 # ---------------------------------------------------------------- gc during runs
-# Run 1 builds a; run 2 reuses a (a cache hit: it holds no key lock on it) while it computes
-# slow b's; gc narrowed to an unrelated target then runs. a must survive while run 2 lives,
-# and run 2 must succeed with a verify-clean cache.
+# Run 1 builds a; run 2 reuses a (a cache hit: it holds no key lock on it, only its read lease)
+# while it computes six slow b's; gc narrowed to an unrelated target runs meanwhile. a must
+# survive while run 2 lives, run 2 must not rebuild it, and must succeed with a verify-clean
+# cache. gc starts once run 2 has printed "cached a", not after a fixed sleep: on a loaded
+# machine run 2's JVM can take longer to start than any fixed sleep, and a gc before run 2's
+# lookup rightly removes a (nothing used it yet; run 2 then rebuilds it). That was every failure
+# of this part in the first measurements. A try where run 2 ended before gc did tests nothing
+# and counts as failed ("late").
 gc_part() {
-  local tried=0 passed=0
+  local tried=0 passed=0 late=0 removed=0 rebuilt=0
   for ((t = 0; t < gc_tries; t++)); do
     local dir="$work/gc-$t" && mkdir -p "$dir"
     dag "g$t" 0 > "$dir/p.yaml"
     run "$dir/p.yaml" "$dir/cache" "$dir/first.log" || true
     local keyA
     keyA="$(grep -oE '^  done     a .*\(([0-9a-f]{12})\)' "$dir/first.log" | grep -oE '[0-9a-f]{12}')"
-    # new, slow b's; a unchanged (a cache hit of run 2)
-    sed -e '/^  b/ s/sleep_ms: \([0-9]*\)}}$/sleep_ms: 1500}}/' -e "s/g$t-b/g$t-B/" "$dir/p.yaml" > "$dir/slow.yaml"
+    # new b's of 4 s each (at --jobs 2 run 2 computes for ~12 s after serving a); a unchanged
+    sed -e '/^  b/ s/sleep_ms: \([0-9]*\)}}$/sleep_ms: 4000}}/' -e "s/g$t-b/g$t-B/" "$dir/p.yaml" > "$dir/slow.yaml"
     run "$dir/slow.yaml" "$dir/cache" "$dir/second.log" --jobs 2 & local pid=$!
-    sleep 1.2
+    local waited=0
+    until grep -qE '^  cached +a  ' "$dir/second.log" 2> /dev/null || ! kill -0 "$pid" 2> /dev/null \
+      || ((waited >= 1200)); do
+      sleep 0.1; waited=$((waited + 1))
+    done
     "$pipeline" gc "$dir/p.yaml" --cache "$dir/cache" --target other > "$dir/gc.log" 2>&1
     local ok=1
-    ls "$dir/cache/artifacts" | grep -q "^$keyA" || ok=0
+    kill -0 "$pid" 2> /dev/null || { ok=0; late=$((late + 1)); }
+    if ! ls "$dir/cache/artifacts" | grep -q "^$keyA"; then ok=0; removed=$((removed + 1)); fi
     wait $pid || ok=0
-    "$pipeline" verify --cache "$dir/cache" > /dev/null 2>&1 || ok=0
+    if ! grep -qE '^  cached +a  ' "$dir/second.log"; then ok=0; rebuilt=$((rebuilt + 1)); fi
+    "$pipeline" verify --cache "$dir/cache" > "$dir/verify.log" 2>&1 || ok=0
     tried=$((tried + 1)); passed=$((passed + ok))
   done
-  report "gc during runs" "$tried" "$passed"
+  report "gc during runs" "$tried" "$passed" "a removed $removed, a rebuilt $rebuilt, gc after run 2 ended $late"
 }
 
 # ---------------------------------------------------------------- corruption

@@ -74,12 +74,17 @@ public final class Fixture {
 
   /** Runs through the engine API (not the CLI) and returns the report; clears the fake's records first. */
   public RunReport run(RunOptions options, String... sets) {
+    return run(options, store(), sets);
+  }
+
+  /** {@link #run(RunOptions, String...)} against {@code store} (e.g. one that counts its calls). */
+  public RunReport run(RunOptions options, ArtifactStore store, String... sets) {
     stage.ran.clear();
     stage.events.clear();
     StringWriter sink = new StringWriter();
     try (ProgressBoard board = new ProgressBoard(new PrintWriter(sink), false, Duration.ofSeconds(10))) {
       return injector.getInstance(PipelineRunner.class)
-          .run(load(sets), store(), new StageNameIndex(cache), options, board, new CancelSignal());
+          .run(load(sets), store, new StageNameIndex(cache), options, board, new CancelSignal());
     }
   }
 

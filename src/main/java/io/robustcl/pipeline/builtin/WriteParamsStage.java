@@ -87,7 +87,11 @@ public final class WriteParamsStage implements Stage {
 
   @Override
   public List<ParamSpec> params() {
-    return ImmutableList.of(
+    return PARAMS;
+  }
+
+  /** Built once: the loader asks every stage of a pipeline for its type's params. */
+  private static final ImmutableList<ParamSpec> PARAMS = ImmutableList.of(
         ParamSpec.string("value", "", "free text, written out"),
         ParamSpec.integer("n", 0L, "an integer, written out"),
         ParamSpec.floating("x", 0.0, "a number, written out and recorded as metric x"),
@@ -98,7 +102,6 @@ public final class WriteParamsStage implements Stage {
         ParamSpec.bool("fail", false, "throw after sleeping, for testing failure handling"),
         ParamSpec.string("crash", "", "after sleeping, end the stage's own process: sigkill or segfault"
             + " (for testing the process and Slurm launchers)").oneOf("", "sigkill", "segfault"));
-  }
 
   @Override
   public List<InputPort> inputs() {

@@ -1,17 +1,23 @@
 package io.robustcl.pipeline.cache;
 
-import java.util.regex.Pattern;
-
 /** The form of keys and hashes in the store: 64 lowercase hex digits (a SHA-256). */
 public final class CacheKeys {
-
-  private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private CacheKeys() {}
 
   /** True if {@code s} is 64 lowercase hex digits. */
   public static boolean isValid(String s) {
-    return HEX_SHA256.matcher(s).matches();
+    // a loop, not a regex: every look-up, lease and lock checks its key
+    if (s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

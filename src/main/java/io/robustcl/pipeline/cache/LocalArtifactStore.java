@@ -85,16 +85,32 @@ public final class LocalArtifactStore implements ArtifactStore {
     return root;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A manifest read before by this store is not parsed and sealed again while its file is
+   * the same: same inode, size and modification time (one {@code stat}). A cached run reads
+   * every manifest twice, once to plan and once to run, and parsing and checking the seal is
+   * most of its cost. Any change to the file, a quarantine, gc or {@code --force} replacing the
+   * artifact changes what {@code stat} sees, and a missing file is a miss as before.
+   */
   @Override
   public Optional<Manifest> lookup(String key) {
     Path file = artifactDir(key).resolve(MANIFEST);
     String json;
+    BasicFileAttributes attributes;
     try {
-      if (Files.size(file) > MAX_MANIFEST_BYTES) {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      ReadManifest seen = readManifests.get(key);
+      if (seen != null && seen.isStill(attributes)) {
+        return Optional.of(seen.manifest());
+      }
+      if (attributes.size() > MAX_MANIFEST_BYTES) {
         throw new ManifestFormatException(file + ": larger than " + MAX_MANIFEST_BYTES + " bytes; not a manifest");
       }
       json = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
+      readManifests.remove(key);
       return Optional.empty();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new ManifestFormatException(file + ": not UTF-8 text", e);
@@ -106,7 +122,21 @@ public final class LocalArtifactStore implements ArtifactStore {
       throw new ManifestFormatException(file + ": manifest is for key " + manifest.key()
           + ", not " + key + "; run `pipeline verify` to quarantine it");
     }
+    if (attributes.fileKey() != null) { // without inodes a rewritten file could look the same: no memo
+      readManifests.put(key, new ReadManifest(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(),
+          manifest));
+    }
     return Optional.of(manifest);
+  }
+
+  /** Manifests {@link #lookup} parsed and checked, with the identity of the file it read. */
+  private final java.util.concurrent.ConcurrentMap<String, ReadManifest> readManifests =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record ReadManifest(Object fileKey, long size, java.nio.file.attribute.FileTime modified, Manifest manifest) {
+    boolean isStill(BasicFileAttributes now) {
+      return fileKey.equals(now.fileKey()) && size == now.size() && modified.equals(now.lastModifiedTime());
+    }
   }
 
   @Override
@@ -802,29 +832,53 @@ public final class LocalArtifactStore implements ArtifactStore {
 
   // ---------------------------------------------------------------- leases
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The lease file is created under a name no reader looks at ({@value #NEW_LEASE}), locked,
+   * and only then renamed to {@code .lease} (the lock stays with the file). A {@code .lease}
+   * file whose lock is free therefore always belongs to a dead process: had the file been
+   * created under its final name, gc or another run's start-up could open it in the moment
+   * before its owner locked it, take it for dead and delete it (the owner's lease would then
+   * hold its keys in a file nobody reads), or hold the lock itself just then and fail the
+   * owner's run.
+   */
   @Override
   public ReadLease lease() {
     try {
       Files.createDirectories(leases);
-      Path file = leases.toRealPath().resolve(ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".lease");
+      String name = ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+      Path file = leases.toRealPath().resolve(name + ".lease");
+      Path fresh = file.resolveSibling(name + NEW_LEASE);
       Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
       ProcessLocks.LEASES.put(file, keys); // before the file exists: gc here never opens it
+      FileChannel channel = null;
       try {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        channel = FileChannel.open(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
         if (channel.tryLock() == null) {
-          channel.close();
-          throw new IOException(file + ": a new lease file is locked by another process");
+          throw new IOException(fresh + ": a new lease file is locked by another process");
         }
+        atomicMove(fresh, file);
         return new LocalReadLease(file, channel, keys);
       } catch (IOException | RuntimeException e) {
         ProcessLocks.LEASES.remove(file);
+        if (channel != null) {
+          channel.close();
+        }
+        Files.deleteIfExists(fresh);
         throw e;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a read lease in " + leases + ": " + IoProblems.describe(e), e);
     }
   }
+
+  /** The suffix of a lease file its owner has not locked yet; never opened by anyone else. */
+  static final String NEW_LEASE = ".lease-new";
+
+  /** A {@value #NEW_LEASE} file this old was left by a run killed between creating and renaming it. */
+  private static final java.time.Duration NEW_LEASE_LEFTOVER = java.time.Duration.ofMinutes(10);
 
   private static final class LocalReadLease implements ReadLease {
     private final Path file;
@@ -894,6 +948,10 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
     int dead = 0;
     for (Path entry : list(leases.toRealPath())) {
+      if (entry.getFileName().toString().endsWith(NEW_LEASE)) {
+        removeIfLeftOver(entry); // never opened: its owner may be about to lock it
+        continue;
+      }
       if (!entry.getFileName().toString().endsWith(".lease") || ProcessLocks.LEASES.containsKey(entry)) {
         continue;
       }
@@ -902,8 +960,10 @@ public final class LocalArtifactStore implements ArtifactStore {
       try (FileChannel channel = FileChannel.open(entry, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         FileLock probe = channel.tryLock();
         if (probe != null) {
-          Files.deleteIfExists(entry); // its owner died: the lease died with it
-          dead++;
+          // its owner died (or closed it just now, after deleting it): the lease died with it
+          if (Files.deleteIfExists(entry)) {
+            dead++;
+          }
           continue;
         }
         ByteBuffer content = ByteBuffer.allocate((int) Math.min(channel.size(), 64L << 20));
@@ -924,6 +984,17 @@ public final class LocalArtifactStore implements ArtifactStore {
       }
     }
     return dead;
+  }
+
+  private static void removeIfLeftOver(Path newLease) throws IOException {
+    try {
+      java.time.Instant modified = Files.getLastModifiedTime(newLease).toInstant();
+      if (modified.isBefore(java.time.Instant.now().minus(NEW_LEASE_LEFTOVER))) {
+        Files.deleteIfExists(newLease);
+      }
+    } catch (NoSuchFileException e) {
+      // renamed or removed meanwhile
+    }
   }
 
   private static void addIfExists(List<GcReport.Entry> found, GcReport.Kind kind, String key, Path path)

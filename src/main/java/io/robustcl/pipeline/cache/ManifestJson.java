@@ -10,6 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.stream.JsonWriter;
 import io.robustcl.pipeline.Params;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -44,7 +45,6 @@ public final class ManifestJson {
 
   private static final String FORMAT = "robustcl-manifest";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
-  private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().create();
 
   private ManifestJson() {}
 
@@ -55,35 +55,52 @@ public final class ManifestJson {
     return GSON.toJson(root) + "\n";
   }
 
-  /** The SHA-256 of {@code body}'s canonical form (keys sorted recursively, no whitespace). */
+  /**
+   * The SHA-256 of {@code body}'s canonical form (keys sorted recursively, no whitespace). One
+   * {@link JsonWriter} writes the whole body: Gson's compact output of each element, the same
+   * text as serialising key by key, without a writer per key and per value (a cached run reads
+   * every manifest of its targets, so this is on its hot path).
+   */
   private static String seal(JsonObject body) {
-    StringBuilder canonical = new StringBuilder();
-    canonical(body, canonical);
+    java.io.StringWriter canonical = new java.io.StringWriter(1024);
+    try {
+      JsonWriter out = new JsonWriter(canonical);
+      out.setHtmlSafe(false);
+      out.setLenient(true); // as Gson.toJson(JsonElement) writes
+      canonical(body, out);
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a StringWriter does not throw
+    }
     return com.google.common.hash.Hashing.sha256()
-        .hashString(canonical, java.nio.charset.StandardCharsets.UTF_8).toString();
+        .hashString(canonical.getBuffer(), java.nio.charset.StandardCharsets.UTF_8).toString();
   }
 
-  private static void canonical(JsonElement e, StringBuilder out) {
+  private static void canonical(JsonElement e, JsonWriter out) throws java.io.IOException {
     if (e.isJsonObject()) {
-      out.append('{');
-      String sep = "";
+      out.beginObject();
       for (Map.Entry<String, JsonElement> entry : new TreeMap<>(e.getAsJsonObject().asMap()).entrySet()) {
-        out.append(sep).append(COMPACT.toJson(entry.getKey())).append(':');
+        out.name(entry.getKey());
         canonical(entry.getValue(), out);
-        sep = ",";
       }
-      out.append('}');
+      out.endObject();
     } else if (e.isJsonArray()) {
-      out.append('[');
-      String sep = "";
+      out.beginArray();
       for (JsonElement item : e.getAsJsonArray()) {
-        out.append(sep);
         canonical(item, out);
-        sep = ",";
       }
-      out.append(']');
+      out.endArray();
+    } else if (e.isJsonNull()) {
+      out.nullValue();
     } else {
-      out.append(COMPACT.toJson(e));
+      JsonPrimitive p = e.getAsJsonPrimitive();
+      if (p.isNumber()) {
+        out.value(p.getAsNumber());
+      } else if (p.isBoolean()) {
+        out.value(p.getAsBoolean());
+      } else {
+        out.value(p.getAsString());
+      }
     }
   }
 

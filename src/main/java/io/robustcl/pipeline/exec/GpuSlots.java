@@ -17,6 +17,11 @@ final class GpuSlots {
     return count;
   }
 
+  /** How many indices are free now. */
+  int free() {
+    return count - busy.cardinality();
+  }
+
   /** {@code n} free indices, now taken, or null if fewer than {@code n} are free. */
   int @Nullable [] tryTake(int n) {
     if (count - busy.cardinality() < n) {

@@ -15,7 +15,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,13 +77,6 @@ public final class PipelineRunner {
     checkForced(options.forced(), order);
     GpuSlots gpus = gpuSlots(spec, order, options);
 
-    Map<String, Manifest> committed = new HashMap<>();
-    Map<String, StageOutcome> outcomes = new HashMap<>();
-    Map<String, Long> startedAt = new HashMap<>();
-    Map<String, int[]> gpusHeld = new HashMap<>();
-    Map<String, AtomicReference<@Nullable Thread>> running = new LinkedHashMap<>();
-    LinkedHashSet<String> pending = new LinkedHashSet<>(order);
-    LinkedBlockingQueue<StageExecution.Result> finished = new LinkedBlockingQueue<>();
     int recovered = store.recoverAbandoned();
     if (recovered > 0) {
       board.note("  cleaned up " + recovered + " leftovers of killed runs (temporary directories, leases)");
@@ -95,58 +87,26 @@ public final class PipelineRunner {
         store, launcher(options.launch()), options.launch(), this::versionStrings, board, cancel, lease,
         options.verifyInputs());
     ExecutorService workers = Executors.newFixedThreadPool(options.jobs(), daemonThreads());
+    Schedule schedule = new Schedule(spec, graph, order, store, index, options, board, cancel, gpus, execution, workers);
     try (lease) {
       while (true) {
         if (!cancel.isCancelled()) {
-          startReady(spec, graph, store, index, options, board, cancel, pending, committed, outcomes, gpus,
-              gpusHeld, startedAt, running, finished, execution, workers);
+          schedule.startReady();
         }
-        if (running.isEmpty()) {
+        if (schedule.running.isEmpty()) {
           break;
         }
         // poll, so that a cancel from outside (Ctrl-C) also interrupts stages that never poll it
-        StageExecution.Result result = finished.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        StageExecution.Result result = schedule.finished.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
         if (result == null) {
           if (cancel.isCancelled()) {
-            interruptAll(running);
+            interruptAll(schedule.running);
           }
           continue;
         }
-        String name = result.stage().name();
-        running.remove(name);
-        int[] held = gpusHeld.remove(name);
-        if (held != null) {
-          gpus.release(held);
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt.get(name));
-        switch (result.status()) {
-          case DONE, CACHED -> {
-            Manifest m = java.util.Objects.requireNonNull(result.manifest());
-            committed.put(name, m);
-            index.record(name, m.key());
-            outcomes.put(name, new StageOutcome(name, result.status(), m, elapsed, null));
-            if (result.status() == StageStatus.DONE) {
-              board.done(name, m.key());
-            } else {
-              board.cached(name, m.key());
-            }
-          }
-          case CANCELLED -> {
-            outcomes.put(name, new StageOutcome(name, StageStatus.CANCELLED, null, elapsed, cancel.reason()));
-            board.cancelled(name);
-          }
-          default -> {
-            Throwable error = java.util.Objects.requireNonNull(result.error());
-            outcomes.put(name, new StageOutcome(name, StageStatus.FAILED, null, elapsed, describe(error)));
-            board.failed(name, error);
-            if (!options.keepGoing()) {
-              cancel.cancel("stage " + name + " failed");
-              interruptAll(running);
-            }
-          }
-        }
+        schedule.finish(result);
         if (cancel.isCancelled()) {
-          interruptAll(running);
+          interruptAll(schedule.running);
         }
       }
     } catch (InterruptedException e) {
@@ -157,7 +117,8 @@ public final class PipelineRunner {
       workers.shutdownNow();
       awaitQuietly(workers);
     }
-    for (String name : pending) {
+    Map<String, StageOutcome> outcomes = schedule.outcomes;
+    for (String name : schedule.pending) {
       String why = skipReason(graph, name, outcomes, cancel);
       outcomes.put(name, new StageOutcome(name, StageStatus.SKIPPED, null, Duration.ZERO, why));
       board.skipped(name, why);
@@ -172,87 +133,203 @@ public final class PipelineRunner {
     return new RunReport(targets, ordered.buildOrThrow(), Duration.ofNanos(System.nanoTime() - startNanos), cancel.reason());
   }
 
-  /** Starts every pending stage whose inputs are committed and for which a slot is free; serves cache hits. */
-  private void startReady(
-      PipelineSpec spec, StageGraph graph, ArtifactStore store, StageNameIndex index, RunOptions options,
-      ProgressBoard board, CancelSignal cancel, LinkedHashSet<String> pending, Map<String, Manifest> committed,
-      Map<String, StageOutcome> outcomes, GpuSlots gpus, Map<String, int[]> gpusHeld, Map<String, Long> startedAt,
-      Map<String, AtomicReference<@Nullable Thread>> running, LinkedBlockingQueue<StageExecution.Result> finished,
-      StageExecution execution, ExecutorService workers) {
-    boolean changed = true;
-    while (changed && !cancel.isCancelled()) {
-      changed = false;
-      for (Iterator<String> it = pending.iterator(); it.hasNext(); ) {
-        String name = it.next();
-        ImmutableList<String> deps = graph.dependencies(name);
-        Optional<String> broken = deps.stream()
-            .filter(d -> outcomes.containsKey(d) && !outcomes.get(d).status().ok()).findFirst();
-        if (broken.isPresent()) {
-          String why = "upstream " + broken.get() + " " + outcomes.get(broken.get()).status().name().toLowerCase();
-          outcomes.put(name, new StageOutcome(name, StageStatus.SKIPPED, null, Duration.ZERO, why));
-          board.skipped(name, why);
-          it.remove();
-          changed = true;
-          continue;
-        }
-        if (!committed.keySet().containsAll(deps)) {
-          continue;
-        }
+  /**
+   * The scheduler's state during one run: which stages wait for inputs ({@link ReadyQueue}),
+   * which are resolved cache misses waiting for a job slot or a GPU, which run, and what
+   * happened to each. Every event costs work in proportion to the stages it touches, never a
+   * scan of all pending stages. Used by the scheduler thread only (workers just add to
+   * {@link #finished}).
+   */
+  private final class Schedule {
+    final PipelineSpec spec;
+    final StageGraph graph;
+    final ArtifactStore store;
+    final StageNameIndex index;
+    final RunOptions options;
+    final ProgressBoard board;
+    final CancelSignal cancel;
+    final GpuSlots gpus;
+    final StageExecution execution;
+    final ExecutorService workers;
+    final ReadyQueue ready;
+    /** Not yet started, served from the cache, failed or skipped; skipped at the end if the run stops first. */
+    final LinkedHashSet<String> pending;
+    /** Resolved cache misses waiting for a slot, by position in the run's order (earliest starts first). */
+    final TreeMap<Integer, ResolvedStage> waitingCpu = new TreeMap<>();
+    final TreeMap<Integer, ResolvedStage> waitingGpu = new TreeMap<>();
+    final Map<String, Manifest> committed = new HashMap<>();
+    final Map<String, StageOutcome> outcomes = new HashMap<>();
+    final Map<String, Long> startedAt = new HashMap<>();
+    final Map<String, int[]> gpusHeld = new HashMap<>();
+    final Map<String, AtomicReference<@Nullable Thread>> running = new LinkedHashMap<>();
+    final LinkedBlockingQueue<StageExecution.Result> finished = new LinkedBlockingQueue<>();
+
+    Schedule(
+        PipelineSpec spec, StageGraph graph, List<String> order, ArtifactStore store, StageNameIndex index,
+        RunOptions options, ProgressBoard board, CancelSignal cancel, GpuSlots gpus, StageExecution execution,
+        ExecutorService workers) {
+      this.spec = spec;
+      this.graph = graph;
+      this.store = store;
+      this.index = index;
+      this.options = options;
+      this.board = board;
+      this.cancel = cancel;
+      this.gpus = gpus;
+      this.execution = execution;
+      this.workers = workers;
+      this.ready = new ReadyQueue(graph, order);
+      this.pending = new LinkedHashSet<>(order);
+    }
+
+    /**
+     * Resolves every stage whose inputs are all committed and serves its cache hit (which may
+     * make its readers ready in turn), then starts waiting misses, earliest first, while a job
+     * slot (and for a GPU stage, its GPUs) is free.
+     */
+    void startReady() {
+      for (String name = ready.poll(); name != null && !cancel.isCancelled(); name = ready.poll()) {
         StageSpec stageSpec = spec.stage(name);
         ResolvedStage resolved;
         try {
           resolved = resolver.resolve(stageSpec, committed, store);
         } catch (RuntimeException e) {
+          pending.remove(name);
           fail(name, e, outcomes, board, options, cancel);
-          it.remove();
-          changed = true;
+          skipDownstream(name);
           continue;
         }
-        boolean forced = options.forced().contains(name);
-        if (!forced) {
+        if (!options.forced().contains(name)) {
           Optional<Manifest> hit = execution.cacheHit(resolved.key(), name);
           if (hit.isPresent()) {
-            committed.put(name, hit.get());
-            index.record(name, resolved.key());
-            outcomes.put(name, new StageOutcome(name, StageStatus.CACHED, hit.get(), Duration.ZERO, null));
-            board.cached(name, resolved.key());
-            it.remove();
-            changed = true;
+            commit(name, StageStatus.CACHED, hit.get(), Duration.ZERO);
             continue;
           }
         }
-        if (running.size() >= options.jobs()) {
-          continue;
+        (wantsGpu(stageSpec, options, gpus) ? waitingGpu : waitingCpu).put(ready.position(name), resolved);
+      }
+      while (running.size() < options.jobs() && !cancel.isCancelled()) {
+        Map.Entry<Integer, ResolvedStage> cpu = waitingCpu.firstEntry();
+        Map.Entry<Integer, ResolvedStage> gpu = firstThatFits();
+        if (cpu == null && gpu == null) {
+          break;
         }
-        String device = "cpu";
-        int[] held = null;
-        if (wantsGpu(stageSpec, options, gpus)) {
-          held = gpus.tryTake(Math.min(stageSpec.gpus(), gpus.count()));
-          if (held == null) {
-            continue; // wait for a GPU to come free; CPU stages may start meanwhile
-          }
+        if (gpu == null || (cpu != null && cpu.getKey() < gpu.getKey())) {
+          waitingCpu.remove(cpu.getKey());
+          start(cpu.getValue(), "cpu");
+        } else {
+          waitingGpu.remove(gpu.getKey());
+          int[] held = java.util.Objects.requireNonNull(gpus.tryTake(gpusWanted(gpu.getValue())));
+          gpusHeld.put(gpu.getValue().name(), held);
           // the stage gets every slot it holds, not just the first
-          device = "gpu:" + java.util.Arrays.stream(held).mapToObj(Integer::toString)
-              .collect(java.util.stream.Collectors.joining(","));
-          gpusHeld.put(name, held);
+          start(gpu.getValue(), "gpu:" + java.util.Arrays.stream(held).mapToObj(Integer::toString)
+              .collect(java.util.stream.Collectors.joining(",")));
         }
-        List<String> why = forced ? List.of("forced") : explain(store, index, resolved);
-        board.started(name, device, String.join("; ", why));
-        startedAt.put(name, System.nanoTime());
-        String chosenDevice = device;
-        AtomicReference<@Nullable Thread> worker = new AtomicReference<>();
-        running.put(name, worker);
-        // never Future.cancel: a task cancelled before it starts would never report back
-        workers.execute(() -> {
-          worker.set(Thread.currentThread());
-          try {
-            finished.add(execution.call(resolved, forced, chosenDevice));
-          } finally {
-            worker.set(null);
+      }
+    }
+
+    /** The earliest waiting GPU stage for which enough GPUs are free; later ones may fit when it does not. */
+    private Map.@Nullable Entry<Integer, ResolvedStage> firstThatFits() {
+      if (gpus.free() == 0) {
+        return null; // the common case when GPU stages queue: no scan at all
+      }
+      for (Map.Entry<Integer, ResolvedStage> e : waitingGpu.entrySet()) {
+        if (gpusWanted(e.getValue()) <= gpus.free()) {
+          return e;
+        }
+      }
+      return null;
+    }
+
+    private int gpusWanted(ResolvedStage stage) {
+      return Math.min(stage.spec().gpus(), gpus.count()); // a stage wanting more than there are gets them all
+    }
+
+    private void start(ResolvedStage resolved, String device) {
+      String name = resolved.name();
+      boolean forced = options.forced().contains(name);
+      pending.remove(name);
+      List<String> why = forced ? List.of("forced") : explain(store, index, resolved);
+      board.started(name, device, String.join("; ", why));
+      startedAt.put(name, System.nanoTime());
+      AtomicReference<@Nullable Thread> worker = new AtomicReference<>();
+      running.put(name, worker);
+      // never Future.cancel: a task cancelled before it starts would never report back
+      workers.execute(() -> {
+        worker.set(Thread.currentThread());
+        try {
+          finished.add(execution.call(resolved, forced, device));
+        } finally {
+          worker.set(null);
+        }
+      });
+    }
+
+    /** Records what a worker reported; a failure cancels the run or, with keep-going, skips its downstream. */
+    void finish(StageExecution.Result result) {
+      String name = result.stage().name();
+      running.remove(name);
+      int[] held = gpusHeld.remove(name);
+      if (held != null) {
+        gpus.release(held);
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt.get(name));
+      switch (result.status()) {
+        case DONE, CACHED -> commit(name, result.status(), java.util.Objects.requireNonNull(result.manifest()), elapsed);
+        case CANCELLED -> {
+          outcomes.put(name, new StageOutcome(name, StageStatus.CANCELLED, null, elapsed, cancel.reason()));
+          board.cancelled(name);
+        }
+        default -> {
+          Throwable error = java.util.Objects.requireNonNull(result.error());
+          outcomes.put(name, new StageOutcome(name, StageStatus.FAILED, null, elapsed, describe(error)));
+          board.failed(name, error);
+          if (!options.keepGoing()) {
+            cancel.cancel("stage " + name + " failed");
+            interruptAll(running);
           }
-        });
-        it.remove();
-        changed = true;
+          skipDownstream(name);
+        }
+      }
+    }
+
+    private void commit(String name, StageStatus status, Manifest m, Duration elapsed) {
+      pending.remove(name);
+      committed.put(name, m);
+      index.record(name, m.key());
+      outcomes.put(name, new StageOutcome(name, status, m, elapsed, null));
+      if (status == StageStatus.DONE) {
+        board.done(name, m.key());
+      } else {
+        board.cached(name, m.key());
+      }
+      ready.committed(name);
+    }
+
+    /**
+     * With keep-going, every pending stage that reads {@code name} (which did not commit),
+     * directly or not, is skipped at once, in the run's order, naming its first broken input.
+     * The walk stops at stages already skipped, so each stage is skipped once whatever the
+     * number of failures. A cancelled run instead skips what is left when it ends.
+     */
+    private void skipDownstream(String name) {
+      if (cancel.isCancelled()) {
+        return;
+      }
+      TreeMap<Integer, String> doomed = new TreeMap<>();
+      java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(graph.dependants(name));
+      while (!todo.isEmpty()) {
+        String reader = todo.removeFirst();
+        // a reader outside the run is not pending; one found twice is already in doomed
+        if (pending.contains(reader) && doomed.putIfAbsent(ready.position(reader), reader) == null) {
+          todo.addAll(graph.dependants(reader));
+        }
+      }
+      for (String reader : doomed.values()) {
+        String why = skipReason(graph, reader, outcomes, cancel);
+        pending.remove(reader);
+        outcomes.put(reader, new StageOutcome(reader, StageStatus.SKIPPED, null, Duration.ZERO, why));
+        board.skipped(reader, why);
       }
     }
   }

@@ -169,4 +169,24 @@ class CrossProcessLockTest {
     assertTrue(store.lookup(key).isEmpty());
     assertTrue(Files.list(root.resolve("leases")).findAny().isEmpty(), "the dead lease file is gone too");
   }
+
+  @Test
+  void anotherProcessCleaningUpLeasesNeverTakesOneBeingOpened() throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    String key = key("leased");
+    Files.createDirectories(root.resolve("leases"));
+    Process cleaner = spawn("clean", root.toString(), "-", "1500");
+    assertEquals("READY", readLine(cleaner));
+    // open leases as fast as runs could while the child removes "dead" ones: a lease file that
+    // is visible before its owner locks it looks dead, and is deleted (or its owner's lock fails)
+    int opened = 0;
+    while (cleaner.isAlive()) {
+      try (ReadLease lease = store.lease()) {
+        lease.add(key);
+      }
+      opened++;
+    }
+    assertEquals("REMOVED 0", readLine(cleaner), "after " + opened + " leases");
+    assertTrue(opened > 100, "the leases were opened while the child cleaned: " + opened);
+  }
 }

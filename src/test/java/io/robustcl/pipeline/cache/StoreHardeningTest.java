@@ -55,6 +55,26 @@ class StoreHardeningTest {
   }
 
   @Test
+  void aManifestReadBeforeIsCheckedAgainOnceItsFileChanges() throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    String key = key("read-twice");
+    StoreWorkerMain.computeOnce(store, key, root.resolve("counter"));
+    Manifest first = store.lookup(key).orElseThrow();
+    assertTrue(first == store.lookup(key).orElseThrow(), "an unchanged file is not parsed again");
+    Path file = store.artifactDir(key).resolve(LocalArtifactStore.MANIFEST);
+    String json = Files.readString(file);
+    java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(file);
+    // a flipped byte, same size, written later (any later write shows a later time)
+    Files.writeString(file, json.replace("\"device\": \"cpu\"", "\"device\": \"cpX\""));
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(written.toMillis() + 1000));
+    assertEquals(json.length(), Files.readString(file).length());
+    ManifestFormatException e = assertThrows(ManifestFormatException.class, () -> store.lookup(key));
+    assertTrue(e.getMessage().contains("seal does not match"), e.getMessage());
+    Files.delete(file);
+    assertTrue(store.lookup(key).isEmpty(), "a removed manifest is a miss, not the one read before");
+  }
+
+  @Test
   void aLeaseInThisJvmKeepsItsKeysFromGcUntilClosed() throws Exception {
     LocalArtifactStore store = new LocalArtifactStore(root);
     String key = key("used");

@@ -21,6 +21,9 @@ import java.util.Optional;
  *   <li>{@code cycle ROOT HELD WANTED GO}: locks HELD, prints {@code HOLDING}, waits for file GO,
  *       then asks for WANTED on a second thread while the main thread keeps HELD for one more
  *       second; prints {@code GOT} once it holds WANTED, or {@code ERROR <message>}.
+ *   <li>{@code clean ROOT - MILLIS}: prints {@code READY}, then for MILLIS ms does what every run
+ *       start and gc do with leases (removes those of dead processes), again and again; prints
+ *       {@code REMOVED <n>}, the number of lease files it deleted.
  * </ul>
  */
 public final class StoreWorkerMain {
@@ -35,6 +38,7 @@ public final class StoreWorkerMain {
       case "compute" -> compute(store, key, Path.of(args[3]), Path.of(args[4]));
       case "lease" -> lease(store, key);
       case "cycle" -> cycle(store, key, args[3], Path.of(args[4]));
+      case "clean" -> clean(store, Long.parseLong(args[3]));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
   }
@@ -56,6 +60,17 @@ public final class StoreWorkerMain {
       Thread.sleep(5);
     }
     System.out.println("DONE " + (computeOnce(store, key, counter) ? "computed" : "cached"));
+  }
+
+  private static void clean(ArtifactStore store, long millis) {
+    System.out.println("READY");
+    System.out.flush();
+    long end = System.nanoTime() + millis * 1_000_000;
+    int removed = 0;
+    while (System.nanoTime() < end) {
+      removed += store.recoverAbandoned(); // no tmp dirs here: counts removed dead leases only
+    }
+    System.out.println("REMOVED " + removed);
   }
 
   private static void lease(ArtifactStore store, String key) throws Exception {
