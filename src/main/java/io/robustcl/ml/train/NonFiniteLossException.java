@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
  * The loss or a gradient of a step became NaN or infinite; the parameters were not updated with it.
  * Before this is thrown, the step is re-run once with finiteness checks after each phase
  * ({@link StepChecks}); the message names the first phase and operation that produced a non-finite
- * value and the training-set images involved ({@link #diagnosis}), or says that the re-run did not
- * reproduce the failure. The epoch checkpoints already written stay where they are.
+ * value and the training-set images involved ({@link #diagnosis}). A step whose re-run is finite in every
+ * phase does not throw: {@link TrainingLoop} uses the re-run. The epoch checkpoints already written stay
+ * where they are.
  */
 public final class NonFiniteLossException extends RuntimeException {
   private final int epoch;
@@ -41,7 +42,7 @@ public final class NonFiniteLossException extends RuntimeException {
         ? "training stopped before checkpointing the parameters"
         : "training stopped before updating the parameters with it";
     String found = diagnosis == null
-        ? "a re-run of the step with finiteness checks found every phase finite (a nondeterministic kernel?)"
+        ? "no parameter was found non-finite again"
         : "first non-finite value in " + diagnosis.describe();
     return head + " at epoch " + epoch + ", step " + step + " (0-based); " + stopped + "; " + found
         + (checkpointNote.isEmpty() ? "" : "; " + checkpointNote);
