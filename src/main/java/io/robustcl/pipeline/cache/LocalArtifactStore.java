@@ -293,7 +293,7 @@ public final class LocalArtifactStore implements ArtifactStore {
    * blocking call with EDEADLK ("Resource deadlock avoided"), although each holder will finish
    * and release on its own. A non-blocking attempt is never refused that way.
    */
-  private static FileLock pollLock(FileChannel channel, String key) throws IOException, InterruptedException {
+  static FileLock pollLock(FileChannel channel, String key) throws IOException, InterruptedException {
     long sleepMs = 2;
     while (true) {
       FileLock lock = channel.tryLock();

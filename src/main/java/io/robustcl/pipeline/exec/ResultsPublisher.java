@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.io.MoreFiles;
 import io.robustcl.pipeline.cache.ArtifactPaths;
 import io.robustcl.pipeline.cache.ArtifactStore;
+import io.robustcl.pipeline.cache.ExclusiveFile;
 import io.robustcl.pipeline.cache.IoProblems;
 import io.robustcl.pipeline.cache.Manifest;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
  * real directories of the artifact, so nothing outside {@code <results>} is ever written and
  * nothing outside the artifact is read. A target's files are copied into a temporary
  * directory beside it and renamed into place, so a failure leaves the previous results whole.
+ * Runs publishing one target at once take turns on {@code <results>/.<target>.lock}.
  */
 public final class ResultsPublisher {
 
@@ -42,39 +44,16 @@ public final class ResultsPublisher {
         throw new IllegalArgumentException("target name '" + target.getKey() + "' escapes " + resultsDir);
       }
       try {
-        List<String> stages = target.getValue();
-        StringBuilder keys = new StringBuilder();
-        for (String stage : stages) {
-          Manifest m = report.manifest(stage);
-          keys.append(stage).append(' ').append(m == null ? "-" : m.key()).append('\n');
+        Files.createDirectories(resultsDir);
+        // one publisher of a target at a time: two runs ending together would otherwise replace
+        // each other's copy while the other still copies into place or prints from it
+        try (ExclusiveFile held = ExclusiveFile.lock(resultsDir.resolve("." + target.getKey() + ".lock"))) {
+          publish(target.getKey(), target.getValue(), report, store, resultsDir, targetDir, out);
         }
-        Path stamp = resultsDir.resolve("." + target.getKey() + ".keys");
-        boolean current = Files.isDirectory(targetDir) && Files.isRegularFile(stamp)
-            && Files.readString(stamp, StandardCharsets.UTF_8).contentEquals(keys);
-        if (!current) {
-          Files.createDirectories(resultsDir);
-          Path fresh = Files.createTempDirectory(resultsDir, "." + target.getKey() + ".tmp-");
-          try {
-            for (String stage : stages) {
-              Manifest m = report.manifest(stage);
-              if (m != null) {
-                copyArtifact(store.artifactDir(m.key()), m, stages.size() == 1 ? fresh : fresh.resolve(stage));
-              }
-            }
-            Files.deleteIfExists(stamp);
-            replace(fresh, targetDir);
-          } finally {
-            deleteTree(fresh);
-          }
-          Files.writeString(stamp, keys, StandardCharsets.UTF_8);
-        }
-        for (String stage : stages) {
-          Manifest m = report.manifest(stage);
-          if (m != null && m.files().keySet().stream().anyMatch(f -> f.endsWith(".md") && f.indexOf('/') < 0)) {
-            Path dest = stages.size() == 1 ? targetDir : targetDir.resolve(stage);
-            printMarkdown(dest, stages.size() == 1 ? target.getKey() : target.getKey() + "/" + stage, out);
-          }
-        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UncheckedIOException("cannot write results to " + targetDir + ": interrupted while another run"
+            + " published them", new java.io.InterruptedIOException(e.getMessage()));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write results to " + targetDir + ": " + IoProblems.describe(e), e);
       }
@@ -82,10 +61,47 @@ public final class ResultsPublisher {
     out.flush();
   }
 
+  /** Copies one target's files into place unless they are current, then prints its markdown; under the target's lock. */
+  private static void publish(
+      String name, List<String> stages, RunReport report, ArtifactStore store, Path resultsDir, Path targetDir,
+      PrintWriter out) throws IOException {
+    StringBuilder keys = new StringBuilder();
+    for (String stage : stages) {
+      Manifest m = report.manifest(stage);
+      keys.append(stage).append(' ').append(m == null ? "-" : m.key()).append('\n');
+    }
+    Path stamp = resultsDir.resolve("." + name + ".keys");
+    boolean current = Files.isDirectory(targetDir) && Files.isRegularFile(stamp)
+        && Files.readString(stamp, StandardCharsets.UTF_8).contentEquals(keys);
+    if (!current) {
+      Path fresh = Files.createTempDirectory(resultsDir, "." + name + ".tmp-");
+      try {
+        for (String stage : stages) {
+          Manifest m = report.manifest(stage);
+          if (m != null) {
+            copyArtifact(store.artifactDir(m.key()), m, stages.size() == 1 ? fresh : fresh.resolve(stage));
+          }
+        }
+        Files.deleteIfExists(stamp);
+        replace(fresh, targetDir);
+      } finally {
+        deleteTree(fresh);
+      }
+      Files.writeString(stamp, keys, StandardCharsets.UTF_8);
+    }
+    for (String stage : stages) {
+      Manifest m = report.manifest(stage);
+      if (m != null && m.files().keySet().stream().anyMatch(f -> f.endsWith(".md") && f.indexOf('/') < 0)) {
+        Path dest = stages.size() == 1 ? targetDir : targetDir.resolve(stage);
+        printMarkdown(dest, stages.size() == 1 ? name : name + "/" + stage, out);
+      }
+    }
+  }
+
   /**
-   * Renames {@code fresh} to {@code target}, replacing what is there. Two runs publishing the
-   * same target at once (found by bench/torture.sh) each move the other's directory aside
-   * whole and retry, so the target is always one run's complete copy.
+   * Renames {@code fresh} to {@code target}, replacing what is there (moved aside whole, then
+   * deleted). Publishers of one target take turns ({@link ExclusiveFile}); the retry only covers
+   * a directory that appears between the two renames anyway.
    */
   private static void replace(Path fresh, Path target) throws IOException {
     for (int attempt = 0; ; attempt++) {

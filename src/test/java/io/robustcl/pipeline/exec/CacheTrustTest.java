@@ -150,6 +150,32 @@ class CacheTrustTest {
     assertFalse(Files.exists(results.resolve("b")));
   }
 
+  @Test
+  void runsPublishingOneTargetAtOnceEachLeaveOneCompleteCopyAndNeitherFails() throws Exception {
+    Fixture f = new Fixture(tmp).write("""
+        vars: {v: one}
+        stages:
+          b: {type: write-params, params: {value: "${v}", md: "| ${v} |"}}
+        """);
+    RunReport one = f.run(RunOptions.of("b"), "v=one");
+    RunReport two = f.run(RunOptions.of("b"), "v=two");
+    Path results = tmp.resolve("results");
+    // two runs ending at once (bench/torture.sh: pairs at --jobs 4); each copy differs, so each replaces the other
+    List<CompletableFuture<Void>> publishers = List.of(one, two, one, two).stream()
+        .map(report -> CompletableFuture.runAsync(() -> {
+          for (int i = 0; i < 40; i++) {
+            ResultsPublisher.publish(report, f.store(), results, new PrintWriter(new StringWriter()));
+          }
+        })).toList();
+    for (CompletableFuture<Void> p : publishers) {
+      p.get(60, TimeUnit.SECONDS); // before: "no such file" reading out.md another publisher had just moved aside
+    }
+    String md = Files.readString(results.resolve("b/out.md")).strip();
+    String params = Files.readString(results.resolve("b/params.txt"));
+    assertTrue(md.equals("| one |") && params.contains("one") || md.equals("| two |") && params.contains("two"),
+        md + " / " + params);
+  }
+
   private static RunReport report(RunReport run, String stage, Manifest manifest) {
     ImmutableMap.Builder<String, StageOutcome> outcomes = ImmutableMap.builder();
     run.outcomes().forEach((name, o) -> outcomes.put(name, name.equals(stage)
