@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # bench/torture.sh: tries to break the engine's reliability promises and prints, per part,
-# "tried N, passed N, failed N" (issue 12). Not run in CI; bounded in time (about 10-20 min on
+# "tried N, passed N, failed N" (issue 12). Not run in CI; bounded in time (about 30-45 min on
 # 2 shared cores with the defaults). Each part's unit-test twin runs in `mvn -B test`.
 #
 #   bench/torture.sh                 every part
-#   bench/torture.sh kill hostile    only these parts (kill ml concurrent gc corrupt diskfull hostile)
+#   bench/torture.sh kill hostile    only these parts (kill ml concurrent gc corrupt diskfull readonly hostile)
 #
-# Knobs: TORTURE_KILLS (50), TORTURE_ML_KILLS (10), TORTURE_PAIRS (10 per --jobs value),
+# Knobs: TORTURE_KILLS (50), TORTURE_ML_KILLS (50), TORTURE_PAIRS (10 per --jobs value),
 # TORTURE_GC (10), TORTURE_KEEP=1 keeps the scratch directory.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pipeline="$root/pipeline"
 kills=${TORTURE_KILLS:-50}
-ml_kills=${TORTURE_ML_KILLS:-10}
+ml_kills=${TORTURE_ML_KILLS:-50}
 pairs=${TORTURE_PAIRS:-10}
 gc_tries=${TORTURE_GC:-10}
 parts=("$@")
-[[ ${#parts[@]} -gt 0 ]] || parts=(kill ml concurrent gc corrupt diskfull hostile)
+[[ ${#parts[@]} -gt 0 ]] || parts=(kill ml concurrent gc corrupt diskfull readonly hostile)
 work="$(mktemp -d /tmp/robustcl-torture.XXXXXX)"
 trap '[[ "${TORTURE_KEEP:-}" == 1 ]] || rm -rf "$work"' EXIT
 export ROBUSTCL_JAVA_OPTS="${ROBUSTCL_JAVA_OPTS:--Xmx1g}"
@@ -278,6 +278,47 @@ diskfull_part() {
   report "disk full (tmpfs 400k): exit 1, one line, next run ok" "$tried" "$passed" "exit $code: $(head -1 "$work/full.err" | cut -c1-100)"
 }
 
+# ---------------------------------------------------------------- a read-only cache
+readonly_part() {
+  # verify and run on a cache mounted read-only: exit 1 with one line naming the cache, no
+  # trace, and the cache unchanged (root ignores file modes, so only a read-only mount shows it)
+  if [[ $EUID -ne 0 ]]; then
+    echo "read-only cache: skipped (needs root for a read-only bind mount)"
+    return
+  fi
+  local src="$work/ro-src" mnt="$work/ro" tried=0 passed=0 detail=""
+  mkdir -p "$src" "$mnt"
+  printf 'stages:\n  a: {type: write-params, params: {value: "1"}}\n  b: {type: write-params, inputs: {after: [a]}}\n' \
+    > "$work/ro.yaml"
+  "$pipeline" run "$work/ro.yaml" --cache "$src/cache" --results "$src/results" --target b > /dev/null 2>&1 \
+    || { echo "read-only cache: skipped (the cache could not be built)"; return; }
+  local before; before="$(cd "$src/cache" && find . -type f | sort | xargs sha256sum | sha256sum)"
+  mount --bind "$src" "$mnt" && mount -o remount,ro,bind "$mnt" \
+    || { echo "read-only cache: skipped (bind mount failed)"; return; }
+  for cmd in verify run; do
+    tried=$((tried + 1))
+    if [[ $cmd == verify ]]; then
+      "$pipeline" verify --cache "$mnt/cache" > "$work/ro.out" 2> "$work/ro.err"
+    else
+      "$pipeline" run "$work/ro.yaml" --cache "$mnt/cache" --results "$work/ro-results" --target b \
+        > "$work/ro.out" 2> "$work/ro.err"
+    fi
+    local code=$? ok=1
+    [[ $code == 1 ]] || ok=0
+    [[ "$(wc -l < "$work/ro.err")" == 1 ]] || ok=0
+    grep -q 'Read-only file system' "$work/ro.err" || ok=0
+    grep -q "$mnt/cache" "$work/ro.err" || ok=0
+    grep -q $'\tat ' "$work/ro.err" && ok=0
+    passed=$((passed + ok))
+    [[ $ok == 1 ]] || detail+=" $cmd: exit $code, $(head -1 "$work/ro.err" | cut -c1-80);"
+  done
+  umount "$mnt"
+  tried=$((tried + 1))
+  [[ "$(cd "$src/cache" && find . -type f | sort | xargs sha256sum | sha256sum)" == "$before" ]] \
+    && passed=$((passed + 1)) || detail+=" the cache changed;"
+  report "read-only cache: verify, run exit 1, one line, cache unchanged" "$tried" "$passed" "${detail# }"
+}
+
 # ---------------------------------------------------------------- hostile pipeline files
 hostile_files() {
   local d=$1
@@ -419,7 +460,8 @@ for part in "${parts[@]}"; do
     gc) gc_part ;;
     corrupt) corrupt_part ;;
     diskfull) diskfull_part ;;
+    readonly) readonly_part ;;
     hostile) hostile_part ;;
-    *) echo "torture: unknown part '$part' (kill ml concurrent gc corrupt diskfull hostile)"; exit 2 ;;
+    *) echo "torture: unknown part '$part' (kill ml concurrent gc corrupt diskfull readonly hostile)"; exit 2 ;;
   esac
 done
