@@ -12,14 +12,18 @@ import java.util.random.RandomGenerator;
  * How the {@code evaluate} stage turns a network into the classifier that is attacked and scored
  * (param {@code inference}): plain logits, or a defence with test-time randomness (transformation
  * smoothing, RUSH's noise) whose attacks then need EoT. Registered in {@link InferenceModes}.
+ *
+ * @param doc one line for {@code pipeline stages}
+ * @param randomised whether predictions are random (skips the determinism check; use autoattack-rand)
  */
-interface InferenceMode {
+record InferenceMode(String doc, boolean randomised, Factory factory) {
 
-  /** One line for {@code pipeline stages}. */
-  String doc();
-
-  /** Whether predictions are random (skips the determinism check; use autoattack-rand). */
-  boolean randomised();
+  /** Makes the attacked classifier of a mode. */
+  @FunctionalInterface
+  interface Factory {
+    AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters, int classes,
+        RandomGenerator random, Params params);
+  }
 
   /**
    * @param network a classifier (encoder and head)
@@ -30,5 +34,7 @@ interface InferenceMode {
    * @param params the stage's params (a mode's own settings, e.g. {@code smoothing_draws})
    */
   AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters, int classes,
-      RandomGenerator random, Params params);
+      RandomGenerator random, Params params) {
+    return factory.classifier(network, store, parameters, classes, random, params);
+  }
 }

@@ -1,7 +1,5 @@
 package io.robustcl.stages;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.training.ParameterStore;
 import io.robustcl.ml.attack.AttackedClassifier;
 import io.robustcl.ml.data.ImageTransform;
 import io.robustcl.ml.model.Network;
@@ -9,9 +7,7 @@ import io.robustcl.ml.train.SmoothedInference;
 import io.robustcl.ml.train.TransformationSmoothedClassifier;
 import io.robustcl.pipeline.Params;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /** The inference modes the {@code evaluate} stage knows, by the name of its {@code inference} param. */
 final class InferenceModes {
@@ -20,65 +16,28 @@ final class InferenceModes {
 
   static Map<String, InferenceMode> all() {
     Map<String, InferenceMode> out = new LinkedHashMap<>();
-    out.put("standard", new InferenceMode() {
-      @Override
-      public String doc() {
-        return "the network's logits l(f(x)), deterministic";
-      }
-
-      @Override
-      public boolean randomised() {
-        return false;
-      }
-
-      @Override
-      public AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters,
-          int classes, RandomGenerator random, Params params) {
-        return new AttackedClassifier(x -> network.logits(store, x, false), parameters, classes);
-      }
-    });
-    out.put(TRANSFORMATION_SMOOTHED, new InferenceMode() {
-      @Override
-      public String doc() {
-        return "RoCL eq. 8: l of f averaged over smoothing_draws random augmentations t ~ T (smoothing_augment);"
-            + " fresh draws at every call, differentiable for EoT";
-      }
-
-      @Override
-      public boolean randomised() {
-        return true;
-      }
-
-      @Override
-      public AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters,
-          int classes, RandomGenerator random, Params params) {
-        int draws = params.getInt("smoothing_draws");
-        // T resizes its crops to the image side, known once the first batch arrives
-        Map<Long, TransformationSmoothedClassifier> bySize = new java.util.HashMap<>();
-        return new AttackedClassifier(x -> bySize.computeIfAbsent(x.getShape().get(2),
-            size -> smoothed(network, params, draws, Math.toIntExact(size))).logits(store, x, random), parameters, classes);
-      }
-    });
-    out.put("smoothed", new InferenceMode() {
-      @Override
-      public String doc() {
-        return "RUSH's V_m: noise Q (noise, noise_scale) on the input, m = draws; attacked through the log of the"
-            + " softmax averaged over m draws (eq. 7), predicting by majority vote (m = 1: I_F, m = 64: I_F+)";
-      }
-
-      @Override
-      public boolean randomised() {
-        return true;
-      }
-
-      @Override
-      public AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters,
-          int classes, RandomGenerator random, Params params) {
-        ImageTransform noise = java.util.Objects.requireNonNull(NoiseParams.from(params), "validated: noise is not none");
-        return new SmoothedInference(network, new SmoothedInference.Settings(noise, params.getInt("draws"), 1))
-            .classifier(store, parameters, random);
-      }
-    });
+    out.put("standard", new InferenceMode("the network's logits l(f(x)), deterministic", false,
+        (network, store, parameters, classes, random, params) ->
+            new AttackedClassifier(x -> network.logits(store, x, false), parameters, classes)));
+    out.put(TRANSFORMATION_SMOOTHED, new InferenceMode(
+        "RoCL eq. 8: l of f averaged over smoothing_draws random augmentations t ~ T (smoothing_augment);"
+            + " fresh draws at every call, differentiable for EoT", true,
+        (network, store, parameters, classes, random, params) -> {
+          int draws = params.getInt("smoothing_draws");
+          // T resizes its crops to the image side, known once the first batch arrives
+          Map<Long, TransformationSmoothedClassifier> bySize = new java.util.HashMap<>();
+          return new AttackedClassifier(x -> bySize.computeIfAbsent(x.getShape().get(2),
+              size -> smoothed(network, params, draws, Math.toIntExact(size))).logits(store, x, random), parameters,
+              classes);
+        }));
+    out.put("smoothed", new InferenceMode(
+        "RUSH's V_m: noise Q (noise, noise_scale) on the input, m = draws; attacked through the log of the"
+            + " softmax averaged over m draws (eq. 7), predicting by majority vote (m = 1: I_F, m = 64: I_F+)", true,
+        (network, store, parameters, classes, random, params) -> {
+          ImageTransform noise = java.util.Objects.requireNonNull(NoiseParams.from(params), "validated: noise is not none");
+          return new SmoothedInference(network, new SmoothedInference.Settings(noise, params.getInt("draws"), 1))
+              .classifier(store, parameters, random);
+        }));
     return out;
   }
 
