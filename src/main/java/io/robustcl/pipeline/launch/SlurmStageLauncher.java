@@ -97,25 +97,37 @@ public final class SlurmStageLauncher implements StageLauncher {
   private SlurmJobState awaitEnd(String jobId, LaunchRequest request, StageEvents events, CancelSignal cancel, LogTail log)
       throws IOException, InterruptedException {
     Duration wait = FIRST_POLL;
-    while (true) {
-      if (cancel.isCancelled() || Thread.currentThread().isInterrupted()) {
-        Thread.interrupted(); // scancel must run even when the worker was interrupted
-        slurm.cancel(List.of(jobId));
-        events.log(request.stageName(), "cancelled Slurm job " + jobId);
-        throw new CancellationException(cancel.reason() != null ? cancel.reason() : "interrupted");
+    try {
+      while (true) {
+        if (cancel.isCancelled() || Thread.currentThread().isInterrupted()) {
+          throw cancelled(jobId, request, events, cancel);
+        }
+        log.drain(request.stageName(), events);
+        Optional<SlurmJobState> state = queue.state(jobId);
+        if (state.isPresent() && !state.get().active()) {
+          return state.get();
+        }
+        if (state.isEmpty()) {
+          SlurmJobState gone = slurm.finished(List.of(jobId)).get(jobId);
+          return gone != null ? gone : new SlurmJobState(jobId, "UNKNOWN", "no longer known to Slurm", "");
+        }
+        sleepOrCancel(wait, cancel);
+        wait = wait.multipliedBy(3).dividedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : wait.multipliedBy(3).dividedBy(2);
       }
-      log.drain(request.stageName(), events);
-      Optional<SlurmJobState> state = queue.state(jobId);
-      if (state.isPresent() && !state.get().active()) {
-        return state.get();
-      }
-      if (state.isEmpty()) {
-        SlurmJobState gone = slurm.finished(List.of(jobId)).get(jobId);
-        return gone != null ? gone : new SlurmJobState(jobId, "UNKNOWN", "no longer known to Slurm", "");
-      }
-      sleepOrCancel(wait, cancel);
-      wait = wait.multipliedBy(3).dividedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : wait.multipliedBy(3).dividedBy(2);
+    } catch (InterruptedException e) {
+      // the runner interrupts a cancelled stage's thread, most often while it sleeps between polls or
+      // waits for squeue: the job must be cancelled all the same, or it runs on after the pipeline
+      throw cancelled(jobId, request, events, cancel);
     }
+  }
+
+  /** scancels the job and returns the exception that ends the stage as cancelled. */
+  private CancellationException cancelled(String jobId, LaunchRequest request, StageEvents events, CancelSignal cancel)
+      throws IOException, InterruptedException {
+    Thread.interrupted(); // scancel must run even when the worker was interrupted
+    slurm.cancel(List.of(jobId));
+    events.log(request.stageName(), "cancelled Slurm job " + jobId);
+    return new CancellationException(cancel.reason() != null ? cancel.reason() : "interrupted");
   }
 
   private static void sleepOrCancel(Duration wait, CancelSignal cancel) throws InterruptedException {

@@ -92,6 +92,62 @@ class SlurmSubmissionTest {
     assertEquals(afterRegistering, calls.get(), "300 polls within the interval reuse the last squeue");
   }
 
+  /**
+   * The runner interrupts a cancelled stage's thread, which is mostly asleep between two polls: the
+   * job is scancelled all the same (an interrupted sleep used to end the launch without scancel, and
+   * the job ran on after the pipeline; seen as a flaky SlurmLauncherTest under load).
+   */
+  @Test
+  void aLaunchInterruptedBetweenPollsCancelsItsJob(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    List<String> cancelled = java.util.Collections.synchronizedList(new ArrayList<>());
+    SlurmCommands fake = new SlurmCommands() {
+      @Override
+      public String submit(List<String> options, Path script) {
+        return "42";
+      }
+
+      @Override
+      public Map<String, SlurmJobState> queue(Collection<String> ids) {
+        polls.incrementAndGet();
+        Map<String, SlurmJobState> out = new java.util.HashMap<>();
+        ids.forEach(id -> out.put(id, new SlurmJobState(id, "RUNNING", "None", "node1")));
+        return out;
+      }
+
+      @Override
+      public Map<String, SlurmJobState> finished(Collection<String> ids) {
+        return Map.of();
+      }
+
+      @Override
+      public void cancel(Collection<String> ids) {
+        cancelled.addAll(ids);
+      }
+    };
+    LaunchRequest request = new LaunchRequest("train", "write-params", "k".repeat(64), Params.empty(),
+        ImmutableMap.of(), tmp.resolve("tmp/x"), tmp.resolve("work/k"), "cpu", StageResources.gpus(0), ImmutableList.of());
+    SlurmStageLauncher launcher = new SlurmStageLauncher(ChildJvm.likeThisJvm("none"), fake);
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread worker = new Thread(() -> {
+      try {
+        launcher.launch(request, io.robustcl.pipeline.exec.StageEvents.none(), new io.robustcl.pipeline.exec.CancelSignal());
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+    });
+    worker.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (polls.get() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(polls.get() >= 2, "the launcher polls the running job");
+    worker.interrupt();
+    worker.join(30_000);
+    assertEquals(List.of("42"), cancelled, "the interrupted launch scancels its job");
+    assertTrue(thrown.get() instanceof java.util.concurrent.CancellationException, String.valueOf(thrown.get()));
+  }
+
   @Test
   void jobStatesKnowWhichAreStillAlive() {
     assertTrue(new SlurmJobState("1", "PENDING", "", "").active());
