@@ -25,6 +25,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TrainingMethodsTest {
   @RegisterExtension final CpuScope cpu = new CpuScope();
 
+  private static int threads;
+
+  /**
+   * One PyTorch thread, as for every bit-reproducible run (README): with two, 60 tiny steps of the
+   * contrastive methods met a NaN in about one run in 20, never repeated by a re-run from the same
+   * state (issue 17's open question), which would make this test of "the loss falls" flaky.
+   */
+  @org.junit.jupiter.api.BeforeAll
+  static void oneThread() {
+    ai.djl.engine.Engine.getEngine("PyTorch"); // loads the native library
+    threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void restoreThreads() {
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+  }
+
   /**
    * Mild views (crop and flip only): with the full SimCLR strength a tiny network on 48 images stays at
    * chance for far longer than a unit test may run, and the test would check nothing.
