@@ -92,15 +92,14 @@ final class TrainingDriver {
     static final String SECONDS = "train_seconds";
     /** Metric: {@value #SECONDS} plus that of the pre-trained model it started from, recursively. */
     static final String TOTAL_SECONDS = "train_seconds_total";
+    /** Metric: steps whose first computation was not finite and whose checked re-run was used. */
+    static final String RECOMPUTED_STEPS = "recomputed_steps";
 
     private final StageContext ctx;
     private final String phase;
     private final Path epochLog;
     private final double upstreamSeconds;
     private final long started = System.nanoTime();
-    /** Metric: steps whose first computation was not finite and whose checked re-run was used. */
-    static final String RECOMPUTED_STEPS = "recomputed_steps";
-
     private double imagesPerSecondSum;
     private int epochsTimed;
 
