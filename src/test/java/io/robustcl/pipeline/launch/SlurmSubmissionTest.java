@@ -20,6 +20,35 @@ import org.junit.jupiter.api.Test;
 /** What the Slurm launcher asks of Slurm, without a cluster: its sbatch flags and its batched polls. */
 class SlurmSubmissionTest {
 
+  /** A fake Slurm whose jobs all run for ever: counts its squeue calls and records what it scancels. */
+  private static final class RunningJobs implements SlurmCommands {
+    final AtomicInteger polls = new AtomicInteger();
+    final List<String> cancelled = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public String submit(List<String> options, Path script) {
+      return "42";
+    }
+
+    @Override
+    public Map<String, SlurmJobState> queue(Collection<String> ids) {
+      polls.incrementAndGet();
+      Map<String, SlurmJobState> out = new java.util.HashMap<>();
+      ids.forEach(id -> out.put(id, new SlurmJobState(id, "RUNNING", "None", "node1")));
+      return out;
+    }
+
+    @Override
+    public Map<String, SlurmJobState> finished(Collection<String> ids) {
+      return Map.of();
+    }
+
+    @Override
+    public void cancel(Collection<String> ids) {
+      cancelled.addAll(ids);
+    }
+  }
+
   static LaunchRequest request(StageResources resources, String device, List<String> extra) {
     return new LaunchRequest("train", "write-params", "k".repeat(64), Params.empty(), ImmutableMap.of(),
         Path.of("/cache/tmp/x"), Path.of("/cache/work/k"), device, resources, ImmutableList.copyOf(extra));
@@ -43,29 +72,8 @@ class SlurmSubmissionTest {
 
   @Test
   void manyStagesPollingAtOnceShareOneSqueueCall() throws Exception {
-    AtomicInteger calls = new AtomicInteger();
-    SlurmCommands fake = new SlurmCommands() {
-      @Override
-      public String submit(List<String> options, Path script) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public Map<String, SlurmJobState> queue(Collection<String> ids) {
-        calls.incrementAndGet();
-        Map<String, SlurmJobState> out = new java.util.HashMap<>();
-        ids.forEach(id -> out.put(id, new SlurmJobState(id, "RUNNING", "None", "node1")));
-        return out;
-      }
-
-      @Override
-      public Map<String, SlurmJobState> finished(Collection<String> ids) {
-        return Map.of();
-      }
-
-      @Override
-      public void cancel(Collection<String> ids) {}
-    };
+    RunningJobs fake = new RunningJobs();
+    AtomicInteger calls = fake.polls;
     SlurmQueue queue = new SlurmQueue(fake, Duration.ofMinutes(1));
     for (String id : List.of("1", "2", "3")) {
       assertEquals("RUNNING", queue.state(id).orElseThrow().state());
@@ -99,32 +107,9 @@ class SlurmSubmissionTest {
    */
   @Test
   void aLaunchInterruptedBetweenPollsCancelsItsJob(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-    AtomicInteger polls = new AtomicInteger();
-    List<String> cancelled = java.util.Collections.synchronizedList(new ArrayList<>());
-    SlurmCommands fake = new SlurmCommands() {
-      @Override
-      public String submit(List<String> options, Path script) {
-        return "42";
-      }
-
-      @Override
-      public Map<String, SlurmJobState> queue(Collection<String> ids) {
-        polls.incrementAndGet();
-        Map<String, SlurmJobState> out = new java.util.HashMap<>();
-        ids.forEach(id -> out.put(id, new SlurmJobState(id, "RUNNING", "None", "node1")));
-        return out;
-      }
-
-      @Override
-      public Map<String, SlurmJobState> finished(Collection<String> ids) {
-        return Map.of();
-      }
-
-      @Override
-      public void cancel(Collection<String> ids) {
-        cancelled.addAll(ids);
-      }
-    };
+    RunningJobs fake = new RunningJobs();
+    AtomicInteger polls = fake.polls;
+    List<String> cancelled = fake.cancelled;
     LaunchRequest request = new LaunchRequest("train", "write-params", "k".repeat(64), Params.empty(),
         ImmutableMap.of(), tmp.resolve("tmp/x"), tmp.resolve("work/k"), "cpu", StageResources.gpus(0), ImmutableList.of());
     SlurmStageLauncher launcher = new SlurmStageLauncher(ChildJvm.likeThisJvm("none"), fake);
