@@ -136,32 +136,21 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
         }
         int targetCount = loss == MarginLoss.TARGETED_DLR ? Math.min(targets, model.classes() - 1) : 1;
         NDManager outer = x.getManager();
-        Shape shape = x.getShape();
-        int n = Math.toIntExact(shape.get(0));
         try (FrozenParameters frozen = FrozenParameters.freeze(model.parameters());
                 NDManager attack = outer.newSubManager()) {
             Scalars scalars = new Scalars(attack, x.getDataType());
             SampleRows rows = SampleRows.of(x, labels, model, attack);
-            for (int t = 0; t < targetCount; t++) {
-                for (int r = 0; r < restarts; r++) {
-                    int[] still = rows.robustIndices();
-                    if (still.length == 0) {
-                        break;
-                    }
-                    final int rank = t + 2;
-                    rows.attackRows(still, attack, (xs, ys, subShape, round) -> {
-                        NDArray labelHot = MarginLoss.oneHot(ys, model.classes(), xs.getDataType());
-                        NDArray targetHot = loss == MarginLoss.TARGETED_DLR
-                                ? targetOneHot(model, xs.reshape(subShape), rank) : null;
-                        LossGradient.Loss lossFn = logits -> loss.losses(logits, labelHot, targetHot, scalars);
-                        Run run = l1EpsSchedule
-                                ? scheduled(model, xs, ys, subShape, lossFn, scalars, round, random)
-                                : single(model, xs, ys, subShape, lossFn, ball(eps, xs, round), eps, iterations,
-                                        null, scalars, round, random);
-                        return new SampleRows.Outcome(run.fooled, run.found);
-                    });
-                }
-            }
+            rows.rounds(targetCount, restarts, attack, (rank, restart, xs, ys, subShape, round) -> {
+                NDArray labelHot = MarginLoss.oneHot(ys, model.classes(), xs.getDataType());
+                NDArray targetHot = loss == MarginLoss.TARGETED_DLR
+                        ? targetOneHot(model, xs.reshape(subShape), rank) : null;
+                LossGradient.Loss lossFn = logits -> loss.losses(logits, labelHot, targetHot, scalars);
+                Run run = l1EpsSchedule
+                        ? scheduled(model, xs, ys, subShape, lossFn, scalars, round, random)
+                        : single(model, xs, ys, subShape, lossFn, ball(eps, xs, round), eps, iterations,
+                                null, scalars, round, random);
+                return new SampleRows.Outcome(run.fooled, run.found);
+            });
             return rows.result(outer);
         }
     }

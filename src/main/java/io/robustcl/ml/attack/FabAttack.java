@@ -77,28 +77,16 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, int 
     public NDArray perturb(AttackedClassifier model, NDArray x, NDArray labels, RandomGenerator random) {
         InputRange.requireUnitBox(x, "FAB-T");
         NDManager outer = x.getManager();
-        Shape shape = x.getShape();
-        int n = Math.toIntExact(shape.get(0));
         int targetCount = Math.min(targets, model.classes() - 1);
         try (FrozenParameters frozen = FrozenParameters.freeze(model.parameters());
                 NDManager attack = outer.newSubManager()) {
             Scalars scalars = new Scalars(attack, x.getDataType());
             SampleRows rows = SampleRows.of(x, labels, model, attack);
-            for (int t = 0; t < targetCount; t++) {
-                for (int r = 0; r < restarts; r++) {
-                    int[] still = rows.robustIndices();
-                    if (still.length == 0) {
-                        break;
-                    }
-                    int rank = t + 2;
-                    boolean fromRandom = r > 0;
-                    rows.attackRows(still, attack, (xs, ys, subShape, round) -> {
-                        Found found = search(model, xs, ys, subShape, rank, fromRandom, random, scalars, round);
-                        NDArray within = found.norms.lte(scalars.of((float) eps));
-                        return new SampleRows.Outcome(within, found.points);
-                    });
-                }
-            }
+            rows.rounds(targetCount, restarts, attack, (rank, restart, xs, ys, subShape, round) -> {
+                Found found = search(model, xs, ys, subShape, rank, restart > 0, random, scalars, round);
+                NDArray within = found.norms.lte(scalars.of((float) eps));
+                return new SampleRows.Outcome(within, found.points);
+            });
             return rows.result(outer);
         }
     }

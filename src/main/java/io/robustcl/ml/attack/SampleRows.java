@@ -79,6 +79,30 @@ final class SampleRows {
         return out;
     }
 
+    /** One round of a targeted, restarted attack: {@code rank} is the target's rank (2 = runner-up). */
+    @FunctionalInterface
+    interface Round {
+        Outcome run(int rank, int restart, NDArray xs, NDArray ys, Shape subShape, NDManager round);
+    }
+
+    /**
+     * AutoAttack's schedule: for each of {@code targets} targets (ranked 2, 3, ... by the clean logits)
+     * and each of {@code restarts} restarts, one round on the points still robust; stops when none is.
+     */
+    void rounds(int targets, int restarts, NDManager parent, Round round) {
+        for (int t = 0; t < targets; t++) {
+            for (int r = 0; r < restarts; r++) {
+                int[] still = robustIndices();
+                if (still.length == 0) {
+                    return;
+                }
+                int rank = t + 2;
+                int restart = r;
+                attackRows(still, parent, (xs, ys, subShape, scope) -> round.run(rank, restart, xs, ys, subShape, scope));
+            }
+        }
+    }
+
     /** Runs {@code attack} on the rows {@code indices} and records the points it broke. */
     void attackRows(int[] indices, NDManager parent, RowAttack attack) {
         try (NDManager round = parent.newSubManager()) {
