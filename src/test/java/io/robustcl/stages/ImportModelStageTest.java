@@ -126,6 +126,11 @@ class ImportModelStageTest {
     assertEquals(0.0, eval.metrics.get("fab-t/linf:8/255"), 1e-9, eval.metrics.toString());
     assertTrue(eval.metrics.get("linf:16/255") < 50.0, eval.metrics.toString());
 
+    IllegalArgumentException export = assertThrows(IllegalArgumentException.class,
+        () -> ModelExport.safetensors(imported.outputDir, temp.resolve("scripted.safetensors")));
+    assertTrue(export.getMessage().endsWith(imported.outputDir.resolve(ModelInput.SCRIPTED).toString()),
+        export.getMessage());
+
     // what an opaque module cannot give: one-line errors naming the param and the way out
     evalParams.put("inference", "transformation-smoothed");
     FakeStageContext smoothed = new FakeStageContext(StageValidationTest.params(evaluate, evalParams),
