@@ -48,7 +48,7 @@ final class AttackRun {
       if (instanceWise) {
         if (ModelInput.scripted(modelInput)) {
           throw ModelInput.notANetwork(modelInput, "param 'method'",
-              "the instance-wise attack needs robustcl's projector g; use method: class-wise");
+              "the instance-wise attack needs robustcl's projector g; use method: pgd");
         }
         Network network = StageFiles.network(modelInput, manager);
         if (network.projector() == null) {

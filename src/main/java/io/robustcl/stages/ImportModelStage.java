@@ -27,7 +27,7 @@ import java.util.List;
  *       {@code network.bin} like a pre-training's, which every stage taking a model accepts; or</li>
  *   <li>a TorchScript file ({@code torch.jit.save}), kept as it is ({@code model.pt} and its
  *       {@code model.json}, see {@link ModelInput}): an opaque classifier from pixels in [0,1] to logits,
- *       which {@code evaluate} (standard inference), {@code black-box} and {@code attack} (class-wise)
+ *       which {@code evaluate} (standard inference), {@code black-box} and {@code attack} (method pgd)
  *       take, with gradients through it for the white-box attacks. Stages that need robustcl's own
  *       network (linear-eval, fine-tune, transfer, feature averaging) say so and ask for safetensors.</li>
  * </ul>

@@ -126,6 +126,18 @@ class ImportModelStageTest {
     assertEquals(0.0, eval.metrics.get("fab-t/linf:8/255"), 1e-9, eval.metrics.toString());
     assertTrue(eval.metrics.get("linf:16/255") < 50.0, eval.metrics.toString());
 
+    // attack makes an adversarial set through the module, and evaluate scores the module on it
+    AttackStage attack = new AttackStage();
+    FakeStageContext attacked = new FakeStageContext(StageValidationTest.params(attack, Map.of("steps", 10L)),
+        eval.inputs, temp.resolve("attack"));
+    attack.run(attacked);
+    evalParams.put("attacks", List.of("pgd"));
+    FakeStageContext transfer = new FakeStageContext(StageValidationTest.params(evaluate, evalParams),
+        Map.of("model", eval.inputs.get("model"), "data", eval.inputs.get("data"),
+            "adversarial", List.of(artifact("attack", "attack", attacked))), temp.resolve("transfer"));
+    evaluate.run(transfer);
+    assertEquals(0.0, transfer.metrics.get(EvaluateRun.BLACK_BOX + "attack"), 1e-9, transfer.metrics.toString());
+
     IllegalArgumentException export = assertThrows(IllegalArgumentException.class,
         () -> ModelExport.safetensors(imported.outputDir, temp.resolve("scripted.safetensors")));
     assertTrue(export.getMessage().endsWith(imported.outputDir.resolve(ModelInput.SCRIPTED).toString()),
