@@ -80,6 +80,11 @@ public final class ScriptedClassifier {
     return new ScriptedClassifier(module, file, List.of(JniUtils.getMethodNames(module)));
   }
 
+  /** The module's weight tensors, as new handles on {@code manager} (for checks; the module keeps its own). */
+  NDList weights(NDManager manager) {
+    return JniUtils.moduleGetParams(module, (PtNDManager) manager);
+  }
+
   /** The TorchScript file this was loaded from. */
   public Path file() {
     return file;

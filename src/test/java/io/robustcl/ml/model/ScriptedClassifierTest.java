@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.device.GradientTape;
@@ -63,6 +64,12 @@ class ScriptedClassifierTest {
     float[] viaScript = inputGradient(scripted::logits, x, weights);
     float[] viaNetwork = inputGradient(v -> network.logits(store, v, false), x, weights);
     assertTrue(norm(viaScript) > 1e-3, "gradient through the scripted module is zero");
+    // the backward reached the input only: the module's weights record no gradient
+    NDList moduleWeights = scripted.weights(cpu.manager());
+    assertEquals(24, moduleWeights.size());
+    for (NDArray w : moduleWeights) {
+      assertFalse(w.hasGradient(), "a weight of the scripted module requires a gradient");
+    }
     assertArrayEquals(viaNetwork, viaScript, 1e-4f);
 
     // and against central finite differences of the scripted module itself, on a few pixels
