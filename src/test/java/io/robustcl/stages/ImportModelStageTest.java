@@ -138,6 +138,19 @@ class ImportModelStageTest {
     evaluate.run(transfer);
     assertEquals(0.0, transfer.metrics.get(EvaluateRun.BLACK_BOX + "attack"), 1e-9, transfer.metrics.toString());
 
+    // black-box takes it as a target: the clean test set stands in for another model's adversarial set
+    FakeStageContext other = new FakeStageContext(StageValidationTest.params(attack, Map.of()), Map.of(),
+        temp.resolve("other"));
+    set.save(other.outputDir.resolve(StageFiles.ADVERSARIAL_IMAGES));
+    StageFiles.writeLineage(other, "another encoder");
+    BlackBoxStage blackBox = new BlackBoxStage();
+    FakeStageContext bb = new FakeStageContext(StageValidationTest.params(blackBox,
+        Map.of("target_names", List.of("scripted"), "source_names", List.of("other"))),
+        Map.of("targets", eval.inputs.get("model"), "sources", List.of(artifact("other", "attack", other))),
+        temp.resolve("bb"));
+    blackBox.run(bb);
+    assertEquals(50.0, bb.metrics.get("acc.scripted.other"), 1e-9, bb.metrics.toString());
+
     IllegalArgumentException export = assertThrows(IllegalArgumentException.class,
         () -> ModelExport.safetensors(imported.outputDir, temp.resolve("scripted.safetensors")));
     assertTrue(export.getMessage().endsWith(imported.outputDir.resolve(ModelInput.SCRIPTED).toString()),
