@@ -19,6 +19,7 @@ import io.robustcl.pipeline.Progress;
 import io.robustcl.pipeline.StageContext;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /** The computation of an {@link AttackStage}. */
 final class AttackRun {
@@ -40,20 +41,32 @@ final class AttackRun {
       if (limit > 0) {
         test = test.head(limit);
       }
-      Network network = instanceWise
-          ? StageFiles.network(modelInput, manager)
-          : StageFiles.classifier(modelInput, manager);
-      if (instanceWise && network.projector() == null) {
-        throw new IllegalStateException("stage '" + modelInput.stageName() + "' produced a network without a"
-            + " projector g; the instance-wise attack needs a contrastive pre-training (simclr, rocl, ...)");
+      ParameterStore store = new ParameterStore(manager, false);
+      List<NDArray> parameters;
+      // what the attack differentiates: g(f(x)) for the instance-wise attack, the logits otherwise
+      UnaryOperator<NDArray> forward;
+      if (instanceWise) {
+        if (ModelInput.scripted(modelInput)) {
+          throw ModelInput.notANetwork(modelInput, "param 'method'",
+              "the instance-wise attack needs robustcl's projector g; use method: pgd");
+        }
+        Network network = StageFiles.network(modelInput, manager);
+        if (network.projector() == null) {
+          throw new IllegalStateException("stage '" + modelInput.stageName() + "' produced a network without a"
+              + " projector g; the instance-wise attack needs a contrastive pre-training (simclr, rocl, ...)");
+        }
+        parameters = FrozenParameters.arraysOf(network.parameters());
+        forward = v -> network.projection(store, v, false);
+      } else {
+        ModelInput model = ModelInput.classifier(modelInput, manager);
+        parameters = model.parameters();
+        forward = model.logits(store);
       }
       double eps = p.getDouble("eps");
       double step = Math.max(eps * p.getDouble("step_fraction"), Double.MIN_NORMAL);
       Norm norm = Norm.valueOf(p.getString("norm").toUpperCase(Locale.ROOT));
       PgdAttack pgd = new PgdAttack(norm, eps, step, p.getInt("steps"), p.getBool("random_start"), 1,
           PgdAttack.DEFAULT_L1_TOP_FRACTION);
-      List<NDArray> parameters = FrozenParameters.arraysOf(network.parameters());
-      ParameterStore store = new ParameterStore(manager, false);
       SimClrAugmentation augmentation = SimClrAugmentation.builder().optSize(test.height()).build();
       InstanceWiseAttack instance = new InstanceWiseAttack(pgd, InstanceWiseAttack.Loss.CONTRASTIVE, p.getDouble("tau"));
       int batch = p.getInt("batch_size");
@@ -73,11 +86,11 @@ final class AttackRun {
             // RoCL eq. 4 on the test image itself, pushed away from another augmentation t'(x)
             // of the same instance; the rest of the batch are the negatives.
             NDArray other = augmentation.apply(x, scope.random());
-            out = instance.perturb(x, other, v -> network.projection(store, v, false), parameters, scope.random());
+            out = instance.perturb(x, other, forward, parameters, scope.random());
           } else {
             NDArray labels = test.labels(sub, indices);
             Attack attack = pgd;
-            out = attack.perturb(x, new ClassificationObjective(v -> network.logits(store, v, false), labels,
+            out = attack.perturb(x, new ClassificationObjective(forward, labels,
                 test.classes().size()), parameters, scope.random());
           }
           // host copy once per batch: the adversarial set is stored on disk

@@ -6,7 +6,6 @@ import ai.djl.training.ParameterStore;
 import io.robustcl.ml.attack.RobustAccuracy;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.device.ComputeScope;
-import io.robustcl.ml.model.Network;
 import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Progress;
@@ -50,8 +49,8 @@ final class BlackBoxRun {
       for (int t = 0; t < targets.size(); t++) {
         String targetOrigin = StageFiles.encoderOrigin(targets.get(t));
         try (NDManager targetManager = manager.newSubManager()) {
-          Network network = StageFiles.classifier(targets.get(t), targetManager);
-          ParameterStore store = new ParameterStore(targetManager, false);
+          java.util.function.UnaryOperator<NDArray> logits = ModelInput.classifier(targets.get(t), targetManager)
+              .logits(new ParameterStore(targetManager, false));
           for (int s = 0; s < sets.size(); s++) {
             ctx.checkCancelled();
             done++;
@@ -64,7 +63,7 @@ final class BlackBoxRun {
               int[] indices = StageFiles.range(from, Math.min(set.size(), from + batch));
               try (NDManager sub = targetManager.newSubManager()) {
                 NDArray x = set.images(sub, indices);
-                accuracy = accuracy.plus(RobustAccuracy.of(network.logits(store, x, false), set.labels(sub, indices)));
+                accuracy = accuracy.plus(RobustAccuracy.of(logits.apply(x), set.labels(sub, indices)));
               }
             }
             metrics.put("acc." + targetNames.get(t) + "." + sourceNames.get(s), 100 * accuracy.accuracy());

@@ -6,7 +6,6 @@ import ai.djl.training.ParameterStore;
 import io.robustcl.ml.attack.AttackEnsemble;
 import io.robustcl.ml.attack.AttackedClassifier;
 import io.robustcl.ml.attack.EvaluationState;
-import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.RobustAccuracy;
 import io.robustcl.ml.attack.RobustnessEvaluation;
 import io.robustcl.ml.attack.SanityCheck;
@@ -46,12 +45,14 @@ final class EvaluateRun {
       NDManager manager = scope.manager();
       ImageSet loaded = StageFiles.imageSet(ctx.input("data"), StageFiles.TEST);
       ImageSet test = p.getInt("limit") > 0 ? loaded.head(p.getInt("limit")) : loaded;
-      Network network = StageFiles.classifier(ctx.input("model"), manager);
-      List<NDArray> parameters = FrozenParameters.arraysOf(network.parameters());
-      ParameterStore store = new ParameterStore(manager, false);
+      ModelInput input = ModelInput.classifier(ctx.input("model"), manager);
       int classes = test.classes().size();
+      if (input.isScripted()) {
+        input.requireClasses(classes, ctx.input("data").stageName());
+      }
+      ParameterStore store = new ParameterStore(manager, false);
       InferenceMode mode = InferenceModes.all().get(p.getString("inference"));
-      AttackedClassifier model = mode.classifier(network, store, parameters, classes, scope.random("inference"), p);
+      AttackedClassifier model = mode.classifier(input, store, classes, scope.random("inference"), p);
       List<RobustnessEvaluation.Run> runs = new ArrayList<>();
       List<EvaluationChecks.Planned> planned = new ArrayList<>();
       for (String attack : p.getStringList("attacks")) {
@@ -90,7 +91,8 @@ final class EvaluateRun {
             p.getInt("batch_size"), manager));
       }
       if (!p.getLongList("draws_curve").isEmpty()) {
-        metrics.putAll(drawsCurve(network, test, adversarial, scope));
+        metrics.putAll(drawsCurve(input.network("param 'draws_curve'",
+            "RoCL's accuracy over smoothing draws averages the encoder's features"), test, adversarial, scope));
       }
       if (p.getBool("checks")) {
         checks.addAll(EvaluationChecks.onResults(planned, result, size));

@@ -1,9 +1,12 @@
 package io.robustcl.stages;
 
+import ai.djl.ndarray.types.Shape;
 import io.robustcl.ml.device.ComputeScope;
 import io.robustcl.ml.model.InputNormalization;
 import io.robustcl.ml.model.Network;
+import io.robustcl.ml.model.ResNetSpec;
 import io.robustcl.ml.model.SafetensorsFile;
+import io.robustcl.ml.model.ScriptedClassifier;
 import io.robustcl.ml.model.TorchStateDict;
 import io.robustcl.pipeline.ParamSpec;
 import io.robustcl.pipeline.Params;
@@ -11,30 +14,43 @@ import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.StageContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stage type {@code import-model}: a network trained elsewhere, read from a safetensors file
- * holding the PyTorch {@code state_dict} of the CIFAR ResNet of RoCL's and TRADES' public code
- * (names and mapping: {@link TorchStateDict}), optionally with RoCL's projector and a linear head.
- * The architecture is read off the tensors. The artifact is a {@code model} like a pre-training's:
- * {@code evaluate}, {@code attack}, {@code black-box} and {@code linear-eval} take it.
+ * Stage type {@code import-model}: a network trained elsewhere, read from either
+ * <ul>
+ *   <li>a safetensors file holding the PyTorch {@code state_dict} of the CIFAR ResNet of RoCL's and
+ *       TRADES' public code (names and mapping: {@link TorchStateDict}), optionally with RoCL's projector
+ *       and a linear head; the architecture is read off the tensors and the artifact is a
+ *       {@code network.bin} like a pre-training's, which every stage taking a model accepts; or</li>
+ *   <li>a TorchScript file ({@code torch.jit.save}), kept as it is ({@code model.pt} and its
+ *       {@code model.json}, see {@link ModelInput}): an opaque classifier from pixels in [0,1] to logits,
+ *       which {@code evaluate} (standard inference), {@code black-box} and {@code attack} (method pgd)
+ *       take, with gradients through it for the white-box attacks. Stages that need robustcl's own
+ *       network (linear-eval, fine-tune, transfer, feature averaging) say so and ask for safetensors.</li>
+ * </ul>
  */
 public final class ImportModelStage implements Stage {
 
   @Override
   public String doc() {
-    return "a network from a PyTorch state_dict in safetensors (CIFAR ResNet of RoCL/TRADES, projector, head)";
+    return "a network from PyTorch: a state_dict in safetensors (CIFAR ResNet of RoCL/TRADES, projector, head),"
+        + " or a TorchScript classifier (torch.jit.save)";
   }
 
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.string("file", "", "the safetensors file (absolute, or relative to the working directory)"),
+        ParamSpec.string("file", "", "the .safetensors state_dict, or the TorchScript .pt file (absolute, or"
+            + " relative to the working directory)"),
         ParamSpec.string("normalization", "metadata",
-            "input normalisation built into the encoder: metadata (the file's normalization_mean/std, else none),"
-                + " none, or cifar10").oneOf("metadata", "none", "cifar10"));
+            "safetensors: input normalisation built into the encoder: metadata (the file's"
+                + " normalization_mean/std, else none), none, or cifar10; TorchScript modules take pixels in [0,1]"
+                + " and normalise inside their forward").oneOf("metadata", "none", "cifar10"),
+        ParamSpec.integer("image_size", 32, "TorchScript: the side of the 3 x size x size images the module is"
+            + " checked on at import (its logits give the number of classes)").atLeast(1));
   }
 
   @Override
@@ -56,16 +72,28 @@ public final class ImportModelStage implements Stage {
       problems.add("param 'file': give the safetensors file to import, e.g. file: models/rocl.safetensors");
     } else if (!Files.isRegularFile(Path.of(file))) {
       problems.add("param 'file': " + Path.of(file).toAbsolutePath() + " does not exist");
-    } else if (!file.endsWith(".safetensors")) {
-      problems.add("param 'file': " + file + " is not a .safetensors file; convert a torch.save'd state_dict with"
-          + " safetensors.torch.save_file(model.state_dict(), 'model.safetensors')");
+    } else if (!file.endsWith(".safetensors") && !torchScript(file)) {
+      problems.add("param 'file': " + file + " is neither .safetensors nor a TorchScript .pt; convert a"
+          + " torch.save'd state_dict with safetensors.torch.save_file(model.state_dict(), 'model.safetensors'),"
+          + " or script the model with torch.jit.save(torch.jit.script(model), 'model.pt')");
+    } else if (torchScript(file) && params.getString("normalization").equals("cifar10")) {
+      problems.add("param 'normalization': cifar10 applies to safetensors imports only; a TorchScript module"
+          + " takes pixels in [0,1], so put its normalisation inside its forward before scripting it");
     }
     return problems;
+  }
+
+  private static boolean torchScript(String file) {
+    return file.endsWith(".pt") || file.endsWith(".pth");
   }
 
   @Override
   public void run(StageContext ctx) throws Exception {
     Path file = Path.of(ctx.params().getString("file")).toAbsolutePath();
+    if (torchScript(file.toString())) {
+      importTorchScript(ctx, file);
+      return;
+    }
     SafetensorsFile.Contents contents = SafetensorsFile.read(file);
     InputNormalization normalization = switch (ctx.params().getString("normalization")) {
       case "none" -> null;
@@ -82,6 +110,32 @@ public final class ImportModelStage implements Stage {
       network.save(ctx.outputDir().resolve(StageFiles.NETWORK));
       ctx.putMetric("parameters", network.learnableScalarCount());
       ctx.putMetric("classes", network.spec().classes());
+    }
+  }
+
+  /**
+   * Keeps the TorchScript file as the artifact's {@code model.pt} after checking, on one zero image of
+   * {@code image_size}, that PyTorch loads it and that its forward returns logits.
+   */
+  private static void importTorchScript(StageContext ctx, Path file) throws Exception {
+    int size = ctx.params().getInt("image_size");
+    try (ComputeScope scope = ComputeScope.open("cpu", 0)) {
+      ScriptedClassifier scripted = ScriptedClassifier.load(file, scope.manager());
+      long classes;
+      try {
+        classes = scripted.logits(scope.manager().zeros(new Shape(1, ResNetSpec.CHANNELS, size, size))).getShape().get(1);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("param 'image_size' (" + size + "): " + e.getMessage(), e);
+      }
+      if (classes < 2) {
+        throw new IllegalArgumentException("TorchScript file " + file + ": forward gives " + classes
+            + " logit per image; import-model takes classifiers with >= 2 classes");
+      }
+      Files.copy(file, ctx.outputDir().resolve(ModelInput.SCRIPTED), StandardCopyOption.REPLACE_EXISTING);
+      ModelInput.describe(ctx.outputDir(), new ModelInput.Description(ModelInput.TORCHSCRIPT, ModelInput.SCRIPTED,
+          Math.toIntExact(classes), List.of(ResNetSpec.CHANNELS, size, size), List.of(0.0, 1.0), scripted.methods(),
+          file.toString()));
+      ctx.putMetric("classes", classes);
     }
   }
 }

@@ -1,11 +1,8 @@
 package io.robustcl.stages;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.attack.AttackedClassifier;
-import io.robustcl.ml.model.Network;
 import io.robustcl.pipeline.Params;
-import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -21,20 +18,19 @@ record InferenceMode(String doc, boolean randomised, Factory factory) {
   /** Makes the attacked classifier of a mode. */
   @FunctionalInterface
   interface Factory {
-    AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters, int classes,
-        RandomGenerator random, Params params);
+    AttackedClassifier classifier(ModelInput model, ParameterStore store, int classes, RandomGenerator random,
+        Params params);
   }
 
   /**
-   * @param network a classifier (encoder and head)
+   * @param model a classifier: a network with its head, or a TorchScript classifier (standard mode only)
    * @param store the parameter store of inference-mode forward passes
-   * @param parameters the network's parameter arrays
    * @param classes C
    * @param random the mode's own randomness (noise, augmentations)
    * @param params the stage's params (a mode's own settings, e.g. {@code smoothing_draws})
    */
-  AttackedClassifier classifier(Network network, ParameterStore store, List<NDArray> parameters, int classes,
-      RandomGenerator random, Params params) {
-    return factory.classifier(network, store, parameters, classes, random, params);
+  AttackedClassifier classifier(ModelInput model, ParameterStore store, int classes, RandomGenerator random,
+      Params params) {
+    return factory.classifier(model, store, classes, random, params);
   }
 }

@@ -24,6 +24,10 @@ public final class ModelExport {
    */
   public static int safetensors(Path artifactDir, Path out) throws IOException {
     Path file = artifactDir.resolve(StageFiles.NETWORK);
+    if (Files.isRegularFile(artifactDir.resolve(ModelInput.DESCRIPTION))) {
+      throw new IllegalArgumentException("artifact " + artifactDir + " holds a TorchScript classifier, not a"
+          + " robustcl network; it is already a PyTorch file: use " + artifactDir.resolve(ModelInput.SCRIPTED));
+    }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("artifact " + artifactDir + " has no " + StageFiles.NETWORK
           + "; export a pretrain, linear-eval, fine-tune or import-model stage");

@@ -46,6 +46,10 @@ final class StageFiles {
   }
 
   static Network network(Artifact artifact, NDManager manager) throws IOException {
+    if (ModelInput.scripted(artifact)) {
+      throw ModelInput.notANetwork(artifact, "input 'model'",
+          "this stage needs robustcl's own network (encoder features f(x), its weights)");
+    }
     Path file = artifact.file(NETWORK);
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("artifact of stage '" + artifact.stageName() + "' (" + artifact.stageType()
