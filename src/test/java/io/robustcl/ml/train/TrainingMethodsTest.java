@@ -96,15 +96,20 @@ class TrainingMethodsTest {
     return out.stream();
   }
 
+  /** The tiny network (seed 3) that method {@code name} of {@link #methods} trains. */
+  static Network networkFor(String name, ai.djl.ndarray.NDManager manager) {
+    Network tiny = name.contains("separated") || name.equals("acl")
+        ? TinyImages.dualBnNetwork(manager, 3) : TinyImages.network(manager, 3);
+    // ss-ood keeps its rotation head f -> 4 in the projector slot
+    return name.equals("ss-ood")
+        ? Network.create(tiny.spec().withProjector(List.of(4)), manager, new java.util.SplittableRandom(3))
+        : tiny;
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("methods")
   void lowersItsLoss(String name, Function<Network, TrainingMethod> factory) {
-    Network tiny = name.contains("separated") || name.equals("acl")
-        ? TinyImages.dualBnNetwork(cpu.manager(), 3) : TinyImages.network(cpu.manager(), 3);
-    // ss-ood keeps its rotation head f -> 4 in the projector slot
-    Network network = name.equals("ss-ood")
-        ? Network.create(tiny.spec().withProjector(List.of(4)), cpu.manager(), new java.util.SplittableRandom(3))
-        : tiny;
+    Network network = networkFor(name, cpu.manager());
     ImageSet data = TinyImages.generate(48, 5);
     ModelParameters parameters = ModelParameters.of(network.parameters());
     float[] before = parameters.trainable().get(0).array().toFloatArray();
