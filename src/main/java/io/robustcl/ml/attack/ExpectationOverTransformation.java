@@ -1,6 +1,7 @@
 package io.robustcl.ml.attack;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.DeviceScalars;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,6 +43,6 @@ public final class ExpectationOverTransformation implements AttackObjective {
         for (int j = 1; j < draws; j++) {
             sum = sum.add(inner.losses(augmentation.apply(input)));
         }
-        return sum.div((float) draws);
+        return DeviceScalars.uncounted().div(sum, draws);
     }
 }

@@ -3,6 +3,7 @@ package io.robustcl.ml.attack;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.GradientTape;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,8 @@ public record SanityCheck(String name, double value, boolean pass, String meanin
     }
 
     private static NDArray normalised(NDArray logits) {
-        return logits.div(logits.square().sum(new int[] {1}, true).sqrt().add(1e-10f));
+        NDArray norms = logits.square().sum(new int[] {1}, true).sqrt();
+        return logits.div(norms.add(DeviceScalars.uncounted().like(norms, 1e-10f)));
     }
 
     /** 1 when the outputs look like probabilities (in [0,1], rows summing to 1), AutoAttack's check_range_output. */
@@ -81,7 +83,8 @@ public record SanityCheck(String name, double value, boolean pass, String meanin
             NDArray out = model.logitsOf(x);
             float max = out.max().getFloat();
             float min = out.min().getFloat();
-            float rowError = out.sum(new int[] {1}).sub(1f).abs().max().getFloat();
+            NDArray rowSums = out.sum(new int[] {1});
+            float rowError = rowSums.sub(DeviceScalars.uncounted().like(rowSums, 1f)).abs().max().getFloat();
             boolean probabilities = max < 1 + 1e-5 && min > -1e-5 && rowError < 1e-5;
             return new SanityCheck("returns-logits", probabilities ? 1 : 0, !probabilities,
                     "1 when the model's outputs are a probability distribution; cross-entropy attacks on"

@@ -3,6 +3,7 @@ package io.robustcl.ml.attack;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.robustcl.ml.device.DeviceScalars;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -28,6 +29,6 @@ final class Scalars {
 
     /** @return the 0-d array holding {@code value}, created on first use */
     NDArray of(float value) {
-        return cache.computeIfAbsent(value, v -> manager.create(v).toType(type, false));
+        return cache.computeIfAbsent(value, v -> DeviceScalars.uncounted().create(manager, v).toType(type, false));
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import io.robustcl.ml.device.DeviceScalars;
 import java.util.function.UnaryOperator;
 
 /**
@@ -75,6 +76,7 @@ public final class SmoothedClassifierAttack implements AttackObjective {
         }
         NDArray stacked = NDArrays.stack(new NDList(perDraw));
         NDArray max = stacked.max(new int[] {0}, true).stopGradient();
-        return stacked.sub(max).exp().sum(new int[] {0}).log().add(max.squeeze(0)).sub((float) Math.log(draws));
+        NDArray logSum = stacked.sub(max).exp().sum(new int[] {0}).log().add(max.squeeze(0));
+        return logSum.sub(DeviceScalars.uncounted().like(logSum, (float) Math.log(draws)));
     }
 }

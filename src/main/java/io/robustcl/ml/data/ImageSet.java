@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.DeviceScalars;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -184,7 +185,7 @@ public final class ImageSet {
             }
             buffer.flip();
             try (NDArray raw = manager.create(buffer, shape, DataType.UINT8)) {
-                return raw.toType(DataType.FLOAT32, false).divi(255f);
+                return DeviceScalars.uncounted().div(raw.toType(DataType.FLOAT32, false), 255);
             }
         }
         ByteBuffer bytes = ByteBuffer.allocateDirect(indices.length * pixels * Float.BYTES).order(ByteOrder.nativeOrder());

@@ -17,6 +17,16 @@ import ai.djl.ndarray.types.Shape;
  * call or network) and reuse them; {@link #of} makes all constants of one caller in a single upload.
  * Every creation is reported to a {@link ScalarCounter} (the hook a test uses to bound the creations per
  * training step).
+ *
+ * <p>Every array made here keeps its values in memory that PyTorch owns, never in a Java buffer. A CPU
+ * array that DJL 0.25 makes from Java values ({@code create(float[])}, and the scalar that every
+ * Number-operand overload makes and closes right after the operation) is a {@code from_blob} view of a
+ * direct {@code ByteBuffer}: once the array is closed, the garbage collector frees that buffer while
+ * autograd may still hold the tensor for backward ({@code mul} and {@code div} save their operand), and
+ * backward then reads freed memory. That was issue 17's NaN: {@code loss.mul(lambda)} read back as
+ * 1e34, Inf or NaN whenever a collection fell between forward and backward (about one CPU step in
+ * 1,000). Hence the rule for {@code io.robustcl.ml}: no Java-number operands in array operations;
+ * constants come from here.
  */
 public final class DeviceScalars {
   /** Shared: it holds no state, and records holding it stay equal. */
@@ -37,15 +47,37 @@ public final class DeviceScalars {
     return counter;
   }
 
-  /** One scalar of {@code like}'s type on {@code like}'s device, attached to {@code manager}. */
+  /**
+   * One scalar of {@code like}'s type on {@code like}'s device, attached to {@code manager}: a fill on the
+   * device (no upload).
+   */
   public NDArray create(NDManager manager, NDArray like, float value) {
-    return of(manager, like.getDataType(), like, value)[0];
+    counter.created(1);
+    NDArray out = manager.full(new Shape(), value, like.getDataType(), like.getDevice());
+    // on another device than the manager's, DJL's full makes it in a sub-manager of that device
+    out.attach(manager);
+    return out;
+  }
+
+  /** One scalar of {@code like}'s type on its device, attached to its manager. */
+  public NDArray like(NDArray like, float value) {
+    return create(like.getManager(), like, value);
+  }
+
+  /** {@code x * factor}, the factor an array made here (what {@code x.mul(Number)} would do, safely). */
+  public NDArray mul(NDArray x, double factor) {
+    return x.mul(like(x, (float) factor));
+  }
+
+  /** {@code x / divisor}, the divisor an array made here (what {@code x.div(Number)} would do, safely). */
+  public NDArray div(NDArray x, double divisor) {
+    return x.div(like(x, (float) divisor));
   }
 
   /** One float32 scalar on {@code manager}'s device. */
   public NDArray create(NDManager manager, float value) {
     counter.created(1);
-    return manager.create(value);
+    return manager.full(new Shape(), value);
   }
 
   /**
@@ -54,9 +86,13 @@ public final class DeviceScalars {
    */
   public NDArray[] of(NDManager manager, DataType type, NDArray like, float... values) {
     counter.created(values.length);
-    NDArray all = manager.create(values, new Shape(values.length)).toDevice(like.getDevice(), false);
-    if (type != DataType.FLOAT32) {
-      all = all.toType(type, false);
+    NDArray all;
+    try (NDArray host = manager.create(values, new Shape(values.length))) {
+      all = host.toDevice(like.getDevice(), false).toType(type, false);
+      if (all == host) {
+        // same device and type: DJL returned the Java-backed array itself; copy into PyTorch's memory
+        all = host.duplicate();
+      }
     }
     NDArray[] out = new NDArray[values.length];
     for (int i = 0; i < values.length; i++) {

@@ -3,6 +3,7 @@ package io.robustcl.ml.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.robustcl.ml.device.DeviceScalars;
 
 /**
  * The log-probabilities shared by NT-Xent and SupCon: for L2-normalised embeddings z (M, d),
@@ -18,6 +19,9 @@ final class ContrastiveLogProbabilities {
      * (0 * log p_ii) are 0, not NaN.
      */
     private static final float DIAGONAL_MASK = -1.0e4f;
+
+    /** Constants as arrays, never Java-number operands (see {@link DeviceScalars}: autograd keeps them). */
+    private static final DeviceScalars SCALARS = DeviceScalars.uncounted();
 
     private ContrastiveLogProbabilities() {}
 
@@ -38,9 +42,10 @@ final class ContrastiveLogProbabilities {
         NDArray normalised = normalise(z);
         long m = z.getShape().get(0);
         NDManager manager = z.getManager();
-        NDArray similarity = normalised.matMul(normalised.transpose()).div((float) tau);
+        NDArray products = normalised.matMul(normalised.transpose());
+        NDArray similarity = products.div(SCALARS.like(products, (float) tau));
         NDArray diagonal = manager.eye((int) m).toType(similarity.getDataType(), false).toDevice(z.getDevice(), false);
-        return similarity.add(diagonal.mul(DIAGONAL_MASK)).logSoftmax(1);
+        return similarity.add(diagonal.mul(SCALARS.like(diagonal, DIAGONAL_MASK))).logSoftmax(1);
     }
 
     /**
@@ -49,7 +54,8 @@ final class ContrastiveLogProbabilities {
      * slope at 0, a NaN that reaches the weights when an embedding row is exactly 0 (dead ReLUs).
      */
     static NDArray normalise(NDArray z) {
-        NDArray norm = z.square().sum(new int[] {1}, true).maximum(1e-24f).sqrt();
+        NDArray squared = z.square().sum(new int[] {1}, true);
+        NDArray norm = squared.maximum(SCALARS.like(squared, 1e-24f)).sqrt();
         return z.div(norm);
     }
 
@@ -61,7 +67,8 @@ final class ContrastiveLogProbabilities {
         long m = keys.getShape().get(0);
         NDArray k = keys.toDevice(z.getDevice(), false);
         NDArray same = k.reshape(m, 1).eq(k.reshape(1, m));
-        NDArray offDiagonal = z.getManager().eye((int) m).toDevice(z.getDevice(), false).eq(0f);
+        NDArray offDiagonal = z.getManager().eye((int) m).toDevice(z.getDevice(), false).toType(DataType.BOOLEAN, false)
+                .logicalNot();
         return same.logicalAnd(offDiagonal).toType(z.getDataType(), false);
     }
 

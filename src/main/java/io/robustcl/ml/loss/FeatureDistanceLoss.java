@@ -1,6 +1,7 @@
 package io.robustcl.ml.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.DeviceScalars;
 
 /**
  * Distances between two batches of embeddings, the alternative instance-wise attack losses of the
@@ -50,11 +51,13 @@ public final class FeatureDistanceLoss {
         return switch (metric) {
             case MSE -> a.sub(b).square().mean(new int[] {1});
             case L1 -> a.sub(b).abs().mean(new int[] {1});
-            case COSINE -> ContrastiveLogProbabilities.normalise(a)
-                    .mul(ContrastiveLogProbabilities.normalise(b))
-                    .sum(new int[] {1})
-                    .neg()
-                    .add(1f);
+            case COSINE -> {
+                NDArray negativeCosine = ContrastiveLogProbabilities.normalise(a)
+                        .mul(ContrastiveLogProbabilities.normalise(b))
+                        .sum(new int[] {1})
+                        .neg();
+                yield negativeCosine.add(DeviceScalars.uncounted().like(negativeCosine, 1f));
+            }
         };
     }
 }

@@ -2,6 +2,7 @@ package io.robustcl.ml.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.robustcl.ml.device.DeviceScalars;
 
 /**
  * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR, for V >= 2 views (RoCL eq. 3
@@ -46,7 +47,7 @@ public final class NtXentLoss {
 
     /** L from the per-anchor sums of {@link #perAnchor}: their sum divided by V*N. */
     public NDArray reduce(NDArray perAnchor) {
-        return perAnchor.sum().div((float) perAnchor.getShape().get(0));
+        return perAnchor.mean();
     }
 
     /**
@@ -75,7 +76,8 @@ public final class NtXentLoss {
 
     /** P_ij = 1 iff j != i and j = i mod N. */
     private static NDArray positiveMask(NDManager manager, long rows, long n, NDArray like) {
-        NDArray instance = manager.arange((int) rows).mod((int) n);
+        NDArray index = manager.arange((int) rows);
+        NDArray instance = index.mod(DeviceScalars.uncounted().like(index, n));
         return ContrastiveLogProbabilities.sameKeyOffDiagonal(instance, like);
     }
 }

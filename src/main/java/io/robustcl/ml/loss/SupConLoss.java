@@ -1,6 +1,7 @@
 package io.robustcl.ml.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.DeviceScalars;
 
 /**
  * Supervised contrastive loss of Khosla et al. (2020), ASCL eq. 7. For embeddings z (M, d),
@@ -17,6 +18,9 @@ import ai.djl.ndarray.NDArray;
  * labels repeated; ASCL eq. 9 (views t(x) and x + delta) is such a stacking.
  */
 public final class SupConLoss {
+
+    /** Constants as arrays, never Java-number operands (see {@link DeviceScalars}: autograd keeps them). */
+    private static final DeviceScalars SCALARS = DeviceScalars.uncounted();
 
     private final double tau;
 
@@ -35,14 +39,16 @@ public final class SupConLoss {
     /** @return the scalar loss L; throws if no anchor has a positive */
     public NDArray loss(NDArray z, NDArray labels) {
         NDArray perAnchor = perAnchor(z, labels);
-        NDArray hasPositive = positiveCounts(z, labels).gt(0f);
+        NDArray counts = positiveCounts(z, labels);
+        NDArray hasPositive = counts.gt(SCALARS.like(counts, 0f));
         // a host read, once per batch: an all-singleton batch is a caller error worth naming
         long anchors = hasPositive.sum().getLong();
         if (anchors == 0) {
             throw new IllegalArgumentException(
                     "SupCon: no anchor has a positive (every label occurs once in the batch)");
         }
-        return perAnchor.sum().div((float) anchors);
+        NDArray sum = perAnchor.sum();
+        return sum.div(SCALARS.like(sum, anchors));
     }
 
     /** Per-anchor losses l_i (M); 0 for anchors without positives. */
@@ -51,7 +57,7 @@ public final class SupConLoss {
         NDArray positives = positives(z, labels);
         NDArray logP = ContrastiveLogProbabilities.of(z, tau);
         NDArray count = positives.sum(new int[] {1});
-        return logP.mul(positives).sum(new int[] {1}).neg().div(count.maximum(1f)).reshape(m);
+        return logP.mul(positives).sum(new int[] {1}).neg().div(count.maximum(SCALARS.like(count, 1f))).reshape(m);
     }
 
     /**

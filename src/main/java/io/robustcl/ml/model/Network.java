@@ -11,6 +11,7 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.robustcl.ml.device.DeviceScalars;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -278,7 +279,8 @@ public final class Network {
       throw new IllegalStateException("this network has no linear head (spec " + spec + ")");
     }
     for (Pair<String, Parameter> p : head.getParameters()) {
-      p.getValue().getArray().muli(0f);
+      NDArray weights = p.getValue().getArray();
+      weights.muli(DeviceScalars.uncounted().like(weights, 0f));
     }
   }
 

@@ -7,6 +7,7 @@ import io.robustcl.ml.attack.JointContrastiveAttack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.loss.NtXentLoss;
 import io.robustcl.ml.model.Network;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class AclTraining implements TrainingMethod {
         augmentation.apply(batch.images(), ctx.random()));
     NDArray adversarial = attack.perturb(views, in -> network.projection(ps, in, false, advBn), parameterArrays,
         ctx.random());
-    return () -> ntXent.loss(network.projection(ps, views, true), 2)
-        .add(ntXent.loss(network.projection(ps, adversarial, true, advBn), 2)).div(2f);
+    return () -> DeviceScalars.uncounted().div(ntXent.loss(network.projection(ps, views, true), 2)
+        .add(ntXent.loss(network.projection(ps, adversarial, true, advBn), 2)), 2);
   }
 }

@@ -9,6 +9,7 @@ import io.robustcl.ml.attack.JointContrastiveAttack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.loss.CrossEntropyLoss;
 import io.robustcl.ml.loss.NtXentLoss;
 import io.robustcl.ml.loss.SupConLoss;
@@ -126,15 +127,16 @@ public final class AsclTraining implements TrainingMethod {
       if (clViews != null) {
         NDArray z = ctx.checked(StepChecks.Phase.FORWARD, "g(f(.)) of the adversarial views",
             network.projection(ps, clViews, true, advBn));
-        loss = loss.add(ntXent.reduce(ctx.checked(StepChecks.Phase.LOSS, "L_CL NT-Xent", ntXent.perAnchor(z, 2)))
-            .mul((float) settings.lambda1()));
+        NDArray cl = ntXent.reduce(ctx.checked(StepChecks.Phase.LOSS, "L_CL NT-Xent", ntXent.perAnchor(z, 2)));
+        loss = loss.add(DeviceScalars.uncounted().mul(cl, settings.lambda1()));
       }
       if (asclInput != null) {
         NDArray anchors = ctx.checked(StepChecks.Phase.FORWARD, "g(f(t(x)))", network.projection(ps, t1, true));
         NDArray adversarial = ctx.checked(StepChecks.Phase.FORWARD, "g(f(x_adv)) (L_ASCL)",
             network.projection(ps, asclInput, true, advBn));
-        loss = loss.add(ctx.checked(StepChecks.Phase.LOSS, "L_ASCL SupCon eq. 9",
-            supCon.adversarialPositivesPerAnchor(anchors, adversarial, y)).mean().mul((float) settings.lambda2()));
+        NDArray ascl = ctx.checked(StepChecks.Phase.LOSS, "L_ASCL SupCon eq. 9",
+            supCon.adversarialPositivesPerAnchor(anchors, adversarial, y)).mean();
+        loss = loss.add(DeviceScalars.uncounted().mul(ascl, settings.lambda2()));
       }
       return loss;
     };

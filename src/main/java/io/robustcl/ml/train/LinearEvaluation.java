@@ -9,6 +9,7 @@ import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.BatchLoader;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.loss.CrossEntropyLoss;
 import io.robustcl.ml.loss.TradesKlLoss;
 import io.robustcl.ml.model.Network;
@@ -160,7 +161,7 @@ public final class LinearEvaluation {
           float beta = (float) settings.tradesBeta();
           return () -> {
             NDArray natural = network.logits(ps, clean, training);
-            return ce.loss(natural, y).add(kl.loss(natural, network.logits(ps, adv, training)).mul(beta));
+            return ce.loss(natural, y).add(DeviceScalars.uncounted().mul(kl.loss(natural, network.logits(ps, adv, training)), beta));
           };
         }
         NDArray adv = attack.perturb(clean,

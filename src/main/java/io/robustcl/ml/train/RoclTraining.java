@@ -6,6 +6,7 @@ import io.robustcl.ml.attack.InstanceWiseAttack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.loss.FeatureDistanceLoss;
 import io.robustcl.ml.model.Network;
 import org.jspecify.annotations.Nullable;
@@ -92,11 +93,11 @@ public final class RoclTraining implements TrainingMethod {
     return switch (settings.loss()) {
       case CONTRASTIVE -> Double.isInfinite(settings.lambda())
           ? null
-          : contrast.ntXent(contrast.embed(ps, Views.stack(adv, target)), 2).div((float) settings.lambda());
-      case MSE -> new FeatureDistanceLoss(FeatureDistanceLoss.Metric.MSE)
-          .loss(contrast.embed(ps, adv), contrast.embed(ps, target)).div(n);
-      case L1 -> new FeatureDistanceLoss(FeatureDistanceLoss.Metric.L1)
-          .loss(contrast.embed(ps, adv), contrast.embed(ps, target)).div(n);
+          : DeviceScalars.uncounted().div(contrast.ntXent(contrast.embed(ps, Views.stack(adv, target)), 2), settings.lambda());
+      case MSE -> DeviceScalars.uncounted().div(new FeatureDistanceLoss(FeatureDistanceLoss.Metric.MSE)
+          .loss(contrast.embed(ps, adv), contrast.embed(ps, target)), n);
+      case L1 -> DeviceScalars.uncounted().div(new FeatureDistanceLoss(FeatureDistanceLoss.Metric.L1)
+          .loss(contrast.embed(ps, adv), contrast.embed(ps, target)), n);
       // 1 - mean cos: FeatureDistanceLoss's COSINE is 1 - cos per pair, so its batch mean is exactly this
       case COSINE -> new FeatureDistanceLoss(FeatureDistanceLoss.Metric.COSINE)
           .loss(contrast.embed(ps, adv), contrast.embed(ps, target));

@@ -2,6 +2,7 @@ package io.robustcl.ml.train;
 
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.model.Network;
 
 /**
@@ -39,6 +40,6 @@ public final class SelfSupervisedAt implements TrainingMethod {
   public BatchLoss prepare(StepContext ctx, Batch batch) {
     BatchLoss at = adversarial.prepare(ctx, batch);
     BatchLoss ss = selfSupervised.prepare(ctx, batch);
-    return () -> at.compute().add(ss.compute().mul(weight));
+    return () -> at.compute().add(DeviceScalars.uncounted().mul(ss.compute(), weight));
   }
 }

@@ -12,6 +12,7 @@ import io.robustcl.ml.attack.Attack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.loss.CrossEntropyLoss;
 import io.robustcl.ml.loss.TradesKlLoss;
 import io.robustcl.ml.model.Network;
@@ -113,7 +114,7 @@ public final class SupervisedTraining implements TrainingMethod {
           NDArray clean = network.logits(ps, x, true);
           NDArray robust = network.logits(ps, adv, true);
           NDArray pairing = clean.sub(robust).square().sum(new int[] {1}).mean();
-          return ce.loss(robust, y).add(pairing.mul((float) settings.beta()));
+          return ce.loss(robust, y).add(DeviceScalars.uncounted().mul(pairing, settings.beta()));
         };
       }
       case SS_OOD -> ssOod(ps, x, y, ctx.random());
@@ -123,7 +124,7 @@ public final class SupervisedTraining implements TrainingMethod {
           // one forward of clean and adversarial inputs together would mix their batch statistics; TRADES's code runs two
           NDArray clean = ctx.checked(StepChecks.Phase.FORWARD, "l(f(x))", network.logits(ps, x, true));
           NDArray robust = ctx.checked(StepChecks.Phase.FORWARD, "l(f(x_adv))", network.logits(ps, adv, true));
-          return ce.loss(clean, y).add(kl.loss(clean, robust).mul((float) settings.beta()));
+          return ce.loss(clean, y).add(DeviceScalars.uncounted().mul(kl.loss(clean, robust), settings.beta()));
         };
       }
     };
@@ -152,12 +153,12 @@ public final class SupervisedTraining implements TrainingMethod {
     NDArray adv = settings.attack().perturb(rotated, in -> {
       NDArray h = network.features(ps, in, false);
       NDArray classLoss = ce.perSample(network.classify(ps, h, false), yAll).mul(classMask);
-      return classLoss.add(ce.perSample(network.project(ps, h, false), r).div(8f));
+      return classLoss.add(DeviceScalars.uncounted().div(ce.perSample(network.project(ps, h, false), r), 8));
     }, parameterArrays, random);
     return () -> {
       NDArray h = network.features(ps, adv, true);
       NDArray classLoss = ce.loss(network.classify(ps, h.get("0:{}", n), true), y);
-      return classLoss.add(ce.loss(network.project(ps, h, true), r).mul((float) settings.beta()));
+      return classLoss.add(DeviceScalars.uncounted().mul(ce.loss(network.project(ps, h, true), r), settings.beta()));
     };
   }
 

@@ -124,8 +124,10 @@ public final class TrainingLoop {
                   checkpointNote(plan, checkpoints, epoch));
             }
             // The same step, recomputed from the same batch, draws, statistics and weights, was finite in
-            // every phase, and its checked update now stands: the fault was the kernel's, not the data's
-            // or the method's (seen on CPU: a NaN gradient once in ~1,000 steps that no re-run repeats).
+            // every phase, and its checked update now stands: the fault was transient, not the data's or
+            // the method's. Issue 17's (a NaN gradient once in ~1,000 CPU steps) was a constant whose
+            // memory the GC freed before backward, fixed at its source (DeviceScalars); this is the net
+            // for any fault of that kind.
             recomputed++;
             listener.stepRecomputed(new TrainingListener.RecomputedStep(epoch, step, what, loss, replay.loss()));
             loss = replay.loss();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.data.ImageSet;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.model.Network;
 import java.util.random.RandomGenerator;
 
@@ -40,7 +41,7 @@ public final class TransformationSmoothedClassifier {
       NDArray f = network.features(ps, settings.augmentation().apply(x, random), false);
       sum = sum == null ? f : sum.add(f);
     }
-    return network.classify(ps, sum.div((float) settings.draws()), false);
+    return network.classify(ps, DeviceScalars.uncounted().div(sum, settings.draws()), false);
   }
 
   /** Accuracy on a (clean or adversarial) test set. */

@@ -6,6 +6,7 @@ import io.robustcl.ml.attack.InstanceWiseAttack;
 import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.model.Network;
 
 /**
@@ -61,7 +62,7 @@ public final class UpatTraining implements TrainingMethod {
       NDArray za = z.get("{}:", 2 * n);
       NDArray first = contrast.ntXent(ctx, Views.stack(z1, za), 2, "L_cont(t(x), x_adv)");
       NDArray second = contrast.ntXent(ctx, Views.stack(z2, za), 2, "L_cont(t'(x), x_adv)");
-      return first.add(second.mul((float) settings.lambda()));
+      return first.add(DeviceScalars.uncounted().mul(second, settings.lambda()));
     };
   }
 }

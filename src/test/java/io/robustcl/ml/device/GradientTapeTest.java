@@ -33,7 +33,7 @@ class GradientTapeTest {
             w.setRequiresGradient(true);
             try (GradientTape tape = GradientTape.record()) {
               bothRecording.await(); // DJL's collector would refuse the second one here
-              tape.backward(w.mul(factor).sum());
+              tape.backward(w.mul(DeviceScalars.uncounted().like(w, factor)).sum());
             }
             return w.getGradient().toFloatArray();
           }

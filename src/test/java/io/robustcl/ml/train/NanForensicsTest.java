@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import io.robustcl.ml.data.Batch;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.testing.CpuScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,11 +54,11 @@ class NanForensicsTest {
         NDArray firstWeight = model.parameters.trainable().get(0).array();
         if (hit && phase == StepChecks.Phase.BACKWARD) {
           // sqrt at 0: a finite forward value (0) whose gradient is infinity times 0 = NaN
-          loss = loss.add(firstWeight.mul(0f).sum().sqrt());
+          loss = loss.add(DeviceScalars.uncounted().mul(firstWeight, 0).sum().sqrt());
         }
         if (hit && phase == StepChecks.Phase.OPTIMIZER) {
           // a finite but huge gradient, which the step's lr of 1e10 turns into an infinite weight
-          loss = loss.add(firstWeight.mul(1e30f).sum());
+          loss = loss.add(DeviceScalars.uncounted().mul(firstWeight, 1e30).sum());
         }
         return loss;
       };
