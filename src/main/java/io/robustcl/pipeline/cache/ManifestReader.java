@@ -1,0 +1,515 @@
+package io.robustcl.pipeline.cache;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import io.robustcl.pipeline.Params;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a manifest's JSON text in one streaming pass ({@link JsonReader}) straight into the
+ * {@link Manifest} record, without a JSON tree: a cached run reads the manifest of every stage
+ * of its targets, and building a tree, then the record, then a tree again for the seal was
+ * about half of a 10,000-stage cached run. {@link ManifestJson#read} then checks the content
+ * hash and the seal against the record.
+ *
+ * <p>The JSON must be strict (RFC 8259). A field given twice is rejected, at any depth: a
+ * reader that took one copy would trust text the seal was not computed over. Unknown fields
+ * are skipped, as the tree-based reader ignored them (the seal never covered them). A JSON
+ * {@code null} counts as a missing field. Numbers keep their literal text until typed: an
+ * integer field must be an integer literal, and a param with {@code .}, {@code e} or
+ * {@code E} is a {@code Double}, any other a {@code Long}.
+ */
+final class ManifestReader {
+
+  private final JsonReader in;
+  private final String source;
+
+  private ManifestReader(String json, String source) {
+    this.in = new JsonReader(new StringReader(json));
+    this.source = source;
+  }
+
+  /** What the text holds: the manifest, its content hash and seal not yet checked, and the seal (null if absent). */
+  record Read(Manifest manifest, @Nullable String seal) {}
+
+  /** The manifest {@code json} holds, before its content hash and seal are checked. */
+  static Read read(String json, String source) {
+    ManifestReader reader = new ManifestReader(json, source);
+    try {
+      return reader.manifest();
+    } catch (MalformedOrEnded e) {
+      throw new ManifestFormatException(source + ": malformed JSON: " + e.getMessage(), e);
+    } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+      if (e instanceof ManifestFormatException) {
+        throw e;
+      }
+      throw new ManifestFormatException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The params {@code json} (an object in {@link ManifestJson}'s typed param form) holds. */
+  static Params params(String json, String source) {
+    ManifestReader reader = new ManifestReader(json, source);
+    try {
+      Params params = Params.of(reader.paramMap("params"));
+      reader.end();
+      return params;
+    } catch (MalformedOrEnded e) {
+      throw new ManifestFormatException(source + ": malformed JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private Read manifest() {
+    String format = null;
+    Long formatVersion = null;
+    boolean formatChecked = false;
+    String key = null;
+    String stageName = null;
+    String stageType = null;
+    Long stageVersion = null;
+    String outputKind = null;
+    Map<String, Object> params = null;
+    ImmutableSortedMap<String, ImmutableList<InputRef>> inputs = null;
+    ImmutableSortedMap<String, FileEntry> files = null;
+    String contentHash = null;
+    ImmutableSortedMap<String, Double> metrics = null;
+    Instant startTime = null;
+    Instant endTime = null;
+    String device = null;
+    ImmutableSortedMap<String, String> versions = null;
+    ImmutableSortedMap<String, String> execution = ImmutableSortedMap.of(); // absent before robustcl recorded it
+    String seal = null;
+    if (peek() != JsonToken.BEGIN_OBJECT) {
+      throw error("not a robustcl manifest (not a JSON object)");
+    }
+    beginObject();
+    Set<String> names = new HashSet<>();
+    while (hasNext()) {
+      String name = nextName();
+      if (!names.add(name)) {
+        throw twice(name);
+      }
+      if (isNull()) {
+        continue;
+      }
+      switch (name) {
+        case "format" -> format = peek() == JsonToken.STRING ? string(name) : skipped("");
+        case "formatVersion" -> formatVersion = integer(name);
+        case "key" -> key = string(name);
+        case "stageName" -> stageName = string(name);
+        case "stageType" -> stageType = string(name);
+        case "stageVersion" -> stageVersion = integer(name);
+        case "outputKind" -> outputKind = string(name);
+        case "params" -> params = paramMap(name);
+        case "inputs" -> inputs = inputs();
+        case "files" -> files = files();
+        case "contentHash" -> contentHash = string(name);
+        case "metrics" -> metrics = metrics();
+        case "startTime" -> startTime = instant(name);
+        case "endTime" -> endTime = instant(name);
+        case "device" -> device = string(name);
+        case "versions" -> versions = strings(name);
+        case "execution" -> execution = strings(name);
+        case "seal" -> seal = string(name);
+        default -> skip();
+      }
+      // as soon as both are known: a manifest of another version may differ in any later field
+      if (!formatChecked && format != null && formatVersion != null) {
+        checkFormat(format, formatVersion);
+        formatChecked = true;
+      }
+    }
+    endObject();
+    end();
+    if (!formatChecked) {
+      checkFormat(format, formatVersion);
+    }
+    files = required(files, "files");
+    for (String path : files.keySet()) {
+      String problem = ArtifactPaths.problem(path);
+      if (problem != null) {
+        throw error("unsafe file path '" + ArtifactPaths.shown(path) + "' (" + problem + "); the manifest is not trusted");
+      }
+    }
+    Manifest manifest = new Manifest(
+        required(key, "key"),
+        required(stageName, "stageName"),
+        required(stageType, "stageType"),
+        Math.toIntExact(required(stageVersion, "stageVersion")),
+        required(outputKind, "outputKind"),
+        Params.of(required(params, "params")),
+        required(inputs, "inputs"),
+        files,
+        required(contentHash, "contentHash"),
+        required(metrics, "metrics"),
+        required(startTime, "startTime"),
+        required(endTime, "endTime"),
+        required(device, "device"),
+        required(versions, "versions"),
+        execution);
+    return new Read(manifest, seal);
+  }
+
+  private void checkFormat(@Nullable String format, @Nullable Long version) {
+    if (version == null || !ManifestJson.FORMAT.equals(format)) {
+      throw error("not a robustcl manifest (no \"format\": \"" + ManifestJson.FORMAT + "\" and \"formatVersion\")");
+    }
+    if (version != ManifestJson.FORMAT_VERSION) {
+      throw error("manifest format version " + version
+          + " is not supported; this robustcl reads version " + ManifestJson.FORMAT_VERSION
+          + " (the artifact was written by another robustcl: use that one, or remove the artifact"
+          + " with `pipeline gc` or by hand so that it is rebuilt)");
+    }
+  }
+
+  private <T> T required(@Nullable T value, String name) {
+    if (value == null) {
+      throw error("missing field \"" + name + "\"");
+    }
+    return value;
+  }
+
+  private ImmutableSortedMap<String, FileEntry> files() {
+    TreeMap<String, FileEntry> out = new TreeMap<>();
+    beginObject("files");
+    while (hasNext()) {
+      String path = nextName();
+      String sha256 = null;
+      Long size = null;
+      beginObject("files entry");
+      while (hasNext()) {
+        String name = nextName();
+        if (isNull()) {
+          continue;
+        }
+        switch (name) {
+          case "sha256" -> sha256 = once(sha256, name, string(name));
+          case "size" -> size = once(size, name, integer(name));
+          default -> skip();
+        }
+      }
+      endObject();
+      putOnce(out, path, new FileEntry(required(sha256, "sha256"), required(size, "size")));
+    }
+    endObject();
+    return ImmutableSortedMap.copyOfSorted(out);
+  }
+
+  private ImmutableSortedMap<String, ImmutableList<InputRef>> inputs() {
+    TreeMap<String, ImmutableList<InputRef>> out = new TreeMap<>();
+    beginObject("inputs");
+    while (hasNext()) {
+      String port = nextName();
+      ImmutableList.Builder<InputRef> refs = ImmutableList.builder();
+      beginArray("inputs entry");
+      while (hasNext()) {
+        String stage = null;
+        String key = null;
+        String contentHash = null;
+        beginObject("input");
+        while (hasNext()) {
+          String name = nextName();
+          if (isNull()) {
+            continue;
+          }
+          switch (name) {
+            case "stage" -> stage = once(stage, name, string(name));
+            case "key" -> key = once(key, name, string(name));
+            case "contentHash" -> contentHash = once(contentHash, name, string(name));
+            default -> skip();
+          }
+        }
+        endObject();
+        refs.add(new InputRef(required(stage, "stage"), required(key, "key"), required(contentHash, "contentHash")));
+      }
+      endArray();
+      putOnce(out, port, refs.build());
+    }
+    endObject();
+    return ImmutableSortedMap.copyOfSorted(out);
+  }
+
+  private ImmutableSortedMap<String, Double> metrics() {
+    TreeMap<String, Double> out = new TreeMap<>();
+    beginObject("metrics");
+    while (hasNext()) {
+      String name = nextName();
+      putOnce(out, name, metric());
+    }
+    endObject();
+    return ImmutableSortedMap.copyOfSorted(out);
+  }
+
+  private Double metric() {
+    JsonToken token = peek();
+    if (token == JsonToken.NUMBER) {
+      return Double.parseDouble(nextString());
+    }
+    if (token == JsonToken.STRING) {
+      String text = nextString();
+      switch (text) {
+        case "NaN":
+          return Double.NaN;
+        case "Infinity":
+          return Double.POSITIVE_INFINITY;
+        case "-Infinity":
+          return Double.NEGATIVE_INFINITY;
+        default:
+          throw error("metric value must be a number, \"NaN\" or \"(-)Infinity\", found \"" + text + "\"");
+      }
+    }
+    throw error("metric value must be a number, \"NaN\" or \"(-)Infinity\", found " + found(token));
+  }
+
+  private ImmutableSortedMap<String, String> strings(String what) {
+    TreeMap<String, String> out = new TreeMap<>();
+    beginObject(what);
+    while (hasNext()) {
+      String name = nextName();
+      putOnce(out, name, string(what + " entry"));
+    }
+    endObject();
+    return ImmutableSortedMap.copyOfSorted(out);
+  }
+
+  private Map<String, Object> paramMap(String path) {
+    Map<String, Object> out = new TreeMap<>();
+    beginObject(path);
+    while (hasNext()) {
+      String name = nextName();
+      putOnce(out, name, param(path + "." + name));
+    }
+    endObject();
+    return out;
+  }
+
+  private Object param(String path) {
+    JsonToken token = peek();
+    switch (token) {
+      case BEGIN_OBJECT:
+        return paramMap(path);
+      case BEGIN_ARRAY: {
+        List<Object> out = new ArrayList<>();
+        beginArray(path);
+        while (hasNext()) {
+          out.add(param(path + "[]"));
+        }
+        endArray();
+        return out;
+      }
+      case BOOLEAN:
+        return nextBoolean();
+      case STRING:
+        return nextString();
+      case NUMBER: {
+        String text = nextString();
+        try {
+          if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
+            return Double.parseDouble(text);
+          }
+          return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+          throw error("param " + path + ": bad number " + text);
+        }
+      }
+      default:
+        throw error("param " + path + " is " + found(token));
+    }
+  }
+
+  private String string(String name) {
+    JsonToken token = peek();
+    if (token != JsonToken.STRING) {
+      throw error("\"" + name + "\" must be a string, found " + found(token));
+    }
+    return nextString();
+  }
+
+  private long integer(String name) {
+    JsonToken token = peek();
+    if (token != JsonToken.NUMBER) {
+      throw error("\"" + name + "\" must be an integer, found " + found(token));
+    }
+    String text = nextString();
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw error("\"" + name + "\" must be an integer, found " + text);
+    }
+  }
+
+  private Instant instant(String name) {
+    String text = string(name);
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw error("\"" + name + "\" is not an ISO-8601 instant: " + text);
+    }
+  }
+
+  private ManifestFormatException error(String what) {
+    return new ManifestFormatException(source + ": " + what);
+  }
+
+  private String found(JsonToken token) {
+    return token.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " at " + in.getPath();
+  }
+
+  // ---- JsonReader calls: its syntax errors become MalformedOrEnded, a wrong token a typed error
+
+  private String nextName() {
+    try {
+      return in.nextName();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  /** {@code value} for a field read before as {@code previous} (null: not before). */
+  private <T> T once(@Nullable T previous, String name, T value) {
+    if (previous != null) {
+      throw twice(name);
+    }
+    return value;
+  }
+
+  private <V> void putOnce(Map<String, V> map, String name, V value) {
+    if (map.put(name, value) != null) {
+      throw twice(name);
+    }
+  }
+
+  private ManifestFormatException twice(String name) {
+    return error("\"" + name + "\" given twice at " + in.getPath() + "; the manifest is not trusted");
+  }
+
+  /** True, having consumed it, if the next value is {@code null} (a missing field, as before). */
+  private boolean isNull() {
+    if (peek() != JsonToken.NULL) {
+      return false;
+    }
+    try {
+      in.nextNull();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+    return true;
+  }
+
+  private JsonToken peek() {
+    try {
+      return in.peek();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  private boolean hasNext() {
+    try {
+      return in.hasNext();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  private String nextString() {
+    try {
+      return in.nextString();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  private boolean nextBoolean() {
+    try {
+      return in.nextBoolean();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  private <T> T skipped(T value) {
+    skip();
+    return value;
+  }
+
+  private void skip() {
+    try {
+      in.skipValue();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  private void beginObject() {
+    try {
+      in.beginObject();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  private void beginObject(String what) {
+    JsonToken token = peek();
+    if (token != JsonToken.BEGIN_OBJECT) {
+      throw error("\"" + what + "\" must be an object, found " + found(token));
+    }
+    beginObject();
+  }
+
+  private void beginArray(String what) {
+    JsonToken token = peek();
+    if (token != JsonToken.BEGIN_ARRAY) {
+      throw error("\"" + what + "\" must be an array, found " + found(token));
+    }
+    try {
+      in.beginArray();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  private void endObject() {
+    try {
+      in.endObject();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  private void endArray() {
+    try {
+      in.endArray();
+    } catch (IOException e) {
+      throw new MalformedOrEnded(e);
+    }
+  }
+
+  /** Nothing but whitespace may follow the manifest's object. */
+  private void end() {
+    if (peek() != JsonToken.END_DOCUMENT) {
+      throw new MalformedOrEnded(new IOException("text after the JSON object at " + in.getPath()));
+    }
+  }
+
+  /** A syntax error or the end of the text inside a value ({@link JsonReader}'s IOExceptions). */
+  private static final class MalformedOrEnded extends RuntimeException {
+    MalformedOrEnded(IOException cause) {
+      super(cause instanceof EOFException ? "the text ends inside a value: " + cause.getMessage() : cause.getMessage(),
+          cause);
+    }
+  }
+}
