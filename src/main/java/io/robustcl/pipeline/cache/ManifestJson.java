@@ -2,8 +2,6 @@ package io.robustcl.pipeline.cache;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.Ordering;
-import com.google.common.hash.Funnels;
-import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -11,12 +9,9 @@ import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import io.robustcl.pipeline.Params;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -52,7 +47,7 @@ public final class ManifestJson {
 
   /** {@code manifest} as pretty-printed JSON. */
   public static String write(Manifest manifest) {
-    StringWriter text = new StringWriter(2048);
+    TextBuffer text = new TextBuffer(2048);
     try {
       JsonWriter out = writer(text);
       out.setIndent("  ");
@@ -62,9 +57,9 @@ public final class ManifestJson {
       out.endObject();
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not throw
+      throw new UncheckedIOException(e); // a TextBuffer does not throw
     }
-    return text + "\n";
+    return text.text.append('\n').toString();
   }
 
   /**
@@ -76,18 +71,57 @@ public final class ManifestJson {
    * the same byte for byte (ManifestSealTest).
    */
   static String seal(Manifest manifest) {
-    Hasher sha256 = Hashing.sha256().newHasher();
-    // the text goes to the digest as it is written, UTF-8 encoded in buffered chunks: no string of it
-    try (Writer text = new OutputStreamWriter(Funnels.asOutputStream(sha256), StandardCharsets.UTF_8)) {
-      JsonWriter out = writer(text);
+    TextBuffer canonical = new TextBuffer(1536);
+    try {
+      JsonWriter out = writer(canonical);
       out.beginObject();
       writeFields(manifest, out, true);
       out.endObject();
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // a digest does not throw
+      throw new UncheckedIOException(e); // a TextBuffer does not throw
     }
-    return sha256.hash().toString();
+    return Hashing.sha256().hashString(canonical.text, StandardCharsets.UTF_8).toString();
+  }
+
+  /**
+   * A {@link Writer} into a {@link StringBuilder}: JsonWriter writes a few characters per call,
+   * and a StringWriter (a synchronized StringBuffer) or an encoding stream writer (a buffer
+   * wrapped per call) cost more than the writing itself on this hot path.
+   */
+  private static final class TextBuffer extends Writer {
+    final StringBuilder text;
+
+    TextBuffer(int capacity) {
+      text = new StringBuilder(capacity);
+    }
+
+    @Override
+    public void write(int c) {
+      text.append((char) c);
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String s, int offset, int length) {
+      text.append(s, offset, offset + length);
+    }
+
+    @Override
+    public Writer append(CharSequence s) {
+      text.append(s);
+      return this;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 
   private static JsonWriter writer(Writer text) {
@@ -97,10 +131,13 @@ public final class ManifestJson {
     return out;
   }
 
-  /** One field's value. */
-  private interface FieldValue {
-    void write(JsonWriter out) throws IOException;
-  }
+  /** Every field but the seal, in the order of the file. */
+  private static final ImmutableList<String> FIELDS = ImmutableList.of(
+      "format", "formatVersion", "key", "stageName", "stageType", "stageVersion", "outputKind", "params", "inputs",
+      "files", "contentHash", "metrics", "startTime", "endTime", "device", "versions", "execution");
+
+  /** The same, sorted: the order of the seal's canonical text. */
+  private static final ImmutableList<String> CANONICAL_FIELDS = ImmutableList.sortedCopyOf(FIELDS);
 
   /**
    * Every field but the seal, in the file's order or, {@code canonical}, sorted by name. The
@@ -108,62 +145,67 @@ public final class ManifestJson {
    * and {@link Params} normal form), so only the top level and the input refs need sorting.
    */
   private static void writeFields(Manifest m, JsonWriter out, boolean canonical) throws IOException {
-    Map<String, FieldValue> fields = canonical ? new TreeMap<>() : new LinkedHashMap<>();
-    fields.put("format", o -> o.value(FORMAT));
-    fields.put("formatVersion", o -> o.value(FORMAT_VERSION));
-    fields.put("key", o -> o.value(m.key()));
-    fields.put("stageName", o -> o.value(m.stageName()));
-    fields.put("stageType", o -> o.value(m.stageType()));
-    fields.put("stageVersion", o -> o.value(m.stageVersion()));
-    fields.put("outputKind", o -> o.value(m.outputKind()));
-    fields.put("params", o -> writeParam(o, m.params().asMap()));
-    fields.put("inputs", o -> {
-      o.beginObject();
-      for (Map.Entry<String, ImmutableList<InputRef>> port : sorted(m.inputs()).entrySet()) {
-        o.name(port.getKey()).beginArray();
-        for (InputRef ref : port.getValue()) {
-          o.beginObject();
-          if (canonical) {
-            o.name("contentHash").value(ref.contentHash()).name("key").value(ref.key()).name("stage").value(ref.stageName());
-          } else {
-            o.name("stage").value(ref.stageName()).name("key").value(ref.key()).name("contentHash").value(ref.contentHash());
+    for (String name : canonical ? CANONICAL_FIELDS : FIELDS) {
+      out.name(name);
+      writeField(name, m, out, canonical);
+    }
+  }
+
+  private static void writeField(String name, Manifest m, JsonWriter o, boolean canonical) throws IOException {
+    switch (name) {
+      case "format" -> o.value(FORMAT);
+      case "formatVersion" -> o.value(FORMAT_VERSION);
+      case "key" -> o.value(m.key());
+      case "stageName" -> o.value(m.stageName());
+      case "stageType" -> o.value(m.stageType());
+      case "stageVersion" -> o.value(m.stageVersion());
+      case "outputKind" -> o.value(m.outputKind());
+      case "params" -> writeParam(o, m.params().asMap());
+      case "inputs" -> {
+        o.beginObject();
+        for (Map.Entry<String, ImmutableList<InputRef>> port : sorted(m.inputs()).entrySet()) {
+          o.name(port.getKey()).beginArray();
+          for (InputRef ref : port.getValue()) {
+            o.beginObject();
+            if (canonical) {
+              o.name("contentHash").value(ref.contentHash()).name("key").value(ref.key()).name("stage").value(ref.stageName());
+            } else {
+              o.name("stage").value(ref.stageName()).name("key").value(ref.key()).name("contentHash").value(ref.contentHash());
+            }
+            o.endObject();
           }
-          o.endObject();
+          o.endArray();
         }
-        o.endArray();
+        o.endObject();
       }
-      o.endObject();
-    });
-    fields.put("files", o -> {
-      o.beginObject();
-      for (Map.Entry<String, FileEntry> file : sorted(m.files()).entrySet()) {
-        o.name(file.getKey()).beginObject().name("sha256").value(file.getValue().sha256())
-            .name("size").value(file.getValue().size()).endObject();
-      }
-      o.endObject();
-    });
-    fields.put("contentHash", o -> o.value(m.contentHash()));
-    fields.put("metrics", o -> {
-      o.beginObject();
-      for (Map.Entry<String, Double> metric : sorted(m.metrics()).entrySet()) {
-        double v = metric.getValue();
-        o.name(metric.getKey());
-        if (Double.isFinite(v)) {
-          o.value(v);
-        } else {
-          o.value(Double.toString(v)); // "NaN", "Infinity", "-Infinity": JSON has no literal for them
+      case "files" -> {
+        o.beginObject();
+        for (Map.Entry<String, FileEntry> file : sorted(m.files()).entrySet()) {
+          o.name(file.getKey()).beginObject().name("sha256").value(file.getValue().sha256())
+              .name("size").value(file.getValue().size()).endObject();
         }
+        o.endObject();
       }
-      o.endObject();
-    });
-    fields.put("startTime", o -> o.value(m.startTime().toString()));
-    fields.put("endTime", o -> o.value(m.endTime().toString()));
-    fields.put("device", o -> o.value(m.device()));
-    fields.put("versions", o -> writeStrings(o, m.versions()));
-    fields.put("execution", o -> writeStrings(o, m.execution()));
-    for (Map.Entry<String, FieldValue> field : fields.entrySet()) {
-      out.name(field.getKey());
-      field.getValue().write(out);
+      case "contentHash" -> o.value(m.contentHash());
+      case "metrics" -> {
+        o.beginObject();
+        for (Map.Entry<String, Double> metric : sorted(m.metrics()).entrySet()) {
+          double v = metric.getValue();
+          o.name(metric.getKey());
+          if (Double.isFinite(v)) {
+            o.value(v);
+          } else {
+            o.value(Double.toString(v)); // "NaN", "Infinity", "-Infinity": JSON has no literal for them
+          }
+        }
+        o.endObject();
+      }
+      case "startTime" -> o.value(m.startTime().toString());
+      case "endTime" -> o.value(m.endTime().toString());
+      case "device" -> o.value(m.device());
+      case "versions" -> writeStrings(o, m.versions());
+      case "execution" -> writeStrings(o, m.execution());
+      default -> throw new IllegalStateException("no manifest field " + name);
     }
   }
 
@@ -241,15 +283,15 @@ public final class ManifestJson {
 
   /** {@code params} in the manifest's typed JSON form (integers stay integers, decimals keep their point). */
   public static JsonElement paramsJson(Params params) {
-    StringWriter text = new StringWriter();
+    TextBuffer text = new TextBuffer(256);
     try {
       JsonWriter out = writer(text);
       writeParam(out, params.asMap());
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not throw
+      throw new UncheckedIOException(e); // a TextBuffer does not throw
     }
-    return JsonParser.parseString(text.toString());
+    return JsonParser.parseString(text.text.toString());
   }
 
   /**
