@@ -353,11 +353,66 @@ final class ManifestReader {
 
   private Instant instant(String name) {
     String text = string(name);
+    Instant plain = plainUtcInstant(text);
+    if (plain != null) {
+      return plain;
+    }
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw error("\"" + name + "\" is not an ISO-8601 instant: " + text);
     }
+  }
+
+  /**
+   * {@code text} as {@link Instant#parse} reads it when it has the form {@link Instant#toString}
+   * writes, {@code 2024-01-02T03:04:05.123456789Z} (0 to 9 fraction digits, ranges valid);
+   * null for anything else, which goes to {@code Instant.parse} (a leap second, {@code 24:00},
+   * a longer year). Every manifest holds two such times, and the formatter's general parser was
+   * 5 % of a 10,000-stage cached run.
+   */
+  static @Nullable Instant plainUtcInstant(String text) {
+    int n = text.length();
+    if (n < 20 || n > 30 || n == 21 || text.charAt(n - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
+        || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':' || n > 20 && text.charAt(19) != '.') {
+      return null;
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 7);
+    int day = digits(text, 8, 10);
+    int hour = digits(text, 11, 13);
+    int minute = digits(text, 14, 16);
+    int second = digits(text, 17, 19);
+    int nanos = 0;
+    if (n > 20) {
+      int fraction = digits(text, 20, n - 1);
+      if (fraction < 0) {
+        return null;
+      }
+      nanos = fraction;
+      for (int i = n - 1 - 20; i < 9; i++) {
+        nanos *= 10;
+      }
+    }
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+      return null;
+    }
+    return java.time.LocalDateTime.of(year, month, day, hour, minute, second, nanos)
+        .toInstant(java.time.ZoneOffset.UTC);
+  }
+
+  /** The decimal value of {@code text[from, to)}, or -1 unless all of it is ASCII digits. */
+  private static int digits(String text, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private ManifestFormatException error(String what) {

@@ -125,4 +125,36 @@ class ManifestSealTest {
     assertTrue(assertThrows(ManifestFormatException.class, () -> ManifestJson.read(trailing, "m.json"))
         .getMessage().startsWith("m.json: malformed JSON"));
   }
+
+  @Test
+  void timesReadWithoutTheFormatterAreTheInstantsInstantParseReads() {
+    java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of(
+        "2024-01-02T03:04:05Z", "2024-01-02T03:04:05.1Z", "2024-01-02T03:04:05.000000001Z", "0000-01-01T00:00:00Z",
+        "2024-02-29T12:00:00Z", "2023-02-29T12:00:00Z", "2024-04-31T00:00:00Z", "2024-13-01T00:00:00Z",
+        "2024-01-02T24:00:00Z", "2024-06-30T23:59:60Z", "2024-01-02T03:04:05.Z", "2024-01-02T03:04:05.1234567890Z",
+        "2024-01-02T03:04:05z", "2024-01-02T03:04:05", "2024-01-02 03:04:05Z", "+12024-01-02T03:04:05Z",
+        "2024-01-02T03:04:05+01:00", "2024-1-02T03:04:05Z", "2024-01-02T03:04:5xZ", "2024-01-02T03:60:00Z"));
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 2000; i++) {
+      Instant t = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 250_000_000_000L),
+          random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000));
+      texts.add(t.toString());
+    }
+    int fast = 0;
+    for (String text : texts) {
+      Instant plain = ManifestReader.plainUtcInstant(text);
+      Instant parsed;
+      try {
+        parsed = Instant.parse(text);
+      } catch (java.time.format.DateTimeParseException e) {
+        assertEquals(null, plain, text + " is no instant, but was read as one");
+        continue;
+      }
+      if (plain != null) {
+        assertEquals(parsed, plain, text);
+        fast++;
+      }
+    }
+    assertTrue(fast > 2000, "every time Instant.toString writes is read without the formatter: " + fast);
+  }
 }
