@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import io.robustcl.pipeline.Params;
 import java.io.EOFException;
 import java.io.IOException;
@@ -50,8 +51,8 @@ final class ManifestReader {
     ManifestReader reader = new ManifestReader(json, source);
     try {
       return reader.manifest();
-    } catch (MalformedOrEnded e) {
-      throw new ManifestFormatException(source + ": malformed JSON: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw reader.malformed(e);
     } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
       if (e instanceof ManifestFormatException) {
         throw e;
@@ -67,12 +68,12 @@ final class ManifestReader {
       Params params = Params.of(reader.paramMap("params"));
       reader.end();
       return params;
-    } catch (MalformedOrEnded e) {
-      throw new ManifestFormatException(source + ": malformed JSON: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw reader.malformed(e);
     }
   }
 
-  private Read manifest() {
+  private Read manifest() throws IOException {
     String format = null;
     Long formatVersion = null;
     boolean formatChecked = false;
@@ -81,7 +82,7 @@ final class ManifestReader {
     String stageType = null;
     Long stageVersion = null;
     String outputKind = null;
-    Map<String, Object> params = null;
+    ImmutableSortedMap<String, Object> params = null;
     ImmutableSortedMap<String, ImmutableList<InputRef>> inputs = null;
     ImmutableSortedMap<String, FileEntry> files = null;
     String contentHash = null;
@@ -92,13 +93,13 @@ final class ManifestReader {
     ImmutableSortedMap<String, String> versions = null;
     ImmutableSortedMap<String, String> execution = ImmutableSortedMap.of(); // absent before robustcl recorded it
     String seal = null;
-    if (peek() != JsonToken.BEGIN_OBJECT) {
+    if (in.peek() != JsonToken.BEGIN_OBJECT) {
       throw error("not a robustcl manifest (not a JSON object)");
     }
-    beginObject();
+    in.beginObject();
     Set<String> names = new HashSet<>();
-    while (hasNext()) {
-      String name = nextName();
+    while (in.hasNext()) {
+      String name = in.nextName();
       if (!names.add(name)) {
         throw twice(name);
       }
@@ -106,7 +107,7 @@ final class ManifestReader {
         continue;
       }
       switch (name) {
-        case "format" -> format = peek() == JsonToken.STRING ? string(name) : skipped("");
+        case "format" -> format = in.peek() == JsonToken.STRING ? string(name) : skipped("");
         case "formatVersion" -> formatVersion = integer(name);
         case "key" -> key = string(name);
         case "stageName" -> stageName = string(name);
@@ -114,17 +115,17 @@ final class ManifestReader {
         case "stageVersion" -> stageVersion = integer(name);
         case "outputKind" -> outputKind = string(name);
         case "params" -> params = paramMap(name);
-        case "inputs" -> inputs = inputs();
-        case "files" -> files = files();
+        case "inputs" -> inputs = map(name, port -> inputRefs());
+        case "files" -> files = map(name, path -> fileEntry());
         case "contentHash" -> contentHash = string(name);
-        case "metrics" -> metrics = metrics();
+        case "metrics" -> metrics = map(name, metric -> metric());
         case "startTime" -> startTime = instant(name);
         case "endTime" -> endTime = instant(name);
         case "device" -> device = string(name);
-        case "versions" -> versions = strings(name);
-        case "execution" -> execution = strings(name);
+        case "versions" -> versions = map(name, entry -> string("versions entry"));
+        case "execution" -> execution = map(name, entry -> string("execution entry"));
         case "seal" -> seal = string(name);
-        default -> skip();
+        default -> in.skipValue();
       }
       // as soon as both are known: a manifest of another version may differ in any later field
       if (!formatChecked && format != null && formatVersion != null) {
@@ -132,7 +133,7 @@ final class ManifestReader {
         formatChecked = true;
       }
     }
-    endObject();
+    in.endObject();
     end();
     if (!formatChecked) {
       checkFormat(format, formatVersion);
@@ -182,84 +183,78 @@ final class ManifestReader {
     return value;
   }
 
-  private ImmutableSortedMap<String, FileEntry> files() {
-    TreeMap<String, FileEntry> out = new TreeMap<>();
-    beginObject("files");
-    while (hasNext()) {
-      String path = nextName();
-      String sha256 = null;
-      Long size = null;
-      beginObject("files entry");
-      while (hasNext()) {
-        String name = nextName();
+  /** A value read after its name in an object. */
+  private interface Value<V> {
+    V read(String name) throws IOException;
+  }
+
+  /** An object read as a sorted map of name -> value; a name given twice is rejected. */
+  private <V> ImmutableSortedMap<String, V> map(String what, Value<V> value) throws IOException {
+    TreeMap<String, V> out = new TreeMap<>();
+    beginObject(what);
+    while (in.hasNext()) {
+      String name = in.nextName();
+      if (out.put(name, value.read(name)) != null) {
+        throw twice(name);
+      }
+    }
+    in.endObject();
+    return ImmutableSortedMap.copyOfSorted(out);
+  }
+
+  private FileEntry fileEntry() throws IOException {
+    String sha256 = null;
+    Long size = null;
+    beginObject("files entry");
+    while (in.hasNext()) {
+      String name = in.nextName();
+      if (isNull()) {
+        continue;
+      }
+      switch (name) {
+        case "sha256" -> sha256 = once(sha256, name, string(name));
+        case "size" -> size = once(size, name, integer(name));
+        default -> in.skipValue();
+      }
+    }
+    in.endObject();
+    return new FileEntry(required(sha256, "sha256"), required(size, "size"));
+  }
+
+  private ImmutableList<InputRef> inputRefs() throws IOException {
+    ImmutableList.Builder<InputRef> refs = ImmutableList.builder();
+    beginArray("inputs entry");
+    while (in.hasNext()) {
+      String stage = null;
+      String key = null;
+      String contentHash = null;
+      beginObject("input");
+      while (in.hasNext()) {
+        String name = in.nextName();
         if (isNull()) {
           continue;
         }
         switch (name) {
-          case "sha256" -> sha256 = once(sha256, name, string(name));
-          case "size" -> size = once(size, name, integer(name));
-          default -> skip();
+          case "stage" -> stage = once(stage, name, string(name));
+          case "key" -> key = once(key, name, string(name));
+          case "contentHash" -> contentHash = once(contentHash, name, string(name));
+          default -> in.skipValue();
         }
       }
-      endObject();
-      putOnce(out, path, new FileEntry(required(sha256, "sha256"), required(size, "size")));
+      in.endObject();
+      refs.add(new InputRef(required(stage, "stage"), required(key, "key"), required(contentHash, "contentHash")));
     }
-    endObject();
-    return ImmutableSortedMap.copyOfSorted(out);
+    in.endArray();
+    return refs.build();
   }
 
-  private ImmutableSortedMap<String, ImmutableList<InputRef>> inputs() {
-    TreeMap<String, ImmutableList<InputRef>> out = new TreeMap<>();
-    beginObject("inputs");
-    while (hasNext()) {
-      String port = nextName();
-      ImmutableList.Builder<InputRef> refs = ImmutableList.builder();
-      beginArray("inputs entry");
-      while (hasNext()) {
-        String stage = null;
-        String key = null;
-        String contentHash = null;
-        beginObject("input");
-        while (hasNext()) {
-          String name = nextName();
-          if (isNull()) {
-            continue;
-          }
-          switch (name) {
-            case "stage" -> stage = once(stage, name, string(name));
-            case "key" -> key = once(key, name, string(name));
-            case "contentHash" -> contentHash = once(contentHash, name, string(name));
-            default -> skip();
-          }
-        }
-        endObject();
-        refs.add(new InputRef(required(stage, "stage"), required(key, "key"), required(contentHash, "contentHash")));
-      }
-      endArray();
-      putOnce(out, port, refs.build());
-    }
-    endObject();
-    return ImmutableSortedMap.copyOfSorted(out);
-  }
-
-  private ImmutableSortedMap<String, Double> metrics() {
-    TreeMap<String, Double> out = new TreeMap<>();
-    beginObject("metrics");
-    while (hasNext()) {
-      String name = nextName();
-      putOnce(out, name, metric());
-    }
-    endObject();
-    return ImmutableSortedMap.copyOfSorted(out);
-  }
-
-  private Double metric() {
-    JsonToken token = peek();
+  private Double metric() throws IOException {
+    JsonToken token = in.peek();
     if (token == JsonToken.NUMBER) {
-      return Double.parseDouble(nextString());
+      return Double.parseDouble(in.nextString());
     }
     if (token == JsonToken.STRING) {
-      String text = nextString();
+      String text = in.nextString();
       switch (text) {
         case "NaN":
           return Double.NaN;
@@ -274,48 +269,30 @@ final class ManifestReader {
     throw error("metric value must be a number, \"NaN\" or \"(-)Infinity\", found " + found(token));
   }
 
-  private ImmutableSortedMap<String, String> strings(String what) {
-    TreeMap<String, String> out = new TreeMap<>();
-    beginObject(what);
-    while (hasNext()) {
-      String name = nextName();
-      putOnce(out, name, string(what + " entry"));
-    }
-    endObject();
-    return ImmutableSortedMap.copyOfSorted(out);
+  private ImmutableSortedMap<String, Object> paramMap(String path) throws IOException {
+    return map(path, name -> param(path + "." + name));
   }
 
-  private Map<String, Object> paramMap(String path) {
-    Map<String, Object> out = new TreeMap<>();
-    beginObject(path);
-    while (hasNext()) {
-      String name = nextName();
-      putOnce(out, name, param(path + "." + name));
-    }
-    endObject();
-    return out;
-  }
-
-  private Object param(String path) {
-    JsonToken token = peek();
+  private Object param(String path) throws IOException {
+    JsonToken token = in.peek();
     switch (token) {
       case BEGIN_OBJECT:
         return paramMap(path);
       case BEGIN_ARRAY: {
         List<Object> out = new ArrayList<>();
         beginArray(path);
-        while (hasNext()) {
+        while (in.hasNext()) {
           out.add(param(path + "[]"));
         }
-        endArray();
+        in.endArray();
         return out;
       }
       case BOOLEAN:
-        return nextBoolean();
+        return in.nextBoolean();
       case STRING:
-        return nextString();
+        return in.nextString();
       case NUMBER: {
-        String text = nextString();
+        String text = in.nextString();
         try {
           if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
             return Double.parseDouble(text);
@@ -330,20 +307,20 @@ final class ManifestReader {
     }
   }
 
-  private String string(String name) {
-    JsonToken token = peek();
+  private String string(String name) throws IOException {
+    JsonToken token = in.peek();
     if (token != JsonToken.STRING) {
       throw error("\"" + name + "\" must be a string, found " + found(token));
     }
-    return nextString();
+    return in.nextString();
   }
 
-  private long integer(String name) {
-    JsonToken token = peek();
+  private long integer(String name) throws IOException {
+    JsonToken token = in.peek();
     if (token != JsonToken.NUMBER) {
       throw error("\"" + name + "\" must be an integer, found " + found(token));
     }
-    String text = nextString();
+    String text = in.nextString();
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
@@ -351,7 +328,7 @@ final class ManifestReader {
     }
   }
 
-  private Instant instant(String name) {
+  private Instant instant(String name) throws IOException {
     String text = string(name);
     Instant plain = plainUtcInstant(text);
     if (plain != null) {
@@ -423,14 +400,34 @@ final class ManifestReader {
     return token.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " at " + in.getPath();
   }
 
-  // ---- JsonReader calls: its syntax errors become MalformedOrEnded, a wrong token a typed error
-
-  private String nextName() {
-    try {
-      return in.nextName();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
+  /** True, having consumed it, if the next value is {@code null} (a missing field, as before). */
+  private boolean isNull() throws IOException {
+    if (in.peek() != JsonToken.NULL) {
+      return false;
     }
+    in.nextNull();
+    return true;
+  }
+
+  private <T> T skipped(T value) throws IOException {
+    in.skipValue();
+    return value;
+  }
+
+  private void beginObject(String what) throws IOException {
+    JsonToken token = in.peek();
+    if (token != JsonToken.BEGIN_OBJECT) {
+      throw error("\"" + what + "\" must be an object, found " + found(token));
+    }
+    in.beginObject();
+  }
+
+  private void beginArray(String what) throws IOException {
+    JsonToken token = in.peek();
+    if (token != JsonToken.BEGIN_ARRAY) {
+      throw error("\"" + what + "\" must be an array, found " + found(token));
+    }
+    in.beginArray();
   }
 
   /** {@code value} for a field read before as {@code previous} (null: not before). */
@@ -441,130 +438,20 @@ final class ManifestReader {
     return value;
   }
 
-  private <V> void putOnce(Map<String, V> map, String name, V value) {
-    if (map.put(name, value) != null) {
-      throw twice(name);
-    }
-  }
-
   private ManifestFormatException twice(String name) {
     return error("\"" + name + "\" given twice at " + in.getPath() + "; the manifest is not trusted");
   }
 
-  /** True, having consumed it, if the next value is {@code null} (a missing field, as before). */
-  private boolean isNull() {
-    if (peek() != JsonToken.NULL) {
-      return false;
-    }
-    try {
-      in.nextNull();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-    return true;
-  }
-
-  private JsonToken peek() {
-    try {
-      return in.peek();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-  }
-
-  private boolean hasNext() {
-    try {
-      return in.hasNext();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-  }
-
-  private String nextString() {
-    try {
-      return in.nextString();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-  }
-
-  private boolean nextBoolean() {
-    try {
-      return in.nextBoolean();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-  }
-
-  private <T> T skipped(T value) {
-    skip();
-    return value;
-  }
-
-  private void skip() {
-    try {
-      in.skipValue();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-  }
-
-  private void beginObject() {
-    try {
-      in.beginObject();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-  }
-
-  private void beginObject(String what) {
-    JsonToken token = peek();
-    if (token != JsonToken.BEGIN_OBJECT) {
-      throw error("\"" + what + "\" must be an object, found " + found(token));
-    }
-    beginObject();
-  }
-
-  private void beginArray(String what) {
-    JsonToken token = peek();
-    if (token != JsonToken.BEGIN_ARRAY) {
-      throw error("\"" + what + "\" must be an array, found " + found(token));
-    }
-    try {
-      in.beginArray();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-  }
-
-  private void endObject() {
-    try {
-      in.endObject();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-  }
-
-  private void endArray() {
-    try {
-      in.endArray();
-    } catch (IOException e) {
-      throw new MalformedOrEnded(e);
-    }
-  }
-
   /** Nothing but whitespace may follow the manifest's object. */
-  private void end() {
-    if (peek() != JsonToken.END_DOCUMENT) {
-      throw new MalformedOrEnded(new IOException("text after the JSON object at " + in.getPath()));
+  private void end() throws IOException {
+    if (in.peek() != JsonToken.END_DOCUMENT) {
+      throw new MalformedJsonException("text after the JSON object at " + in.getPath());
     }
   }
 
-  /** A syntax error or the end of the text inside a value ({@link JsonReader}'s IOExceptions). */
-  private static final class MalformedOrEnded extends RuntimeException {
-    MalformedOrEnded(IOException cause) {
-      super(cause instanceof EOFException ? "the text ends inside a value: " + cause.getMessage() : cause.getMessage(),
-          cause);
-    }
+  /** {@link JsonReader}'s syntax errors and an early end of the text, as the one-line error. */
+  private ManifestFormatException malformed(IOException e) {
+    return new ManifestFormatException(source + ": malformed JSON: "
+        + (e instanceof EOFException ? "the text ends inside a value: " : "") + e.getMessage(), e);
   }
 }
