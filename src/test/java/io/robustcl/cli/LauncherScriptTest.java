@@ -60,6 +60,7 @@ class LauncherScriptTest {
     script(bin.resolve("java"), """
         #!/usr/bin/env bash
         { printf '%s\\n' "$*"; echo "NVIDIA_TF32_OVERRIDE=${NVIDIA_TF32_OVERRIDE:-}"; } >> "$LOG_DIR/java.log"
+        for a; do case "$a" in -XX:ArchiveClassesAtExit=*) echo archive > "${a#*=}" ;; esac; done
         echo "[W LegacyTypeDispatch.h:79] Warning: AutoNonVariableTypeMode is deprecated (function operator())" >&2
         echo "[E SomeOp.cpp:12] a real libtorch error" >&2
         echo "plain message" >&2
@@ -227,5 +228,32 @@ class LauncherScriptTest {
     assertTrue(compute.contains("--no-tf32"), "the CLI records the choice: " + compute);
     assertEquals("NVIDIA_TF32_OVERRIDE=", calls.get(5));
     assertEquals("NVIDIA_TF32_OVERRIDE=0", calls.get(9));
+  }
+
+  @Test
+  void aClassDataSharingArchiveIsUsedOnlyWithTheClassPathItWasMadeFor() throws Exception {
+    launch("run", "p.yaml", "--target", "t"); // builds, then records the archive
+    launch("run", "p.yaml", "--target", "t");
+    List<String> calls = javaLog().lines().filter(l -> l.contains("io.robustcl.cli.Main")).toList();
+    String made = calls.get(0).replaceAll(".*-XX:ArchiveClassesAtExit=(\\S+)\\.\\d+ .*", "$1");
+    assertTrue(made.startsWith(root.resolve("target/robustcl-tool-").toString()) && made.endsWith(".jsa"), calls.get(0));
+    assertTrue(Files.exists(Path.of(made)), "the archive is kept under its name");
+    assertTrue(calls.get(1).contains("-XX:SharedArchiveFile=" + made), calls.get(1));
+
+    // the same checkout moved: its old archive names the old class path, which the JVM would ignore silently
+    Path moved = tmp.resolve("moved");
+    Files.move(root, moved);
+    root = moved;
+    Files.writeString(log.resolve("java.log"), "");
+    launch("run", "p.yaml", "--target", "t");
+    launch("run", "p.yaml", "--target", "t");
+    calls = javaLog().lines().filter(l -> l.contains("io.robustcl.cli.Main")).toList();
+    assertFalse(calls.get(0).contains("SharedArchiveFile"), "not the stale archive: " + calls.get(0));
+    assertTrue(calls.get(0).contains("-XX:ArchiveClassesAtExit=" + moved.resolve("target/robustcl-tool-")), calls.get(0));
+    assertTrue(calls.get(1).contains("-XX:SharedArchiveFile=" + moved.resolve("target/robustcl-tool-")), calls.get(1));
+    try (var archives = Files.list(moved.resolve("target"))) {
+      assertEquals(1, archives.filter(p -> p.getFileName().toString().endsWith(".jsa")).count(), "the stale one is removed");
+    }
+    assertEquals(1, mvnCalls().size(), "moving the checkout rebuilds nothing");
   }
 }

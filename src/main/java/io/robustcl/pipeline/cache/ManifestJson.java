@@ -1,23 +1,21 @@
 package io.robustcl.pipeline.cache;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSortedMap;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
+import com.google.common.collect.Ordering;
+import com.google.common.hash.Hashing;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonWriter;
 import io.robustcl.pipeline.Params;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The JSON form of a {@link Manifest}, format version {@value #FORMAT_VERSION}.
@@ -43,201 +41,257 @@ public final class ManifestJson {
   /** The format version this class writes and the only one it reads. */
   public static final int FORMAT_VERSION = 2;
 
-  private static final String FORMAT = "robustcl-manifest";
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+  static final String FORMAT = "robustcl-manifest";
 
   private ManifestJson() {}
 
   /** {@code manifest} as pretty-printed JSON. */
   public static String write(Manifest manifest) {
-    JsonObject root = body(manifest);
-    root.addProperty("seal", seal(root));
-    return GSON.toJson(root) + "\n";
+    TextBuffer text = new TextBuffer(2048);
+    try {
+      JsonWriter out = writer(text);
+      out.setIndent("  ");
+      out.beginObject();
+      writeFields(manifest, out, false);
+      out.name("seal").value(seal(manifest));
+      out.endObject();
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a TextBuffer does not throw
+    }
+    return text.text.append('\n').toString();
   }
 
   /**
-   * The SHA-256 of {@code body}'s canonical form (keys sorted recursively, no whitespace). One
-   * {@link JsonWriter} writes the whole body: Gson's compact output of each element, the same
-   * text as serialising key by key, without a writer per key and per value (a cached run reads
-   * every manifest of its targets, so this is on its hot path).
+   * The SHA-256 of {@code manifest}'s canonical body: every field but the seal, keys sorted
+   * at every level, no whitespace, written by Gson's {@link JsonWriter} (numbers as
+   * {@code Long.toString} and {@code Double.toString}, Gson's string escapes without HTML
+   * escaping). Manifests sealed by the tree-based writer of earlier versions
+   * ({@code Gson.toJson} of each element of the sorted tree) verify unchanged: the text is
+   * the same byte for byte (ManifestSealTest).
    */
-  private static String seal(JsonObject body) {
-    java.io.StringWriter canonical = new java.io.StringWriter(1024);
+  static String seal(Manifest manifest) {
+    TextBuffer canonical = new TextBuffer(1536);
     try {
-      JsonWriter out = new JsonWriter(canonical);
-      out.setHtmlSafe(false);
-      out.setLenient(true); // as Gson.toJson(JsonElement) writes
-      canonical(body, out);
+      JsonWriter out = writer(canonical);
+      out.beginObject();
+      writeFields(manifest, out, true);
+      out.endObject();
       out.flush();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // a StringWriter does not throw
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a TextBuffer does not throw
     }
-    return com.google.common.hash.Hashing.sha256()
-        .hashString(canonical.getBuffer(), java.nio.charset.StandardCharsets.UTF_8).toString();
+    return Hashing.sha256().hashString(canonical.text, StandardCharsets.UTF_8).toString();
   }
 
-  private static void canonical(JsonElement e, JsonWriter out) throws java.io.IOException {
-    if (e.isJsonObject()) {
+  /**
+   * A {@link Writer} into a {@link StringBuilder}: JsonWriter writes a few characters per call,
+   * and a StringWriter (a synchronized StringBuffer) or an encoding stream writer (a buffer
+   * wrapped per call) cost more than the writing itself on this hot path.
+   */
+  private static final class TextBuffer extends Writer {
+    final StringBuilder text;
+
+    TextBuffer(int capacity) {
+      text = new StringBuilder(capacity);
+    }
+
+    @Override
+    public void write(int c) {
+      text.append((char) c);
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String s, int offset, int length) {
+      text.append(s, offset, offset + length);
+    }
+
+    @Override
+    public Writer append(CharSequence s) {
+      text.append(s);
+      return this;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+
+  private static JsonWriter writer(Writer text) {
+    JsonWriter out = new JsonWriter(text);
+    out.setHtmlSafe(false);
+    out.setLenient(true); // as Gson.toJson(JsonElement) writes
+    return out;
+  }
+
+  /** Every field but the seal, in the order of the file. */
+  private static final ImmutableList<String> FIELDS = ImmutableList.of(
+      "format", "formatVersion", "key", "stageName", "stageType", "stageVersion", "outputKind", "params", "inputs",
+      "files", "contentHash", "metrics", "startTime", "endTime", "device", "versions", "execution");
+
+  /** The same, sorted: the order of the seal's canonical text. */
+  private static final ImmutableList<String> CANONICAL_FIELDS = ImmutableList.sortedCopyOf(FIELDS);
+
+  /**
+   * Every field but the seal, in the file's order or, {@code canonical}, sorted by name. The
+   * maps of a manifest and of its params are sorted maps in natural order already (records
+   * and {@link Params} normal form), so only the top level and the input refs need sorting.
+   */
+  private static void writeFields(Manifest m, JsonWriter out, boolean canonical) throws IOException {
+    for (String name : canonical ? CANONICAL_FIELDS : FIELDS) {
+      out.name(name);
+      writeField(name, m, out, canonical);
+    }
+  }
+
+  private static void writeField(String name, Manifest m, JsonWriter o, boolean canonical) throws IOException {
+    switch (name) {
+      case "format" -> o.value(FORMAT);
+      case "formatVersion" -> o.value(FORMAT_VERSION);
+      case "key" -> o.value(m.key());
+      case "stageName" -> o.value(m.stageName());
+      case "stageType" -> o.value(m.stageType());
+      case "stageVersion" -> o.value(m.stageVersion());
+      case "outputKind" -> o.value(m.outputKind());
+      case "params" -> writeParam(o, m.params().asMap());
+      case "inputs" -> {
+        o.beginObject();
+        for (Map.Entry<String, ImmutableList<InputRef>> port : sorted(m.inputs()).entrySet()) {
+          o.name(port.getKey()).beginArray();
+          for (InputRef ref : port.getValue()) {
+            o.beginObject();
+            if (canonical) {
+              o.name("contentHash").value(ref.contentHash()).name("key").value(ref.key()).name("stage").value(ref.stageName());
+            } else {
+              o.name("stage").value(ref.stageName()).name("key").value(ref.key()).name("contentHash").value(ref.contentHash());
+            }
+            o.endObject();
+          }
+          o.endArray();
+        }
+        o.endObject();
+      }
+      case "files" -> {
+        o.beginObject();
+        for (Map.Entry<String, FileEntry> file : sorted(m.files()).entrySet()) {
+          o.name(file.getKey()).beginObject().name("sha256").value(file.getValue().sha256())
+              .name("size").value(file.getValue().size()).endObject();
+        }
+        o.endObject();
+      }
+      case "contentHash" -> o.value(m.contentHash());
+      case "metrics" -> {
+        o.beginObject();
+        for (Map.Entry<String, Double> metric : sorted(m.metrics()).entrySet()) {
+          double v = metric.getValue();
+          o.name(metric.getKey());
+          if (Double.isFinite(v)) {
+            o.value(v);
+          } else {
+            o.value(Double.toString(v)); // "NaN", "Infinity", "-Infinity": JSON has no literal for them
+          }
+        }
+        o.endObject();
+      }
+      case "startTime" -> o.value(m.startTime().toString());
+      case "endTime" -> o.value(m.endTime().toString());
+      case "device" -> o.value(m.device());
+      case "versions" -> writeStrings(o, m.versions());
+      case "execution" -> writeStrings(o, m.execution());
+      default -> throw new IllegalStateException("no manifest field " + name);
+    }
+  }
+
+  private static void writeStrings(JsonWriter out, SortedMap<String, String> map) throws IOException {
+    out.beginObject();
+    for (Map.Entry<String, String> e : sorted(map).entrySet()) {
+      out.name(e.getKey()).value(e.getValue());
+    }
+    out.endObject();
+  }
+
+  /** {@code map} in natural key order: itself when it is sorted so already (always, for the maps of a record). */
+  @SuppressWarnings("unchecked")
+  private static <V> SortedMap<String, V> sorted(Map<String, V> map) {
+    if (map instanceof SortedMap<?, ?> s && (s.comparator() == null || s.comparator().equals(Ordering.natural()))) {
+      return (SortedMap<String, V>) s;
+    }
+    return new TreeMap<>(map);
+  }
+
+  /** A param value in its typed JSON form: integers stay integers, decimals keep their point. */
+  @SuppressWarnings("unchecked")
+  private static void writeParam(JsonWriter out, Object value) throws IOException {
+    if (value instanceof Map<?, ?> map) {
       out.beginObject();
-      for (Map.Entry<String, JsonElement> entry : new TreeMap<>(e.getAsJsonObject().asMap()).entrySet()) {
-        out.name(entry.getKey());
-        canonical(entry.getValue(), out);
+      for (Map.Entry<String, Object> e : sorted((Map<String, Object>) map).entrySet()) {
+        out.name(e.getKey());
+        writeParam(out, e.getValue());
       }
       out.endObject();
-    } else if (e.isJsonArray()) {
+    } else if (value instanceof List<?> list) {
       out.beginArray();
-      for (JsonElement item : e.getAsJsonArray()) {
-        canonical(item, out);
+      for (Object v : list) {
+        writeParam(out, v);
       }
       out.endArray();
-    } else if (e.isJsonNull()) {
-      out.nullValue();
+    } else if (value instanceof String s) {
+      out.value(s);
+    } else if (value instanceof Boolean b) {
+      out.value(b);
+    } else if (value instanceof Long l) {
+      out.value(l); // Long.toString never has '.', Double.toString always has '.' or 'E': types survive
+    } else if (value instanceof Double d) {
+      out.value(d);
     } else {
-      JsonPrimitive p = e.getAsJsonPrimitive();
-      if (p.isNumber()) {
-        out.value(p.getAsNumber());
-      } else if (p.isBoolean()) {
-        out.value(p.getAsBoolean());
-      } else {
-        out.value(p.getAsString());
-      }
+      throw new IllegalArgumentException("param value " + value + " is not in normal form");
     }
   }
 
-  /** Every field but the seal. */
-  private static JsonObject body(Manifest manifest) {
-    JsonObject root = new JsonObject();
-    root.addProperty("format", FORMAT);
-    root.addProperty("formatVersion", FORMAT_VERSION);
-    root.addProperty("key", manifest.key());
-    root.addProperty("stageName", manifest.stageName());
-    root.addProperty("stageType", manifest.stageType());
-    root.addProperty("stageVersion", manifest.stageVersion());
-    root.addProperty("outputKind", manifest.outputKind());
-    root.add("params", paramValue(manifest.params().asMap()));
-    JsonObject inputs = new JsonObject();
-    manifest.inputs().forEach((port, refs) -> {
-      JsonArray list = new JsonArray();
-      for (InputRef ref : refs) {
-        JsonObject o = new JsonObject();
-        o.addProperty("stage", ref.stageName());
-        o.addProperty("key", ref.key());
-        o.addProperty("contentHash", ref.contentHash());
-        list.add(o);
-      }
-      inputs.add(port, list);
-    });
-    root.add("inputs", inputs);
-    JsonObject files = new JsonObject();
-    manifest.files().forEach((path, entry) -> {
-      JsonObject o = new JsonObject();
-      o.addProperty("sha256", entry.sha256());
-      o.addProperty("size", entry.size());
-      files.add(path, o);
-    });
-    root.add("files", files);
-    root.addProperty("contentHash", manifest.contentHash());
-    JsonObject metrics = new JsonObject();
-    manifest.metrics().forEach((name, value) -> metrics.add(name, metricValue(value)));
-    root.add("metrics", metrics);
-    root.addProperty("startTime", manifest.startTime().toString());
-    root.addProperty("endTime", manifest.endTime().toString());
-    root.addProperty("device", manifest.device());
-    JsonObject versions = new JsonObject();
-    manifest.versions().forEach(versions::addProperty);
-    root.add("versions", versions);
-    JsonObject execution = new JsonObject();
-    manifest.execution().forEach(execution::addProperty);
-    root.add("execution", execution);
-    return root;
-  }
-
   /**
-   * Parses a manifest.
+   * Parses a manifest (one streaming pass, see {@link ManifestReader}) and checks its content
+   * hash and its seal.
    *
    * @param source names the manifest in errors, e.g. its path
    * @throws ManifestFormatException naming {@code source} and the field if the text is not a
    *     manifest of format version {@value #FORMAT_VERSION}
    */
   public static Manifest read(String json, String source) {
-    JsonObject root;
-    try {
-      JsonElement parsed = JsonParser.parseString(json);
-      if (!parsed.isJsonObject()) {
-        throw new ManifestFormatException(source + ": not a robustcl manifest (not a JSON object)");
-      }
-      root = parsed.getAsJsonObject();
-    } catch (JsonParseException e) {
-      throw new ManifestFormatException(source + ": malformed JSON: " + e.getMessage(), e);
+    ManifestReader.Read read = ManifestReader.read(json, source);
+    Manifest manifest = read.manifest();
+    String expected = ContentHash.of(manifest.files());
+    if (!expected.equals(manifest.contentHash())) {
+      throw new ManifestFormatException(source + ": contentHash " + manifest.contentHash()
+          + " does not match its files (expected " + expected + ")");
     }
-    Reader r = new Reader(root, source);
-    if (!root.has("formatVersion") || !FORMAT.equals(r.optString("format"))) {
-      throw new ManifestFormatException(source + ": not a robustcl manifest (no \"format\": \"" + FORMAT
-          + "\" and \"formatVersion\")");
+    if (read.seal() == null) {
+      throw new ManifestFormatException(source + ": missing field \"seal\"");
     }
-    long version = r.integer(root, "formatVersion");
-    if (version != FORMAT_VERSION) {
-      throw new ManifestFormatException(source + ": manifest format version " + version
-          + " is not supported; this robustcl reads version " + FORMAT_VERSION
-          + " (the artifact was written by another robustcl: use that one, or remove the artifact"
-          + " with `pipeline gc` or by hand so that it is rebuilt)");
+    if (!read.seal().equals(seal(manifest))) {
+      throw new ManifestFormatException(source + ": the manifest's seal does not match its content (a metric,"
+          + " param or other field was changed after commit); it is not trusted");
     }
-    try {
-      ImmutableSortedMap<String, FileEntry> files = r.map("files",
-          e -> new FileEntry(r.string(r.object(e, "files entry"), "sha256"),
-              r.integer(r.object(e, "files entry"), "size")));
-      for (String path : files.keySet()) {
-        String problem = ArtifactPaths.problem(path);
-        if (problem != null) {
-          throw new ManifestFormatException(source + ": unsafe file path '" + ArtifactPaths.shown(path) + "' ("
-              + problem + "); the manifest is not trusted");
-        }
-      }
-      Manifest manifest = new Manifest(
-          r.string(root, "key"),
-          r.string(root, "stageName"),
-          r.string(root, "stageType"),
-          Math.toIntExact(r.integer(root, "stageVersion")),
-          r.string(root, "outputKind"),
-          Params.of(r.paramMap(r.object(root.get("params"), "params"), "params")),
-          r.map("inputs", e -> {
-            ImmutableList.Builder<InputRef> refs = ImmutableList.builder();
-            for (JsonElement ref : r.array(e, "inputs entry")) {
-              JsonObject o = r.object(ref, "input");
-              refs.add(new InputRef(r.string(o, "stage"), r.string(o, "key"), r.string(o, "contentHash")));
-            }
-            return refs.build();
-          }),
-          files,
-          r.string(root, "contentHash"),
-          r.map("metrics", r::metric),
-          r.instant("startTime"),
-          r.instant("endTime"),
-          r.string(root, "device"),
-          r.map("versions", e -> r.primitiveString(e, "versions entry")),
-          root.has("execution") ? r.map("execution", e -> r.primitiveString(e, "execution entry")) : ImmutableSortedMap.of());
-      String expected = ContentHash.of(files);
-      if (!expected.equals(manifest.contentHash())) {
-        throw new ManifestFormatException(source + ": contentHash " + manifest.contentHash()
-            + " does not match its files (expected " + expected + ")");
-      }
-      String seal = r.string(root, "seal");
-      if (!seal.equals(seal(body(manifest)))) {
-        throw new ManifestFormatException(source + ": the manifest's seal does not match its content (a metric,"
-            + " param or other field was changed after commit); it is not trusted");
-      }
-      return manifest;
-    } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
-      if (e instanceof ManifestFormatException) {
-        throw e;
-      }
-      throw new ManifestFormatException(source + ": " + e.getMessage(), e);
-    }
+    return manifest;
   }
 
   /** {@code params} in the manifest's typed JSON form (integers stay integers, decimals keep their point). */
   public static JsonElement paramsJson(Params params) {
-    return paramValue(params.asMap());
+    TextBuffer text = new TextBuffer(256);
+    try {
+      JsonWriter out = writer(text);
+      writeParam(out, params.asMap());
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a TextBuffer does not throw
+    }
+    return JsonParser.parseString(text.text.toString());
   }
 
   /**
@@ -246,168 +300,6 @@ public final class ManifestJson {
    * @throws ManifestFormatException naming {@code source} if a value is not a param value
    */
   public static Params paramsFromJson(JsonObject json, String source) {
-    return Params.of(new Reader(json, source).paramMap(json, "params"));
-  }
-
-  private static JsonElement paramValue(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      JsonObject o = new JsonObject();
-      map.forEach((k, v) -> o.add((String) k, paramValue(v)));
-      return o;
-    }
-    if (value instanceof List<?> list) {
-      JsonArray a = new JsonArray();
-      list.forEach(v -> a.add(paramValue(v)));
-      return a;
-    }
-    if (value instanceof String s) {
-      return new JsonPrimitive(s);
-    }
-    if (value instanceof Boolean b) {
-      return new JsonPrimitive(b);
-    }
-    if (value instanceof Long || value instanceof Double) {
-      // Long.toString never has '.', Double.toString always has '.' or 'E': types survive.
-      return new JsonPrimitive((Number) value);
-    }
-    throw new IllegalArgumentException("param value " + value + " is not in normal form");
-  }
-
-  private static JsonElement metricValue(double value) {
-    return Double.isFinite(value) ? new JsonPrimitive(value) : new JsonPrimitive(Double.toString(value));
-  }
-
-  /** Typed field access whose errors name the manifest and the field. */
-  private record Reader(JsonObject root, String source) {
-
-    ManifestFormatException error(String what) {
-      return new ManifestFormatException(source + ": " + what);
-    }
-
-    JsonElement field(JsonObject o, String name) {
-      JsonElement e = o.get(name);
-      if (e == null || e.isJsonNull()) {
-        throw error("missing field \"" + name + "\"");
-      }
-      return e;
-    }
-
-    @org.jspecify.annotations.Nullable String optString(String name) {
-      JsonElement e = root.get(name);
-      return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
-    }
-
-    String string(JsonObject o, String name) {
-      return primitiveString(field(o, name), name);
-    }
-
-    String primitiveString(JsonElement e, String what) {
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-        throw error("\"" + what + "\" must be a string, found " + e);
-      }
-      return e.getAsString();
-    }
-
-    long integer(JsonObject o, String name) {
-      JsonElement e = field(o, name);
-      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-        throw error("\"" + name + "\" must be an integer, found " + e);
-      }
-      try {
-        return Long.parseLong(e.getAsNumber().toString());
-      } catch (NumberFormatException ex) {
-        throw error("\"" + name + "\" must be an integer, found " + e);
-      }
-    }
-
-    JsonObject object(JsonElement e, String what) {
-      if (!e.isJsonObject()) {
-        throw error("\"" + what + "\" must be an object, found " + e);
-      }
-      return e.getAsJsonObject();
-    }
-
-    JsonArray array(JsonElement e, String what) {
-      if (!e.isJsonArray()) {
-        throw error("\"" + what + "\" must be an array, found " + e);
-      }
-      return e.getAsJsonArray();
-    }
-
-    <V> ImmutableSortedMap<String, V> map(String name, Function<JsonElement, V> value) {
-      ImmutableSortedMap.Builder<String, V> out = ImmutableSortedMap.naturalOrder();
-      for (Map.Entry<String, JsonElement> e : object(field(root, name), name).entrySet()) {
-        out.put(e.getKey(), value.apply(e.getValue()));
-      }
-      return out.build();
-    }
-
-    Double metric(JsonElement e) {
-      if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-        return e.getAsDouble();
-      }
-      if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
-        switch (e.getAsString()) {
-          case "NaN":
-            return Double.NaN;
-          case "Infinity":
-            return Double.POSITIVE_INFINITY;
-          case "-Infinity":
-            return Double.NEGATIVE_INFINITY;
-          default:
-            break;
-        }
-      }
-      throw error("metric value must be a number, \"NaN\" or \"(-)Infinity\", found " + e);
-    }
-
-    Instant instant(String name) {
-      String text = string(root, name);
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        throw error("\"" + name + "\" is not an ISO-8601 instant: " + text);
-      }
-    }
-
-    Map<String, Object> paramMap(JsonObject o, String path) {
-      Map<String, Object> out = new TreeMap<>();
-      for (Map.Entry<String, JsonElement> e : o.entrySet()) {
-        out.put(e.getKey(), param(e.getValue(), path + "." + e.getKey()));
-      }
-      return out;
-    }
-
-    Object param(JsonElement e, String path) {
-      if (e.isJsonObject()) {
-        return paramMap(e.getAsJsonObject(), path);
-      }
-      if (e.isJsonArray()) {
-        List<Object> out = new java.util.ArrayList<>();
-        for (JsonElement element : e.getAsJsonArray()) {
-          out.add(param(element, path + "[]"));
-        }
-        return out;
-      }
-      if (e.isJsonPrimitive()) {
-        JsonPrimitive p = e.getAsJsonPrimitive();
-        if (p.isBoolean()) {
-          return p.getAsBoolean();
-        }
-        if (p.isString()) {
-          return p.getAsString();
-        }
-        String text = p.getAsNumber().toString();
-        try {
-          if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
-            return Double.parseDouble(text);
-          }
-          return Long.parseLong(text);
-        } catch (NumberFormatException ex) {
-          throw error("param " + path + ": bad number " + text);
-        }
-      }
-      throw error("param " + path + " is null");
-    }
+    return ManifestReader.params(json.toString(), source);
   }
 }

@@ -39,6 +39,8 @@ final class StageMatrix {
   static final String EXCLUDE = "exclude";
   private static final Pattern ITEM = Pattern.compile("\\$\\{item\\.([^}]*)}");
   private static final Pattern AXIS_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** What a generated name's token replaces by '-' (compiled once: String.replaceAll compiles it per stage). */
+  private static final Pattern NOT_IN_TOKEN = Pattern.compile("[^a-z0-9_.]+");
 
   /**
    * One generated stage.
@@ -347,7 +349,7 @@ final class StageMatrix {
     } else {
       text = Integer.toString(position);
     }
-    return text.toLowerCase().replaceAll("[^a-z0-9_.]+", "-");
+    return NOT_IN_TOKEN.matcher(text.toLowerCase()).replaceAll("-");
   }
 
   /** {@code node} with every {@code ${item.PATH}} replaced by the item's value. */

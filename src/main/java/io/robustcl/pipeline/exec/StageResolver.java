@@ -14,11 +14,24 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 
-/** Step 1: computes a stage's key from its spec and the manifests of its committed inputs. */
+/**
+ * Step 1: computes a stage's key from its spec and the manifests of its committed inputs. One
+ * per injector, so that the planner and the runner share what it computed.
+ */
+@jakarta.inject.Singleton
 public final class StageResolver {
 
   private final Map<String, Stage> stages;
   private final KeyEncoder keys;
+  /**
+   * The last key computed per stage spec (by identity, held weakly) with the input hashes it
+   * came from. A run started as a tool plans, then runs in the same JVM, resolving every
+   * stage twice; the key is a function of the spec and those hashes alone, so the second
+   * resolution reuses it when they are equal.
+   */
+  private final Map<StageSpec, KnownKey> known = new com.google.common.collect.MapMaker().weakKeys().makeMap();
+
+  private record KnownKey(Map<String, List<String>> hashes, String key) {}
 
   @Inject
   public StageResolver(Map<String, Stage> stages, KeyEncoder keys) {
@@ -69,7 +82,15 @@ public final class StageResolver {
       refs.put(ExternalInputs.PORT, ImmutableList.of(new InputRef(ExternalInputs.PORT, fingerprint, fingerprint)));
       hashes.put(ExternalInputs.PORT, ImmutableList.of(fingerprint));
     }
-    String key = keys.key(spec, stage, hashes.buildOrThrow()).hex();
+    ImmutableMap<String, List<String>> inputHashes = hashes.buildOrThrow();
+    KnownKey before = known.get(spec);
+    String key;
+    if (before != null && before.hashes().equals(inputHashes)) {
+      key = before.key();
+    } else {
+      key = keys.key(spec, stage, inputHashes).hex();
+      known.put(spec, new KnownKey(inputHashes, key));
+    }
     return new ResolvedStage(spec, stage, key, refs.build(), artifacts.buildOrThrow());
   }
 

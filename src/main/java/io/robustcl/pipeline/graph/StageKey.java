@@ -7,7 +7,7 @@ package io.robustcl.pipeline.graph;
 public record StageKey(String hex) {
 
   public StageKey {
-    if (!hex.matches("[0-9a-f]{64}")) {
+    if (!io.robustcl.pipeline.cache.CacheKeys.isValid(hex)) { // not String.matches: a Pattern compiled per key
       throw new IllegalArgumentException("not a hex SHA-256: '" + hex + "'");
     }
   }

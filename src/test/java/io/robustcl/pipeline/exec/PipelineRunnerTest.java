@@ -10,6 +10,7 @@ import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
+import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.cache.Manifest;
 import io.robustcl.testing.Fixture;
 import java.nio.file.Path;
@@ -353,5 +354,22 @@ class PipelineRunnerTest {
     RunReport cached = f.run(RunOptions.of("after"), counting);
     assertEquals(93, cached.count(StageStatus.CACHED));
     assertEquals(93, lookups.get());
+  }
+
+  @Test
+  void aKeyResolvedBeforeIsReusedOnlyForTheSameInputContent() {
+    Fixture f = new Fixture(tmp).write(DIAMOND);
+    RunReport one = f.run(RunOptions.of("all"), "aout=one");
+    RunReport two = f.run(RunOptions.of("all"), "aout=two");
+    assertNotEquals(one.manifest("a").contentHash(), two.manifest("a").contentHash());
+    io.robustcl.pipeline.config.StageSpec b = f.load().stage("b");
+    StageResolver shared = f.injector.getInstance(StageResolver.class);
+    assertTrue(shared == f.injector.getInstance(StageResolver.class), "the planner and the runner share one");
+    ArtifactStore store = f.store();
+    // the same spec object against a's two outputs, back and forth: each time the key of that content
+    for (RunReport upstream : List.of(one, two, one, two)) {
+      String key = shared.resolve(b, java.util.Map.of("a", upstream.manifest("a")), store).key();
+      assertEquals(upstream.manifest("b").key(), key);
+    }
   }
 }
