@@ -21,6 +21,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -85,6 +90,16 @@ public final class LocalArtifactStore implements ArtifactStore {
     return root;
   }
 
+  /** Manifests {@link #lookup} parsed and checked, with the identity of the file it read. */
+  private final ConcurrentMap<String, ReadManifest> readManifests =
+      new ConcurrentHashMap<>();
+
+  private record ReadManifest(Object fileKey, long size, FileTime modified, Manifest manifest) {
+    boolean isStill(BasicFileAttributes now) {
+      return fileKey.equals(now.fileKey()) && size == now.size() && modified.equals(now.lastModifiedTime());
+    }
+  }
+
   /**
    * {@inheritDoc}
    *
@@ -127,16 +142,6 @@ public final class LocalArtifactStore implements ArtifactStore {
           manifest));
     }
     return Optional.of(manifest);
-  }
-
-  /** Manifests {@link #lookup} parsed and checked, with the identity of the file it read. */
-  private final java.util.concurrent.ConcurrentMap<String, ReadManifest> readManifests =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private record ReadManifest(Object fileKey, long size, java.nio.file.attribute.FileTime modified, Manifest manifest) {
-    boolean isStill(BasicFileAttributes now) {
-      return fileKey.equals(now.fileKey()) && size == now.size() && modified.equals(now.lastModifiedTime());
-    }
   }
 
   @Override
@@ -850,7 +855,7 @@ public final class LocalArtifactStore implements ArtifactStore {
       String name = ProcessHandle.current().pid() + "-" + UUID.randomUUID();
       Path file = leases.toRealPath().resolve(name + ".lease");
       Path fresh = file.resolveSibling(name + NEW_LEASE);
-      Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      Set<String> keys = ConcurrentHashMap.newKeySet();
       ProcessLocks.LEASES.put(file, keys); // before the file exists: gc here never opens it
       FileChannel channel = null;
       try {
@@ -878,7 +883,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   static final String NEW_LEASE = ".lease-new";
 
   /** A {@value #NEW_LEASE} file this old was left by a run killed between creating and renaming it. */
-  private static final java.time.Duration NEW_LEASE_LEFTOVER = java.time.Duration.ofMinutes(10);
+  private static final Duration NEW_LEASE_LEFTOVER = Duration.ofMinutes(10);
 
   private static final class LocalReadLease implements ReadLease {
     private final Path file;
@@ -988,8 +993,8 @@ public final class LocalArtifactStore implements ArtifactStore {
 
   private static void removeIfLeftOver(Path newLease) throws IOException {
     try {
-      java.time.Instant modified = Files.getLastModifiedTime(newLease).toInstant();
-      if (modified.isBefore(java.time.Instant.now().minus(NEW_LEASE_LEFTOVER))) {
+      Instant modified = Files.getLastModifiedTime(newLease).toInstant();
+      if (modified.isBefore(Instant.now().minus(NEW_LEASE_LEFTOVER))) {
         Files.deleteIfExists(newLease);
       }
     } catch (NoSuchFileException e) {

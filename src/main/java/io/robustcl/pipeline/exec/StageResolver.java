@@ -3,6 +3,7 @@ package io.robustcl.pipeline.exec;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.collect.MapMaker;
 import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.cache.ArtifactStore;
@@ -11,6 +12,7 @@ import io.robustcl.pipeline.cache.Manifest;
 import io.robustcl.pipeline.config.StageSpec;
 import io.robustcl.pipeline.graph.KeyEncoder;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +20,7 @@ import java.util.Map;
  * Step 1: computes a stage's key from its spec and the manifests of its committed inputs. One
  * per injector, so that the planner and the runner share what it computed.
  */
-@jakarta.inject.Singleton
+@Singleton
 public final class StageResolver {
 
   private final Map<String, Stage> stages;
@@ -29,7 +31,7 @@ public final class StageResolver {
    * stage twice; the key is a function of the spec and those hashes alone, so the second
    * resolution reuses it when they are equal.
    */
-  private final Map<StageSpec, KnownKey> known = new com.google.common.collect.MapMaker().weakKeys().makeMap();
+  private final Map<StageSpec, KnownKey> known = new MapMaker().weakKeys().makeMap();
 
   private record KnownKey(Map<String, List<String>> hashes, String key) {}
 
