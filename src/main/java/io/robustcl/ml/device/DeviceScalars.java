@@ -1,5 +1,6 @@
 package io.robustcl.ml.device;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -26,7 +27,8 @@ import ai.djl.ndarray.types.Shape;
  * backward then reads freed memory. That was issue 17's NaN: {@code loss.mul(lambda)} read back as
  * 1e34, Inf or NaN whenever a collection fell between forward and backward (about one CPU step in
  * 1,000). Hence the rule for {@code io.robustcl.ml}: no Java-number operands in array operations;
- * constants come from here.
+ * constants come from here. An attack's per-call cache ({@code ml.attack.Scalars}) makes its constants here too, so a
+ * counter sees them.
  */
 public final class DeviceScalars {
   /** Shared: it holds no state, and records holding it stay equal. */
@@ -52,8 +54,13 @@ public final class DeviceScalars {
    * device (no upload).
    */
   public NDArray create(NDManager manager, NDArray like, float value) {
+    return create(manager, like.getDataType(), like.getDevice(), value);
+  }
+
+  /** One scalar of {@code type} on {@code device}, attached to {@code manager}: a fill on the device. */
+  public NDArray create(NDManager manager, DataType type, Device device, float value) {
     counter.created(1);
-    NDArray out = manager.full(new Shape(), value, like.getDataType(), like.getDevice());
+    NDArray out = manager.full(new Shape(), value, type, device);
     // on another device than the manager's, DJL's full makes it in a sub-manager of that device
     out.attach(manager);
     return out;
@@ -72,12 +79,6 @@ public final class DeviceScalars {
   /** {@code x / divisor}, the divisor an array made here (what {@code x.div(Number)} would do, safely). */
   public NDArray div(NDArray x, double divisor) {
     return x.div(like(x, (float) divisor));
-  }
-
-  /** One float32 scalar on {@code manager}'s device. */
-  public NDArray create(NDManager manager, float value) {
-    counter.created(1);
-    return manager.full(new Shape(), value);
   }
 
   /**
