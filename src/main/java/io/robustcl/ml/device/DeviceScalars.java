@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
 
 /**
  * Scalar constants as 0-dimensional arrays on a device, for the NDArray-operand overloads of DJL's
@@ -27,7 +28,8 @@ import ai.djl.ndarray.types.Shape;
  * backward then reads freed memory. That was issue 17's NaN: {@code loss.mul(lambda)} read back as
  * 1e34, Inf or NaN whenever a collection fell between forward and backward (about one CPU step in
  * 1,000). Hence the rule for {@code io.robustcl.ml}: no Java-number operands in array operations;
- * constants come from here. An attack's per-call cache ({@code ml.attack.Scalars}) makes its constants here too, so a
+ * constants come from here (and arrays of Java values from {@link HostTransfer#upload}, which {@link #of}
+ * uses). An attack's per-call cache ({@code ml.attack.Scalars}) makes its constants here too, so a
  * counter sees them.
  */
 public final class DeviceScalars {
@@ -87,13 +89,11 @@ public final class DeviceScalars {
    */
   public NDArray[] of(NDManager manager, DataType type, NDArray like, float... values) {
     counter.created(values.length);
-    NDArray all;
-    try (NDArray host = manager.create(values, new Shape(values.length))) {
-      all = host.toDevice(like.getDevice(), false).toType(type, false);
-      if (all == host) {
-        // same device and type: DJL returned the Java-backed array itself; copy into PyTorch's memory
-        all = host.duplicate();
-      }
+    NDArray uploaded = HostTransfer.upload(manager, like.getDevice(), FloatBuffer.wrap(values),
+        new Shape(values.length), DataType.FLOAT32);
+    NDArray all = uploaded.toType(type, false);
+    if (all != uploaded) {
+      uploaded.close();
     }
     NDArray[] out = new NDArray[values.length];
     for (int i = 0; i < values.length; i++) {
