@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
  * {@code manager.create(Number)}, ...). On the CPU those make the number an array over a Java buffer
  * and close it at once, and a garbage collection before backward then hands autograd freed memory (see
  * {@link DeviceScalars}). Nor does any make an array from Java values with {@code manager.create(float[]
- * / long[] / Buffer / float ...)}: on the CPU that array is a view of a Java buffer too, safe only while
- * it stays open; such arrays come from {@link HostTransfer#upload}, which copies into PyTorch's memory.
+ * / long[] / Buffer / float ...)}, or give one Java values with {@code array.set(float[] / Buffer)}: on
+ * the CPU the array then is a view of a Java buffer too, safe only while it stays open (and, after
+ * {@code set}, is not set again); such arrays come from {@link HostTransfer#upload} and
+ * {@link HostTransfer#write}, which copy into PyTorch's memory.
  * Read from the compiled classes' constant pools, so a call in any form counts.
  */
 class JavaNumberOperandsTest {
@@ -35,10 +37,10 @@ class JavaNumberOperandsTest {
   private static final List<String> DJL_MANAGER_TYPES =
       List.of("ai/djl/ndarray/NDManager", "ai/djl/ndarray/BaseNDManager", "ai/djl/pytorch/engine/PtNDManager");
 
-  /**
-   * The classes that may call a raw {@code create} over Java memory, each with why. The upload itself
-   * makes its staging view there, in a scope it closes after copying out of it.
-   */
+  private static final List<String> DJL_ARRAY_CLASSES = List.of("ai/djl/ndarray/NDArray",
+      "ai/djl/ndarray/NDArrayAdapter", "ai/djl/pytorch/engine/PtNDArray");
+
+  /** The classes that may call a raw {@code create} or {@code set} over Java memory, each with why. */
   private static final List<String> RAW_CREATE_ALLOWED = List.of(
       // the one upload: a from_blob view in a staging scope, cloned or copied to the device before it closes
       "io/robustcl/ml/device/HostTransfer.class");
@@ -63,33 +65,37 @@ class JavaNumberOperandsTest {
   }
 
   @Test
-  void noMlClassMakesAnArrayOverJavaMemoryOutsideTheUpload() throws IOException, URISyntaxException {
+  void noMlClassMakesOrSetsAnArrayOverJavaMemoryOutsideHostTransfer() throws IOException, URISyntaxException {
     Path root = Path.of(DeviceScalars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> found = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root.resolve("io/robustcl/ml"))) {
       for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
         String name = root.relativize(f).toString().replace('\\', '/');
         if (!RAW_CREATE_ALLOWED.contains(name)) {
-          for (String call : javaMemoryCreates(Files.readAllBytes(f))) {
+          for (String call : javaMemoryArrays(Files.readAllBytes(f))) {
             found.add(name + ": " + call);
           }
         }
       }
     }
-    assertEquals(List.of(), found, "make arrays from Java values with HostTransfer.upload (constants: DeviceScalars)");
+    assertEquals(List.of(), found,
+        "make arrays from Java values with HostTransfer.upload, write them with HostTransfer.write (constants: DeviceScalars)");
   }
 
   @Test
   void theScanFindsARawUpload() throws IOException, URISyntaxException {
     assertEquals(List.of("ai/djl/ndarray/NDManager.create([FLai/djl/ndarray/types/Shape;)Lai/djl/ndarray/NDArray;",
-        "ai/djl/ndarray/NDManager.create(J)Lai/djl/ndarray/NDArray;"), javaMemoryCreates(classFile(RawUpload.class)));
-    assertEquals(List.of(), javaMemoryCreates(classFile(Offender.class)));
+        "ai/djl/ndarray/NDManager.create(J)Lai/djl/ndarray/NDArray;", "ai/djl/ndarray/NDArray.set([F)V"),
+        javaMemoryArrays(classFile(RawUpload.class)));
+    assertEquals(List.of(), javaMemoryArrays(classFile(Offender.class)));
   }
 
   /** What the upload scan must catch. */
   static final class RawUpload {
     static ai.djl.ndarray.NDArray rows(ai.djl.ndarray.NDManager m, float[] v) {
-      return m.create(v, new ai.djl.ndarray.types.Shape(v.length)).add(m.create(1L));
+      ai.djl.ndarray.NDArray out = m.create(v, new ai.djl.ndarray.types.Shape(v.length)).add(m.create(1L));
+      out.set(v);
+      return out;
     }
   }
 
@@ -130,10 +136,11 @@ class JavaNumberOperandsTest {
 
   /**
    * The references to a DJL manager's {@code create} whose first parameter is Java data: a primitive
-   * ({@code create(1L)}), an array ({@code create(float[], Shape)}) or a {@code java.nio} buffer. Not
-   * {@code create(Shape, ...)}, which allocates in PyTorch.
+   * ({@code create(1L)}), an array ({@code create(float[], Shape)}) or a {@code java.nio} buffer (not
+   * {@code create(Shape, ...)}, which allocates in PyTorch); and to an array's {@code set} of a Java
+   * array or buffer (not {@code set(NDIndex, ...)}, which copies).
    */
-  private static List<String> javaMemoryCreates(byte[] classFile) throws IOException {
+  private static List<String> javaMemoryArrays(byte[] classFile) throws IOException {
     List<String> out = new ArrayList<>();
     for (String[] ref : methodRefs(classFile)) {
       if (DJL_MANAGER_TYPES.contains(ref[0]) && ref[1].equals("create")) {
@@ -141,6 +148,10 @@ class JavaNumberOperandsTest {
         if ("ZBCSIJFD[".indexOf(first) >= 0 || ref[2].startsWith("(Ljava/nio/")) {
           out.add(ref[0] + "." + ref[1] + ref[2]);
         }
+      }
+      if (DJL_ARRAY_CLASSES.contains(ref[0]) && ref[1].equals("set")
+          && (ref[2].startsWith("([") || ref[2].startsWith("(Ljava/nio/"))) {
+        out.add(ref[0] + "." + ref[1] + ref[2]);
       }
     }
     return out;

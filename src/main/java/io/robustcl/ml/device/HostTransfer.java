@@ -3,6 +3,7 @@ package io.robustcl.ml.device;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.Buffer;
@@ -30,6 +31,9 @@ import java.nio.LongBuffer;
  * On a GPU DJL already copies (from_blob, then {@code .to(device)}); upload does the same copy there.
  */
 public final class HostTransfer {
+  /** Immutable once built: DJL only reads an index. */
+  private static final NDIndex EVERYTHING = new NDIndex("...");
+
   private HostTransfer() {}
 
   /** The array's values, read to the host. */
@@ -41,16 +45,21 @@ public final class HostTransfer {
   }
 
   /**
-   * Gives the array {@code values} (same element count). On the CPU, DJL 0.25's {@code set(Buffer)} does
-   * not copy into the array's storage: it swaps the storage for a direct buffer that the array then keeps
-   * (native {@code torchSet}: {@code set_} over the buffer's address), so a view taken before keeps the
-   * old values, and the buffer lives only while the array is open and not set again. Used for
-   * parameters, which stay open as long as their network.
+   * Overwrites the array's values in place with {@code values} (same element count), on its device:
+   * an upload, then a copy into the array's own storage ({@code index_put_} over {@code ...}) with
+   * gradient recording off, so a parameter can be written while a tape is open.
+   *
+   * <p>Why not DJL's {@code set(Buffer)}: on the CPU it does not copy into the storage but swaps it for a
+   * direct buffer that the array then keeps (native {@code torchSet}: {@code set_} over the buffer's
+   * address). Every parameter written that way lived in Java memory, a view taken before kept the old
+   * values, and setting it again left the old buffer to the collector while views or autograd could still
+   * read it.
    */
   public static void write(NDArray array, float[] values) {
     try (NDManager scope = array.getManager().newSubManager()) {
-      array.tempAttach(scope);
-      array.set(FloatBuffer.wrap(values));
+      NDArray uploaded = upload(scope, array.getDevice(), FloatBuffer.wrap(values), array.getShape(),
+          DataType.FLOAT32).toType(array.getDataType(), false);
+      GradientTape.withoutRecording(() -> array.set(EVERYTHING, uploaded));
     }
   }
 

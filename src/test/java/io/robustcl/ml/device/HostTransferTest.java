@@ -58,4 +58,24 @@ class HostTransferTest {
     assertEquals(DataType.INT64, labels.getDataType());
     assertArrayEquals(new long[] {7, -1}, labels.toLongArray());
   }
+
+  /**
+   * A write copies into the array's own storage, with a tape open too (a parameter is a leaf that
+   * requires a gradient): a view taken before sees the new values. DJL's {@code set(Buffer)} swapped the
+   * storage for a Java buffer instead, and the view kept the old values.
+   */
+  @Test
+  void aWriteCopiesIntoTheArraysOwnStorage() {
+    NDArray weight = cpu.manager().zeros(new Shape(2, 3));
+    weight.setRequiresGradient(true);
+    NDArray firstRow = weight.get("0");
+    NDArray scalar = cpu.manager().zeros(new Shape());
+    try (GradientTape tape = GradientTape.record()) {
+      HostTransfer.write(weight, new float[] {1f, 2f, 3f, 4f, 5f, 6f});
+      HostTransfer.write(scalar, new float[] {7f});
+    }
+    assertArrayEquals(new float[] {1f, 2f, 3f}, firstRow.toFloatArray(), 0f);
+    assertArrayEquals(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, HostTransfer.read(weight), 0f);
+    assertEquals(7f, scalar.getFloat(), 0f);
+  }
 }
