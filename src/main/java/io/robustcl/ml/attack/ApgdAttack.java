@@ -51,9 +51,11 @@ import org.jspecify.annotations.Nullable;
  * @param rho the oscillation threshold (0.75)
  * @param eotDraws gradient samples per step (1; {@code rand} version: 20)
  * @param l1EpsSchedule the 3/2/1 eps schedule of "Mind the box" (l_1 only)
+ * @param scalars makes the constants of each {@link #perturb} call on the inputs' device (see
+ *     {@link DeviceScalars}); uncounted unless a test passes a counting one
  */
 public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, MarginLoss loss, int targets,
-        double rho, int eotDraws, boolean l1EpsSchedule) implements ClassifierAttack {
+        double rho, int eotDraws, boolean l1EpsSchedule, DeviceScalars scalars) implements ClassifierAttack {
 
     /** AutoAttack's defaults. */
     public static final int ITERATIONS = 100;
@@ -79,6 +81,12 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
         }
     }
 
+    /** An attack whose constants go uncounted. */
+    public ApgdAttack(Norm norm, double eps, int iterations, int restarts, MarginLoss loss, int targets, double rho,
+            int eotDraws, boolean l1EpsSchedule) {
+        this(norm, eps, iterations, restarts, loss, targets, rho, eotDraws, l1EpsSchedule, DeviceScalars.uncounted());
+    }
+
     /** APGD-CE: 100 iterations, one run. */
     public static ApgdAttack ce(Norm norm, double eps) {
         return new ApgdAttack(norm, eps, ITERATIONS, 1, MarginLoss.CE, TARGETS, RHO, 1, false);
@@ -100,23 +108,28 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
     }
 
     public ApgdAttack withIterations(int n) {
-        return new ApgdAttack(norm, eps, n, restarts, loss, targets, rho, eotDraws, l1EpsSchedule);
+        return new ApgdAttack(norm, eps, n, restarts, loss, targets, rho, eotDraws, l1EpsSchedule, scalars);
     }
 
     public ApgdAttack withRestarts(int n) {
-        return new ApgdAttack(norm, eps, iterations, n, loss, targets, rho, eotDraws, l1EpsSchedule);
+        return new ApgdAttack(norm, eps, iterations, n, loss, targets, rho, eotDraws, l1EpsSchedule, scalars);
     }
 
     public ApgdAttack withTargets(int n) {
-        return new ApgdAttack(norm, eps, iterations, restarts, loss, n, rho, eotDraws, l1EpsSchedule);
+        return new ApgdAttack(norm, eps, iterations, restarts, loss, n, rho, eotDraws, l1EpsSchedule, scalars);
     }
 
     public ApgdAttack withEotDraws(int n) {
-        return new ApgdAttack(norm, eps, iterations, restarts, loss, targets, rho, n, l1EpsSchedule);
+        return new ApgdAttack(norm, eps, iterations, restarts, loss, targets, rho, n, l1EpsSchedule, scalars);
     }
 
     public ApgdAttack withL1EpsSchedule(boolean on) {
-        return new ApgdAttack(norm, eps, iterations, restarts, loss, targets, rho, eotDraws, on);
+        return new ApgdAttack(norm, eps, iterations, restarts, loss, targets, rho, eotDraws, on, scalars);
+    }
+
+    /** This attack with its constants made through {@code through} (a counting hook in tests). */
+    public ApgdAttack withScalars(DeviceScalars through) {
+        return new ApgdAttack(norm, eps, iterations, restarts, loss, targets, rho, eotDraws, l1EpsSchedule, through);
     }
 
     private String label() {
@@ -138,17 +151,17 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
         NDManager outer = x.getManager();
         try (FrozenParameters frozen = FrozenParameters.freeze(model.parameters());
                 NDManager attack = outer.newSubManager()) {
-            Scalars scalars = new Scalars(attack, x.getDataType());
+            Scalars constants = new Scalars(scalars, attack, x);
             SampleRows rows = SampleRows.of(x, labels, model, attack);
             rows.rounds(targetCount, restarts, attack, (rank, restart, xs, ys, subShape, round) -> {
                 NDArray labelHot = MarginLoss.oneHot(ys, model.classes(), xs.getDataType());
                 NDArray targetHot = loss == MarginLoss.TARGETED_DLR
                         ? targetOneHot(model, xs.reshape(subShape), rank) : null;
-                LossGradient.Loss lossFn = logits -> loss.losses(logits, labelHot, targetHot, scalars);
+                LossGradient.Loss lossFn = logits -> loss.losses(logits, labelHot, targetHot, constants);
                 Run run = l1EpsSchedule
-                        ? scheduled(model, xs, ys, subShape, lossFn, scalars, round, random)
+                        ? scheduled(model, xs, ys, subShape, lossFn, constants, round, random)
                         : single(model, xs, ys, subShape, lossFn, ball(eps, xs, round), eps, iterations,
-                                null, scalars, round, random);
+                                null, constants, round, random);
                 return new SampleRows.Outcome(run.fooled, run.found);
             });
             return rows.result(outer);
@@ -202,7 +215,7 @@ public record ApgdAttack(Norm norm, double eps, int iterations, int restarts, Ma
      * every step of the runs on those rows (a ball without them uploads eight scalars per projection).
      */
     private PerturbationBall ball(double radius, NDArray xs, NDManager round) {
-        return new PerturbationBall(norm, radius, 1, PerturbationBall.Constants.of(DeviceScalars.uncounted(), round,
+        return new PerturbationBall(norm, radius, 1, PerturbationBall.Constants.of(scalars, round,
                 xs, radius, alpha() * radius));
     }
 

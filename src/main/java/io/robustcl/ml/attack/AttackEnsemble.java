@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.HostTransfer;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
@@ -107,7 +109,7 @@ public record AttackEnsemble(List<Component> components) {
                     for (int i = 0; i < rows.length; i++) {
                         rows[i] = still[i];
                     }
-                    NDArray index = scope.create(rows);
+                    NDArray index = HostTransfer.upload(scope, rows, new Shape(rows.length));
                     x.tempAttach(scope);
                     labels.tempAttach(scope);
                     NDArray xs = x.get(new NDIndex("{}", index));

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.EngineDraws;
 import io.robustcl.ml.device.GradientTape;
 import java.util.random.RandomGenerator;
@@ -41,9 +42,11 @@ import java.util.random.RandomGenerator;
  * @param alphaMax bias bound (0.1)
  * @param eta overshoot (1.05)
  * @param beta backward step (0.9)
+ * @param scalars makes the constants of each call on the inputs' device (see {@link DeviceScalars});
+ *     uncounted unless a test passes a counting one
  */
 public record FabAttack(Norm norm, double eps, int iterations, int targets, int restarts, double alphaMax,
-        double eta, double beta) implements ClassifierAttack {
+        double eta, double beta, DeviceScalars scalars) implements ClassifierAttack {
 
     public FabAttack {
         if (!(eps > 0) || iterations < 1 || targets < 1 || restarts < 1) {
@@ -56,21 +59,32 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, int 
         }
     }
 
+    /** An attack whose constants go uncounted. */
+    public FabAttack(Norm norm, double eps, int iterations, int targets, int restarts, double alphaMax, double eta,
+            double beta) {
+        this(norm, eps, iterations, targets, restarts, alphaMax, eta, beta, DeviceScalars.uncounted());
+    }
+
     /** AutoAttack's FAB-T: 100 iterations, 9 targets, 1 restart, alpha_max 0.1, eta 1.05, beta 0.9. */
     public static FabAttack targeted(Norm norm, double eps) {
         return new FabAttack(norm, eps, 100, 9, 1, 0.1, 1.05, 0.9);
     }
 
     public FabAttack withIterations(int n) {
-        return new FabAttack(norm, eps, n, targets, restarts, alphaMax, eta, beta);
+        return new FabAttack(norm, eps, n, targets, restarts, alphaMax, eta, beta, scalars);
     }
 
     public FabAttack withTargets(int n) {
-        return new FabAttack(norm, eps, iterations, n, restarts, alphaMax, eta, beta);
+        return new FabAttack(norm, eps, iterations, n, restarts, alphaMax, eta, beta, scalars);
     }
 
     public FabAttack withRestarts(int n) {
-        return new FabAttack(norm, eps, iterations, targets, n, alphaMax, eta, beta);
+        return new FabAttack(norm, eps, iterations, targets, n, alphaMax, eta, beta, scalars);
+    }
+
+    /** This attack with its constants made through {@code through} (a counting hook in tests). */
+    public FabAttack withScalars(DeviceScalars through) {
+        return new FabAttack(norm, eps, iterations, targets, restarts, alphaMax, eta, beta, through);
     }
 
     @Override
@@ -80,11 +94,11 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, int 
         int targetCount = Math.min(targets, model.classes() - 1);
         try (FrozenParameters frozen = FrozenParameters.freeze(model.parameters());
                 NDManager attack = outer.newSubManager()) {
-            Scalars scalars = new Scalars(attack, x.getDataType());
+            Scalars constants = new Scalars(scalars, attack, x);
             SampleRows rows = SampleRows.of(x, labels, model, attack);
             rows.rounds(targetCount, restarts, attack, (rank, restart, xs, ys, subShape, round) -> {
-                Found found = search(model, xs, ys, subShape, rank, restart > 0, random, scalars, round);
-                NDArray within = found.norms.lte(scalars.of((float) eps));
+                Found found = search(model, xs, ys, subShape, rank, restart > 0, random, constants, round);
+                NDArray within = found.norms.lte(constants.of((float) eps));
                 return new SampleRows.Outcome(within, found.points);
             });
             return rows.result(outer);
@@ -108,14 +122,14 @@ public record FabAttack(Norm norm, double eps, int iterations, int targets, int 
             flat.attach(attack);
             NDArray labels64 = labels.toType(DataType.INT64, true);
             labels64.attach(attack);
-            Scalars scalars = new Scalars(attack, x.getDataType());
+            Scalars constants = new Scalars(scalars, attack, x);
             boolean[] correct = model.logitsOf(x).argMax(1).eq(labels64).toBooleanArray();
             for (int t = 0; t < Math.min(targets, model.classes() - 1); t++) {
                 for (int r = 0; r < restarts; r++) {
                     try (NDManager round = attack.newSubManager()) {
                         flat.tempAttach(round);
                         labels64.tempAttach(round);
-                        float[] norms = search(model, flat, labels64, shape, t + 2, r > 0, random, scalars, round)
+                        float[] norms = search(model, flat, labels64, shape, t + 2, r > 0, random, constants, round)
                                 .norms.toFloatArray();
                         for (int i = 0; i < n; i++) {
                             best[i] = correct[i] ? Math.min(best[i], norms[i]) : 0f;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.HostTransfer;
 
 /**
  * The bookkeeping every AutoAttack component shares: which points are still classified correctly,
@@ -112,7 +113,7 @@ final class SampleRows {
             for (int i = 0; i < indices.length; i++) {
                 longIndices[i] = indices[i];
             }
-            NDArray index = round.create(longIndices);
+            NDArray index = HostTransfer.upload(round, longIndices, new Shape(longIndices.length));
             NDArray xs = flat.get(new NDIndex("{}", index));
             NDArray ys = labels.get(new NDIndex("{}", index));
             Shape subShape = new Shape(indices.length).addAll(shape.slice(1));
@@ -130,6 +131,6 @@ final class SampleRows {
 
     /** The adversarial examples (clean input where nothing was found), in the model's shape. */
     NDArray result(NDManager outer) {
-        return outer.create(adversarial, shape);
+        return HostTransfer.upload(outer, adversarial, shape);
     }
 }

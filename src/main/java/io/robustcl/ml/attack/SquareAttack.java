@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.DeviceScalars;
+import io.robustcl.ml.device.HostTransfer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -138,7 +140,7 @@ public record SquareAttack(Norm norm, double eps, int queries, double initialFra
                 }
             }
         }
-        return x.getManager().create(best, shape);
+        return HostTransfer.upload(x.getManager(), best, shape);
     }
 
     private static int[] labelsOf(NDArray labels) {
@@ -176,15 +178,16 @@ public record SquareAttack(Norm norm, double eps, int queries, double initialFra
         }
         try (NDManager scope = parent.newSubManager()) {
             Shape batch = new Shape(rows.length).addAll(shape.slice(1));
-            NDArray logits = model.logitsOf(scope.create(packed, batch));
+            NDArray logits = model.logitsOf(HostTransfer.upload(scope, packed, batch));
             long[] labels = new long[rows.length];
             for (int j = 0; j < rows.length; j++) {
                 labels[j] = y[rows[j]];
             }
-            NDArray hot = scope.create(labels).oneHot(model.classes()).toType(logits.getDataType(), false);
+            NDArray hot = HostTransfer.upload(scope, labels, new Shape(labels.length)).oneHot(model.classes())
+                    .toType(logits.getDataType(), false);
             NDArray trueLogit = logits.mul(hot).sum(new int[] {1});
             // -inf on the true class leaves the largest other logit
-            NDArray others = logits.add(hot.mul(scope.create(-1e30f))).max(new int[] {1});
+            NDArray others = logits.add(hot.mul(DeviceScalars.uncounted().like(hot, -1e30f))).max(new int[] {1});
             return trueLogit.sub(others).toFloatArray();
         }
     }

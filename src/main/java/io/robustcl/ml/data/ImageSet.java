@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.robustcl.ml.device.DeviceScalars;
+import io.robustcl.ml.device.HostTransfer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -184,7 +185,7 @@ public final class ImageSet {
                 buffer.put((byte[]) images.get(index));
             }
             buffer.flip();
-            try (NDArray raw = manager.create(buffer, shape, DataType.UINT8)) {
+            try (NDArray raw = HostTransfer.upload(manager, manager.getDevice(), buffer, shape, DataType.UINT8)) {
                 return DeviceScalars.uncounted().div(raw.toType(DataType.FLOAT32, false), 255);
             }
         }
@@ -193,7 +194,7 @@ public final class ImageSet {
         for (int index : indices) {
             buffer.put((float[]) images.get(index));
         }
-        return manager.create(bytes, shape, DataType.FLOAT32);
+        return HostTransfer.upload(manager, manager.getDevice(), bytes, shape, DataType.FLOAT32);
     }
 
     /** All images, as {@link #images(NDManager, int[])}. */
@@ -207,7 +208,7 @@ public final class ImageSet {
         for (int i = 0; i < indices.length; i++) {
             out[i] = labels[Objects.checkIndex(indices[i], labels.length)];
         }
-        return manager.create(out);
+        return HostTransfer.upload(manager, out, new Shape(out.length));
     }
 
     /** The images at {@code indices}, in that order (sharing the stored arrays). */

@@ -3,6 +3,7 @@ package io.robustcl.ml.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.HostTransfer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -62,8 +63,10 @@ public record PadCropFlip(int padding) implements ImageTransform {
         long h = s.get(2);
         long w = s.get(3);
         NDArray padded = pad(images, scope);
-        NDArray byRows = padded.gather(scope.create(rows, new Shape(n, 1, h, 1)).broadcast(new Shape(n, c, h, w + 2L * padding)), 2);
-        return byRows.gather(scope.create(cols, new Shape(n, 1, 1, w)).broadcast(new Shape(n, c, h, w)), 3);
+        NDArray rowIndex = HostTransfer.upload(scope, rows, new Shape(n, 1, h, 1));
+        NDArray byRows = padded.gather(rowIndex.broadcast(new Shape(n, c, h, w + 2L * padding)), 2);
+        NDArray colIndex = HostTransfer.upload(scope, cols, new Shape(n, 1, 1, w));
+        return byRows.gather(colIndex.broadcast(new Shape(n, c, h, w)), 3);
     }
 
     /** The batch with {@code padding} zero rows and columns on each side. */

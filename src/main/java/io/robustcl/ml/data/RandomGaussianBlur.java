@@ -3,6 +3,7 @@ package io.robustcl.ml.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.HostTransfer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -77,7 +78,7 @@ public record RandomGaussianBlur(double probability) implements ImageTransform {
     private static NDArray[] weights(float[][] perOffset, int n, NDManager scope) {
         NDArray[] weights = new NDArray[perOffset.length];
         for (int i = 0; i < perOffset.length; i++) {
-            weights[i] = scope.create(perOffset[i], new Shape(n, 1, 1, 1));
+            weights[i] = HostTransfer.upload(scope, perOffset[i], new Shape(n, 1, 1, 1));
         }
         return weights;
     }

@@ -8,6 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.robustcl.ml.device.DeviceScalars;
+import io.robustcl.ml.device.HostTransfer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -253,14 +255,14 @@ public final class SimClrAugmentation implements ImageTransform {
         NDArray x = images.toType(DataType.FLOAT32, false);
         Shape rowShape = new Shape(n, 1, size, 1);
         Shape rowsOut = new Shape(n, c, size, width);
-        NDArray r0 = x.gather(sub.create(rows0, rowShape).broadcast(rowsOut), 2);
-        NDArray r1 = x.gather(sub.create(rows1, rowShape).broadcast(rowsOut), 2);
-        NDArray rows = r0.addi(r1.subi(r0).muli(sub.create(rowWeights, rowShape)));
+        NDArray r0 = x.gather(HostTransfer.upload(sub, rows0, rowShape).broadcast(rowsOut), 2);
+        NDArray r1 = x.gather(HostTransfer.upload(sub, rows1, rowShape).broadcast(rowsOut), 2);
+        NDArray rows = r0.addi(r1.subi(r0).muli(HostTransfer.upload(sub, rowWeights, rowShape)));
         Shape colShape = new Shape(n, 1, 1, size);
         Shape colsOut = new Shape(n, c, size, size);
-        NDArray c0 = rows.gather(sub.create(cols0, colShape).broadcast(colsOut), 3);
-        NDArray c1 = rows.gather(sub.create(cols1, colShape).broadcast(colsOut), 3);
-        return c0.addi(c1.subi(c0).muli(sub.create(colWeights, colShape)));
+        NDArray c0 = rows.gather(HostTransfer.upload(sub, cols0, colShape).broadcast(colsOut), 3);
+        NDArray c1 = rows.gather(HostTransfer.upload(sub, cols1, colShape).broadcast(colsOut), 3);
+        return c0.addi(c1.subi(c0).muli(HostTransfer.upload(sub, colWeights, colShape)));
     }
 
     /** Source indices and weights for resizing [start, start+length) to {@code size} samples. */
@@ -288,7 +290,7 @@ public final class SimClrAugmentation implements ImageTransform {
     }
 
     private static NDArray perSample(NDManager sub, float[] values) {
-        return sub.create(values, new Shape(values.length, 1, 1, 1));
+        return HostTransfer.upload(sub, values, new Shape(values.length, 1, 1, 1));
     }
 
     /**
@@ -363,7 +365,7 @@ public final class SimClrAugmentation implements ImageTransform {
             inverse[sorted[i]] = i;
             permute |= sorted[i] != i;
         }
-        NDArray y = permute ? x.get(new NDIndex("{}", sub.create(sortedIndex))) : x;
+        NDArray y = permute ? x.get(new NDIndex("{}", HostTransfer.upload(sub, sortedIndex, new Shape(n)))) : x;
         for (int k = 0; k < 4; k++) {
             float[] scale = new float[n];
             float[] grayWeight = new float[n];
@@ -396,7 +398,7 @@ public final class SimClrAugmentation implements ImageTransform {
                         perSample(sub, shifts), sub, c));
             }
         }
-        return permute ? y.get(new NDIndex("{}", sub.create(inverse))) : y;
+        return permute ? y.get(new NDIndex("{}", HostTransfer.upload(sub, inverse, new Shape(n)))) : y;
     }
 
     /**
@@ -448,7 +450,8 @@ public final class SimClrAugmentation implements ImageTransform {
         NDArray h6 = hueR.addi(hueG).addi(hueB).divi(divisor);
         // + 12 keeps the argument positive for any |shift| <= 0.5
         NDArray channelOffset = shift.mul(k.six()).addi(k.twelve())
-                .add(sub.create(new float[] {5f, 3f, 1f}, new Shape(1, 3, 1, 1)).toDevice(x.getDevice(), false));
+                .add(HostTransfer.upload(sub, x.getDevice(), FloatBuffer.wrap(new float[] {5f, 3f, 1f}),
+                        new Shape(1, 3, 1, 1), DataType.FLOAT32));
         NDArray v = channelOffset.add(h6);
         NDArray kk = v.sub(v.div(k.six()).floor().muli(k.six()));
         NDArray ramp = k.unitBox(kk.minimum(kk.neg().addi(k.four())));

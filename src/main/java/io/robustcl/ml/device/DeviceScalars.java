@@ -1,9 +1,11 @@
 package io.robustcl.ml.device;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
 
 /**
  * Scalar constants as 0-dimensional arrays on a device, for the NDArray-operand overloads of DJL's
@@ -26,7 +28,9 @@ import ai.djl.ndarray.types.Shape;
  * backward then reads freed memory. That was issue 17's NaN: {@code loss.mul(lambda)} read back as
  * 1e34, Inf or NaN whenever a collection fell between forward and backward (about one CPU step in
  * 1,000). Hence the rule for {@code io.robustcl.ml}: no Java-number operands in array operations;
- * constants come from here.
+ * constants come from here (and arrays of Java values from {@link HostTransfer#upload}, which {@link #of}
+ * uses). An attack's per-call cache ({@code ml.attack.Scalars}) makes its constants here too, so a
+ * counter sees them.
  */
 public final class DeviceScalars {
   /** Shared: it holds no state, and records holding it stay equal. */
@@ -52,8 +56,13 @@ public final class DeviceScalars {
    * device (no upload).
    */
   public NDArray create(NDManager manager, NDArray like, float value) {
+    return create(manager, like.getDataType(), like.getDevice(), value);
+  }
+
+  /** One scalar of {@code type} on {@code device}, attached to {@code manager}: a fill on the device. */
+  public NDArray create(NDManager manager, DataType type, Device device, float value) {
     counter.created(1);
-    NDArray out = manager.full(new Shape(), value, like.getDataType(), like.getDevice());
+    NDArray out = manager.full(new Shape(), value, type, device);
     // on another device than the manager's, DJL's full makes it in a sub-manager of that device
     out.attach(manager);
     return out;
@@ -74,25 +83,17 @@ public final class DeviceScalars {
     return x.div(like(x, (float) divisor));
   }
 
-  /** One float32 scalar on {@code manager}'s device. */
-  public NDArray create(NDManager manager, float value) {
-    counter.created(1);
-    return manager.full(new Shape(), value);
-  }
-
   /**
    * Several scalars of {@code type} on {@code like}'s device in one upload (then split on the device),
    * attached to {@code manager}.
    */
   public NDArray[] of(NDManager manager, DataType type, NDArray like, float... values) {
     counter.created(values.length);
-    NDArray all;
-    try (NDArray host = manager.create(values, new Shape(values.length))) {
-      all = host.toDevice(like.getDevice(), false).toType(type, false);
-      if (all == host) {
-        // same device and type: DJL returned the Java-backed array itself; copy into PyTorch's memory
-        all = host.duplicate();
-      }
+    NDArray uploaded = HostTransfer.upload(manager, like.getDevice(), FloatBuffer.wrap(values),
+        new Shape(values.length), DataType.FLOAT32);
+    NDArray all = uploaded.toType(type, false);
+    if (all != uploaded) {
+      uploaded.close();
     }
     NDArray[] out = new NDArray[values.length];
     for (int i = 0; i < values.length; i++) {

@@ -57,6 +57,21 @@ public final class GradientTape implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs in-place updates of leaf arrays with PyTorch's gradient mode off, then restores the thread's
+   * mode (it is thread-local, and a thread other than the one that started the engine begins with it
+   * on; in-place updates of leaves that require gradients fail in that mode).
+   */
+  public static void withoutRecording(Runnable update) {
+    boolean was = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      update.run();
+    } finally {
+      JniUtils.setGradMode(was);
+    }
+  }
+
   /** Restores the thread's previous grad mode. Idempotent. */
   @Override
   public void close() {

@@ -10,6 +10,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.robustcl.ml.device.HostTransfer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -70,10 +72,8 @@ public final class ResNet extends ChainedBlock {
     if (normalisationConstants == null || !normalisationConstants[0].getDevice().equals(x.getDevice())) {
       NDManager owner = stemConv.getParameters().valueAt(0).getArray().getManager();
       Shape perChannel = new Shape(1, ResNetSpec.CHANNELS, 1, 1);
-      NDArray m = owner.create(mean, perChannel).toDevice(x.getDevice(), false);
-      NDArray s = owner.create(std, perChannel).toDevice(x.getDevice(), false);
-      m.attach(owner);
-      s.attach(owner);
+      NDArray m = HostTransfer.upload(owner, x.getDevice(), FloatBuffer.wrap(mean), perChannel, DataType.FLOAT32);
+      NDArray s = HostTransfer.upload(owner, x.getDevice(), FloatBuffer.wrap(std), perChannel, DataType.FLOAT32);
       normalisationConstants = new NDArray[] {m, s};
     }
     return normalisationConstants;

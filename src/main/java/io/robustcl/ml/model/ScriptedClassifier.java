@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
+import io.robustcl.ml.device.DeviceScalars;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -125,7 +126,7 @@ public final class ScriptedClassifier {
     if (!FORWARD.equals(method)) {
       // DJL runs another method than forward when the inputs hold an array of this name; that array
       // only names the method and is not passed to it
-      NDArray marker = x.getManager().create(0f);
+      NDArray marker = DeviceScalars.uncounted().like(x, 0f);
       marker.setName("module_method:" + method);
       inputs.add(marker);
     }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import java.nio.FloatBuffer;
+import io.robustcl.ml.device.HostTransfer;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -52,6 +52,6 @@ final class TorchDefaultInitialization {
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) rng.nextDouble(-bound, bound);
     }
-    array.set(FloatBuffer.wrap(values));
+    HostTransfer.write(array, values);
   }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.robustcl.ml.device.HostTransfer;
 import io.robustcl.ml.model.SafetensorsFile.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -205,7 +206,7 @@ public final class TorchStateDict {
                         ? " and is not floating point" : "") + ", expected " + array.getShape());
                 continue;
             }
-            array.set(t.floats());
+            HostTransfer.write(array, t.floats());
         }
         unused.forEach(n -> problems.add("unexpected " + n));
         if (!problems.isEmpty()) {

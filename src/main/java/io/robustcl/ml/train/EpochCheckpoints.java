@@ -1,6 +1,7 @@
 package io.robustcl.ml.train;
 
 import ai.djl.ndarray.NDArray;
+import io.robustcl.ml.device.GradientTape;
 import io.robustcl.ml.device.HostTransfer;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -107,7 +108,7 @@ public final class EpochCheckpoints {
             + ", this run has seed " + seed + "; use another checkpoint directory or delete it");
       }
       float[][] values = match(file, c, state);
-      Gradients.withoutRecording(
+      GradientTape.withoutRecording(
           () -> {
             for (int i = 0; i < state.size(); i++) {
               HostTransfer.write(state.get(i).array(), values[i]);

@@ -40,19 +40,4 @@ final class Gradients {
       g.subi(g);
     }
   }
-
-  /**
-   * Runs in-place updates of leaf arrays with PyTorch's gradient mode off (it is thread-local, and a
-   * thread other than the one that started the engine begins with it on; in-place updates of leaves
-   * that require gradients fail in that mode).
-   */
-  static void withoutRecording(Runnable update) {
-    boolean was = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      update.run();
-    } finally {
-      JniUtils.setGradMode(was);
-    }
-  }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDList;
 import io.robustcl.ml.device.DeviceScalars;
+import io.robustcl.ml.device.GradientTape;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -97,7 +98,7 @@ public final class SgdOptimizer {
     if (parameters.isEmpty()) {
       return;
     }
-    Gradients.withoutRecording(
+    GradientTape.withoutRecording(
         () -> {
           try (NDManager stepScope = manager.newSubManager(parameters.get(0).array().getDevice())) {
             // the step's one new device scalar; every other constant was made in the constructor

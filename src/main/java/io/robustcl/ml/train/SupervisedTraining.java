@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.robustcl.ml.attack.FrozenParameters;
 import io.robustcl.ml.attack.ClassificationObjective;
@@ -13,6 +14,7 @@ import io.robustcl.ml.attack.PgdAttack;
 import io.robustcl.ml.data.Batch;
 import io.robustcl.ml.data.ImageTransform;
 import io.robustcl.ml.device.DeviceScalars;
+import io.robustcl.ml.device.HostTransfer;
 import io.robustcl.ml.loss.CrossEntropyLoss;
 import io.robustcl.ml.loss.TradesKlLoss;
 import io.robustcl.ml.model.Network;
@@ -146,8 +148,9 @@ public final class SupervisedTraining implements TrainingMethod {
       rotationLabels[i] = i / n;
       unrotated[i] = i < n ? 1f : 0f;
     }
-    NDArray r = m.create(rotationLabels);
-    NDArray classMask = m.create(unrotated);
+    Shape all = new Shape(rotationLabels.length);
+    NDArray r = HostTransfer.upload(m, rotationLabels, all);
+    NDArray classMask = HostTransfer.upload(m, unrotated, all);
     NDArray yAll = y.toType(DataType.INT64, false).tile(ROTATIONS);
     // per rotated copy: class CE on the unrotated copy (mask) + rotation CE / 8 (Hendrycks et al.'s PGD)
     NDArray adv = settings.attack().perturb(rotated, in -> {

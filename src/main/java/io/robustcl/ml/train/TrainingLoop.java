@@ -236,7 +236,7 @@ public final class TrainingLoop {
   }
 
   private void restoreStatistics(List<NDArray> copies) {
-    Gradients.withoutRecording(() -> {
+    GradientTape.withoutRecording(() -> {
       int i = 0;
       for (ModelParameter p : model.all()) {
         if (!p.trainable()) {

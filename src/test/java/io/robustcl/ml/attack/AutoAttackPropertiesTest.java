@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.ml.device.EngineDraws;
 import io.robustcl.testing.CpuScope;
 import java.util.List;
@@ -103,7 +104,7 @@ class AutoAttackPropertiesTest {
             // the box does not cut it at these radii), a fresh direction per draw
             FabAttack fab = FabAttack.targeted(norm, eps).withIterations(10).withTargets(3).withRestarts(3);
             NDArray flat = model.images.reshape(model.images.getShape().get(0), -1);
-            Scalars scalars = new Scalars(cpu.manager(), flat.getDataType());
+            Scalars scalars = new Scalars(DeviceScalars.uncounted(), cpu.manager(), flat);
             SplittableRandom draws = new SplittableRandom(1);
             NDArray a = fab.randomStart(flat, draws, scalars, cpu.manager());
             NDArray b = fab.randomStart(flat, draws, scalars, cpu.manager());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.robustcl.ml.device.DeviceScalars;
 import io.robustcl.testing.CpuScope;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class ProjectionKktTest {
         NDArray ws = m.create(w, new Shape(n, d));
         NDArray bs = m.create(b);
         for (Norm norm : Norm.values()) {
-            NDArray proj = HyperplaneProjection.project(norm, ts, ws, bs, new Scalars(m, DataType.FLOAT32));
+            NDArray proj = HyperplaneProjection.project(norm, ts, ws, bs, new Scalars(DeviceScalars.uncounted(), m, ts));
             float[] dd = proj.toFloatArray();
             float[] norms = PerturbationBall.norms(proj, norm).toFloatArray();
             for (int i = 0; i < n; i++) {
