@@ -116,6 +116,7 @@ public final class PipelineRunner {
     } finally {
       workers.shutdownNow();
       awaitQuietly(workers);
+      store.saveVerified();
     }
     Map<String, StageOutcome> outcomes = schedule.outcomes;
     for (String name : schedule.pending) {

@@ -59,6 +59,7 @@ public final class Planner {
         plan.add(new PlanEntry(name, true, resolved.key(), why));
       }
     }
+    store.saveVerified();
     return plan.build();
   }
 
