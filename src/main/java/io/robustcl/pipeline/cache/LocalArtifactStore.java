@@ -100,7 +100,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   private final ConcurrentMap<String, ReadManifest> readManifests =
       new ConcurrentHashMap<>();
 
-  private record ReadManifest(VerifiedManifests.FileIdentity file, Manifest manifest) {}
+  private record ReadManifest(VerifiedManifests.Stat file, Manifest manifest) {}
 
   /** Seals checked by earlier runs (persisted across processes, advisory). */
   private final VerifiedManifests verified;
@@ -112,8 +112,8 @@ public final class LocalArtifactStore implements ArtifactStore {
    * {@inheritDoc}
    *
    * <p>A manifest read before by this store is not parsed and checked again while its file is
-   * the same: same device, inode, size, modification and change time (one {@code stat}). A
-   * cached run reads every manifest twice, once to plan and once to run. Any change to the
+   * the same: same inode, size and modification time (one {@code stat}). A cached run reads
+   * every manifest twice, once to plan and once to run. Any change to the
    * file, a quarantine, gc or {@code --force} replacing the artifact changes what {@code stat}
    * sees, and a missing file is a miss as before.
    *
@@ -125,13 +125,15 @@ public final class LocalArtifactStore implements ArtifactStore {
   public Optional<Manifest> lookup(String key) {
     Path file = artifactDir(key).resolve(MANIFEST);
     String json;
+    VerifiedManifests.Stat stat;
     VerifiedManifests.FileIdentity identity;
     try {
-      identity = VerifiedManifests.FileIdentity.of(file);
-      ReadManifest seen = identity == null ? null : readManifests.get(key);
-      if (seen != null && seen.file().equals(identity)) {
+      ReadManifest seen = readManifests.get(key);
+      if (seen != null && seen.file().isStill(Files.readAttributes(file, BasicFileAttributes.class))) {
         return Optional.of(seen.manifest());
       }
+      stat = VerifiedManifests.Stat.of(file);
+      identity = stat == null ? null : stat.identity();
       long size = identity == null ? Files.size(file) : identity.size();
       if (size > MAX_MANIFEST_BYTES) {
         throw new ManifestFormatException(file + ": larger than " + MAX_MANIFEST_BYTES + " bytes; not a manifest");
@@ -170,8 +172,8 @@ public final class LocalArtifactStore implements ArtifactStore {
       forget(key);
       throw e;
     }
-    if (identity != null) { // without inodes a rewritten file could look the same: no memo
-      readManifests.put(key, new ReadManifest(identity, manifest));
+    if (stat != null) { // without inodes a rewritten file could look the same: no memo
+      readManifests.put(key, new ReadManifest(stat, manifest));
     }
     return Optional.of(manifest);
   }

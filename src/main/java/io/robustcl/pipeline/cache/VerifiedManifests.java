@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,26 +67,6 @@ final class VerifiedManifests {
   /** What a manifest file is, as far as one {@code stat} tells. */
   record FileIdentity(long device, long inode, long size, long modifiedNanos, long changedNanos) {
 
-    /**
-     * The identity of {@code file} from its {@code unix} attributes, or empty where the file
-     * system has no such view (then nothing is memoized).
-     *
-     * @throws NoSuchFileException if {@code file} does not exist
-     */
-    static @Nullable FileIdentity of(Path file) throws IOException {
-      Map<String, Object> a;
-      try {
-        a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime");
-      } catch (UnsupportedOperationException | IllegalArgumentException e) {
-        return null;
-      }
-      if (!(a.get("dev") instanceof Long dev && a.get("ino") instanceof Long inode && a.get("size") instanceof Long size
-          && a.get("lastModifiedTime") instanceof FileTime modified && a.get("ctime") instanceof FileTime changed)) {
-        return null;
-      }
-      return new FileIdentity(dev, inode, size, modified.to(TimeUnit.NANOSECONDS), changed.to(TimeUnit.NANOSECONDS));
-    }
-
     // equals and hashCode by hand: a record's generated ones go through method handles, which
     // the C1-only JIT of a cached run leaves slow (4 % of a 10,000-stage run, JFR)
     @Override
@@ -103,6 +84,36 @@ final class VerifiedManifests {
     boolean settledBy(Instant now, Duration settled) {
       long limit = TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano() - settled.toNanos();
       return changedNanos <= limit && modifiedNanos <= limit;
+    }
+  }
+
+  /** One {@code stat} of a manifest file: its identity, and its {@link BasicFileAttributes#fileKey()}. */
+  record Stat(FileIdentity identity, Object fileKey) {
+
+    /** {@code file}'s, or null where the file system has no {@code unix} attribute view. */
+    static @Nullable Stat of(Path file) throws IOException {
+      Map<String, Object> a;
+      try {
+        a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime,fileKey");
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        return null;
+      }
+      if (!(a.get("dev") instanceof Long dev && a.get("ino") instanceof Long inode && a.get("size") instanceof Long size
+          && a.get("lastModifiedTime") instanceof FileTime modified && a.get("ctime") instanceof FileTime changed
+          && a.get("fileKey") != null)) {
+        return null;
+      }
+      return new Stat(new FileIdentity(dev, inode, size, modified.to(TimeUnit.NANOSECONDS),
+          changed.to(TimeUnit.NANOSECONDS)), a.get("fileKey"));
+    }
+
+    /**
+     * True if {@code now} shows the same file key, size and modification time: what the
+     * store's in-process memo compares, with a {@code stat} that is cheaper than this one.
+     */
+    boolean isStill(BasicFileAttributes now) {
+      return fileKey.equals(now.fileKey()) && identity.size() == now.size()
+          && identity.modifiedNanos() == now.lastModifiedTime().to(TimeUnit.NANOSECONDS);
     }
   }
 

@@ -39,7 +39,7 @@ class VerifiedManifestsTest {
 
   @BeforeEach
   void needsUnixAttributes() throws Exception {
-    assumeTrue(VerifiedManifests.FileIdentity.of(Files.createTempFile(root, "probe", "")) != null,
+    assumeTrue(VerifiedManifests.Stat.of(Files.createTempFile(root, "probe", "")) != null,
         "no unix:ctime on this file system");
   }
 
@@ -169,7 +169,7 @@ class VerifiedManifestsTest {
     Files.writeString(file, Files.readString(file).replace("\"device\": \"cpu\"", "\"device\": \"cpX\""));
     Thread.sleep(SETTLED.toMillis() * 3);
     VerifiedManifests memo = new VerifiedManifests(root, SETTLED);
-    memo.verified(key, VerifiedManifests.FileIdentity.of(file), ManifestJson.seal(committed));
+    memo.verified(key, VerifiedManifests.Stat.of(file).identity(), ManifestJson.seal(committed));
     memo.save();
     LocalArtifactStore cached = store();
     assertEquals("cpX", cached.lookup(key).orElseThrow().device(), "a cached run trusts the memo: the trade-off");
@@ -207,7 +207,7 @@ class VerifiedManifestsTest {
   void theMemoFormatRoundTrips() throws Exception {
     commit(store(), key);
     Path file = manifestFile(store());
-    VerifiedManifests.FileIdentity identity = VerifiedManifests.FileIdentity.of(file);
+    VerifiedManifests.FileIdentity identity = VerifiedManifests.Stat.of(file).identity();
     VerifiedManifests memo = new VerifiedManifests(root, Duration.ZERO);
     memo.verified(key, identity, key("seal"));
     memo.save();
