@@ -190,8 +190,8 @@ final class VerifiedManifests {
     } finally {
       try {
         Files.deleteIfExists(temporary);
-      } catch (IOException e) {
-        // left for removeLeftovers
+      } catch (IOException | RuntimeException e) {
+        // left for reset (gc), which removes old temporaries
       }
     }
   }
@@ -208,7 +208,7 @@ final class VerifiedManifests {
           }
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       // advisory: a memo left behind only names manifests that are checked anyway when their file changes
     }
     saved = Map.of();
