@@ -75,6 +75,13 @@ public interface ArtifactStore {
   Path workDir(String key);
 
   /**
+   * Saves what this store learned that makes later look-ups cheaper (for {@link
+   * LocalArtifactStore}, the manifests it checked: see its {@code lookup}), for later runs.
+   * Advisory: never fails. Runs and plans call it when they end.
+   */
+  default void saveVerified() {}
+
+  /**
    * Opens this run's read lease: keys added to it are safe from {@link #gc} until it is
    * closed or its process dies. See {@link ReadLease} for the protocol.
    */

@@ -21,7 +21,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,7 +73,13 @@ public final class LocalArtifactStore implements ArtifactStore {
 
   /** A store rooted at {@code root}; directories are created when first needed. */
   public LocalArtifactStore(Path root) {
+    this(root, VerifiedManifests.SETTLED);
+  }
+
+  /** With another settling time for {@link VerifiedManifests} (tests). */
+  LocalArtifactStore(Path root, Duration settled) {
     this.root = root.toAbsolutePath().normalize();
+    this.verified = new VerifiedManifests(this.root, settled);
     this.artifacts = this.root.resolve("artifacts");
     this.tmp = this.root.resolve("tmp");
     this.work = this.root.resolve("work");
@@ -94,54 +100,96 @@ public final class LocalArtifactStore implements ArtifactStore {
   private final ConcurrentMap<String, ReadManifest> readManifests =
       new ConcurrentHashMap<>();
 
-  private record ReadManifest(Object fileKey, long size, FileTime modified, Manifest manifest) {
-    boolean isStill(BasicFileAttributes now) {
-      return fileKey.equals(now.fileKey()) && size == now.size() && modified.equals(now.lastModifiedTime());
-    }
-  }
+  private record ReadManifest(VerifiedManifests.Stat file, Manifest manifest) {}
+
+  /** Seals checked by earlier runs (persisted across processes, advisory). */
+  private final VerifiedManifests verified;
+
+  /** How many manifests {@link #lookup} checked the content hash and seal of (tests: a memo hit checks none). */
+  private final AtomicLong sealsChecked = new AtomicLong();
 
   /**
    * {@inheritDoc}
    *
-   * <p>A manifest read before by this store is not parsed and sealed again while its file is
+   * <p>A manifest read before by this store is not parsed and checked again while its file is
    * the same: same inode, size and modification time (one {@code stat}). A cached run reads
-   * every manifest twice, once to plan and once to run, and parsing and checking the seal is
-   * most of its cost. Any change to the file, a quarantine, gc or {@code --force} replacing the
-   * artifact changes what {@code stat} sees, and a missing file is a miss as before.
+   * every manifest twice, once to plan and once to run. Any change to the
+   * file, a quarantine, gc or {@code --force} replacing the artifact changes what {@code stat}
+   * sees, and a missing file is a miss as before.
+   *
+   * <p>A manifest first read by this process is parsed; its content hash and seal are not
+   * re-computed if an earlier run checked this very file ({@link VerifiedManifests}: same
+   * identity, and the same seal in its text). {@link #verify} always re-checks everything.
    */
   @Override
   public Optional<Manifest> lookup(String key) {
     Path file = artifactDir(key).resolve(MANIFEST);
     String json;
-    BasicFileAttributes attributes;
+    VerifiedManifests.Stat stat;
+    VerifiedManifests.FileIdentity identity;
     try {
-      attributes = Files.readAttributes(file, BasicFileAttributes.class);
       ReadManifest seen = readManifests.get(key);
-      if (seen != null && seen.isStill(attributes)) {
+      if (seen != null && seen.file().isStill(Files.readAttributes(file, BasicFileAttributes.class))) {
         return Optional.of(seen.manifest());
       }
-      if (attributes.size() > MAX_MANIFEST_BYTES) {
+      stat = VerifiedManifests.Stat.of(file);
+      identity = stat == null ? null : stat.identity();
+      long size = identity == null ? Files.size(file) : identity.size();
+      if (size > MAX_MANIFEST_BYTES) {
         throw new ManifestFormatException(file + ": larger than " + MAX_MANIFEST_BYTES + " bytes; not a manifest");
       }
       json = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      readManifests.remove(key);
+      forget(key);
       return Optional.empty();
     } catch (java.nio.charset.CharacterCodingException e) {
+      forget(key);
       throw new ManifestFormatException(file + ": not UTF-8 text", e);
+    } catch (ManifestFormatException e) {
+      forget(key);
+      throw e;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + IoProblems.describe(e), e);
     }
-    Manifest manifest = ManifestJson.read(json, file.toString());
-    if (!manifest.key().equals(key)) {
-      throw new ManifestFormatException(file + ": manifest is for key " + manifest.key()
-          + ", not " + key + "; run `pipeline verify` to quarantine it");
+    Manifest manifest;
+    try {
+      ManifestReader.Read read = ManifestReader.read(json, file.toString());
+      manifest = read.manifest();
+      String sealChecked = identity == null ? null : verified.sealOf(key, identity);
+      boolean check = sealChecked == null || !sealChecked.equals(read.seal());
+      if (check) {
+        sealsChecked.incrementAndGet();
+        ManifestJson.check(read, file.toString());
+      }
+      if (!manifest.key().equals(key)) {
+        throw new ManifestFormatException(file + ": manifest is for key " + manifest.key()
+            + ", not " + key + "; run `pipeline verify` to quarantine it");
+      }
+      if (check && identity != null) {
+        verified.verified(key, identity, java.util.Objects.requireNonNull(read.seal()));
+      }
+    } catch (ManifestFormatException e) {
+      forget(key);
+      throw e;
     }
-    if (attributes.fileKey() != null) { // without inodes a rewritten file could look the same: no memo
-      readManifests.put(key, new ReadManifest(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(),
-          manifest));
+    if (stat != null) { // without inodes a rewritten file could look the same: no memo
+      readManifests.put(key, new ReadManifest(stat, manifest));
     }
     return Optional.of(manifest);
+  }
+
+  private void forget(String key) {
+    readManifests.remove(key);
+    verified.forget(key);
+  }
+
+  @Override
+  public void saveVerified() {
+    verified.save();
+  }
+
+  long sealsChecked() {
+    return sealsChecked.get();
   }
 
   @Override
@@ -748,6 +796,9 @@ public final class LocalArtifactStore implements ArtifactStore {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("gc of " + root + " failed: " + IoProblems.describe(e), e);
+    }
+    if (!dryRun) {
+      verified.reset(); // it may name removed artifacts; the next run rebuilds it
     }
     return new GcReport(dryRun, entries.build(), busy.build());
   }

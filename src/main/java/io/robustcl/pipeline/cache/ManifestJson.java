@@ -265,6 +265,16 @@ public final class ManifestJson {
    */
   public static Manifest read(String json, String source) {
     ManifestReader.Read read = ManifestReader.read(json, source);
+    check(read, source);
+    return read.manifest();
+  }
+
+  /**
+   * Checks the content hash and the seal of a manifest as {@link ManifestReader} read it.
+   *
+   * @throws ManifestFormatException naming {@code source} if either does not match, or the seal is missing
+   */
+  static void check(ManifestReader.Read read, String source) {
     Manifest manifest = read.manifest();
     String expected = ContentHash.of(manifest.files());
     if (!expected.equals(manifest.contentHash())) {
@@ -278,7 +288,6 @@ public final class ManifestJson {
       throw new ManifestFormatException(source + ": the manifest's seal does not match its content (a metric,"
           + " param or other field was changed after commit); it is not trusted");
     }
-    return manifest;
   }
 
   /** {@code params} in the manifest's typed JSON form (integers stay integers, decimals keep their point). */

@@ -242,7 +242,8 @@ final class ManifestReader {
         }
       }
       in.endObject();
-      refs.add(new InputRef(required(stage, "stage"), required(key, "key"), required(contentHash, "contentHash")));
+      refs.add(new InputRef(required(stage, "stage"), CacheKeys.requireValid(required(key, "key")),
+          CacheKeys.requireValid(required(contentHash, "contentHash"))));
     }
     in.endArray();
     return refs.build();

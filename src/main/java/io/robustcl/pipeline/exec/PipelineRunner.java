@@ -48,11 +48,14 @@ public final class PipelineRunner {
   private final Set<RuntimeVersions> versions;
   private final DeviceNames deviceNames = new DeviceNames();
   private final GpuCount gpuCount;
+  private final StageGraphs graphs;
 
   @Inject
   public PipelineRunner(
-      StageResolver resolver, Map<String, StageLauncher> launchers, Set<RuntimeVersions> versions, GpuCount gpuCount) {
+      StageResolver resolver, Map<String, StageLauncher> launchers, Set<RuntimeVersions> versions, GpuCount gpuCount,
+      StageGraphs graphs) {
     this.resolver = resolver;
+    this.graphs = graphs;
     this.launchers = launchers;
     this.versions = versions;
     this.gpuCount = gpuCount;
@@ -72,7 +75,7 @@ public final class PipelineRunner {
       CancelSignal cancel) {
     long startNanos = System.nanoTime();
     ImmutableMap<String, ImmutableList<String>> targets = targets(spec, options.targets());
-    StageGraph graph = StageGraph.of(spec);
+    StageGraph graph = graphs.of(spec);
     ImmutableList<String> order = graph.closure(spec.targetStages(options.targets()));
     checkForced(options.forced(), order);
     GpuSlots gpus = gpuSlots(spec, order, options);
@@ -116,6 +119,7 @@ public final class PipelineRunner {
     } finally {
       workers.shutdownNow();
       awaitQuietly(workers);
+      store.saveVerified();
     }
     Map<String, StageOutcome> outcomes = schedule.outcomes;
     for (String name : schedule.pending) {

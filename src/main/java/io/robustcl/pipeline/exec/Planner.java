@@ -24,23 +24,27 @@ import java.util.Set;
 public final class Planner {
 
   private final StageResolver resolver;
+  private final StageGraphs graphs;
 
   @Inject
-  public Planner(StageResolver resolver) {
+  public Planner(StageResolver resolver, StageGraphs graphs) {
     this.resolver = resolver;
+    this.graphs = graphs;
   }
 
   /** The plan for {@code targets} (forcing {@code forced}) in topological order. */
   public ImmutableList<PlanEntry> plan(
       PipelineSpec spec, ArtifactStore store, StageNameIndex index, List<String> targets, Set<String> forced) {
     PipelineRunner.targets(spec, targets);
-    ImmutableList<String> order = StageGraph.of(spec).closure(spec.targetStages(targets));
+    StageGraph graph = graphs.of(spec);
+    ImmutableList<String> order = graph.closure(spec.targetStages(targets));
     PipelineRunner.checkForced(forced, order);
     Map<String, Manifest> committed = new HashMap<>();
     ImmutableList.Builder<PlanEntry> plan = ImmutableList.builder();
     for (String name : order) {
       StageSpec stageSpec = spec.stage(name);
-      List<String> rerunning = stageSpec.upstream().stream().filter(d -> !committed.containsKey(d)).toList();
+      // the graph's list, not StageSpec.upstream(), which builds a new one per call
+      List<String> rerunning = graph.dependencies(name).stream().filter(d -> !committed.containsKey(d)).toList();
       if (!rerunning.isEmpty()) {
         plan.add(new PlanEntry(name, true, null, blockedReasons(stageSpec, store, index, rerunning, forced)));
         continue;
@@ -59,6 +63,7 @@ public final class Planner {
         plan.add(new PlanEntry(name, true, resolved.key(), why));
       }
     }
+    store.saveVerified();
     return plan.build();
   }
 

@@ -37,6 +37,20 @@ class StoreHardeningTest {
   }
 
   @Test
+  void anInputRefWithABadKeyIsUnreadableEvenUnderAValidSeal() {
+    // InputRef no longer checks its keys itself: the reader is where they enter
+    for (InputRef bad : List.of(new InputRef("up", "../../etc", key("c")), new InputRef("up", key("k"), "ABC"))) {
+      ManifestDraft d = draft("s");
+      ManifestDraft withBadRef = new ManifestDraft(d.stageName(), d.stageType(), d.stageVersion(), d.outputKind(),
+          d.params(), ImmutableSortedMap.of("data", com.google.common.collect.ImmutableList.of(bad)), d.metrics(),
+          d.startTime(), d.endTime(), d.device(), d.versions(), d.execution());
+      String json = ManifestJson.write(Manifest.of(key("k"), withBadRef, ImmutableSortedMap.of()));
+      ManifestFormatException e = assertThrows(ManifestFormatException.class, () -> ManifestJson.read(json, "m.json"));
+      assertTrue(e.getMessage().contains("bad cache key"), e.getMessage());
+    }
+  }
+
+  @Test
   void theSealCoversMetricsParamsAndTimes() {
     String json = ManifestJson.write(withFiles(ImmutableSortedMap.of("a", new FileEntry(key("a"), 1))));
     assertEquals(withFiles(ImmutableSortedMap.of("a", new FileEntry(key("a"), 1))), ManifestJson.read(json, "m.json"));
