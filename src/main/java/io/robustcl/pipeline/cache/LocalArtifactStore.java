@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -71,6 +73,12 @@ public final class LocalArtifactStore implements ArtifactStore {
   private final Path leases;
   private volatile @Nullable Path realLocks;
 
+  /** Seals checked by earlier runs (persisted across processes, advisory). */
+  private final VerifiedManifests verified;
+
+  /** How many manifests {@link #lookup} checked the content hash and seal of (tests: a memo hit checks none). */
+  private final AtomicLong sealsChecked = new AtomicLong();
+
   /** A store rooted at {@code root}; directories are created when first needed. */
   public LocalArtifactStore(Path root) {
     this(root, VerifiedManifests.SETTLED);
@@ -101,12 +109,6 @@ public final class LocalArtifactStore implements ArtifactStore {
       new ConcurrentHashMap<>();
 
   private record ReadManifest(VerifiedManifests.Stat file, Manifest manifest) {}
-
-  /** Seals checked by earlier runs (persisted across processes, advisory). */
-  private final VerifiedManifests verified;
-
-  /** How many manifests {@link #lookup} checked the content hash and seal of (tests: a memo hit checks none). */
-  private final AtomicLong sealsChecked = new AtomicLong();
 
   /**
    * {@inheritDoc}
@@ -142,7 +144,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     } catch (NoSuchFileException e) {
       forget(key);
       return Optional.empty();
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       forget(key);
       throw new ManifestFormatException(file + ": not UTF-8 text", e);
     } catch (ManifestFormatException e) {
@@ -166,7 +168,7 @@ public final class LocalArtifactStore implements ArtifactStore {
             + ", not " + key + "; run `pipeline verify` to quarantine it");
       }
       if (check && identity != null) {
-        verified.verified(key, identity, java.util.Objects.requireNonNull(read.seal()));
+        verified.verified(key, identity, Objects.requireNonNull(read.seal()));
       }
     } catch (ManifestFormatException e) {
       forget(key);
@@ -217,7 +219,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     local.acquire();
     try {
       OsLock os = acquireOsLock(key, file, true, true);
-      return new LocalKeyLock(key, local, java.util.Objects.requireNonNull(os));
+      return new LocalKeyLock(key, local, Objects.requireNonNull(os));
     } catch (RuntimeException | InterruptedException | Error e) {
       local.release();
       throw e;
