@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** The computation of an {@link EvaluateStage}: accuracies in percent. */
 final class EvaluateRun {
@@ -67,7 +68,6 @@ final class EvaluateRun {
       }
       List<SanityCheck> checks = new ArrayList<>();
       if (p.getBool("checks") && test.size() > 0) {
-        ctx.progress(new Progress("sanity checks", 0, 0, 0, 0, Double.NaN, Double.NaN));
         checks.addAll(modelChecks(model, test, mode, budget, scope));
       }
       RobustnessEvaluation evaluation = new RobustnessEvaluation(runs, p.getInt("batch_size"),
@@ -113,15 +113,21 @@ final class EvaluateRun {
   private List<SanityCheck> modelChecks(AttackedClassifier model, ImageSet test, InferenceMode mode,
       EvaluationBudget budget, ComputeScope scope) {
     List<SanityCheck> checks = new ArrayList<>();
+    // no totals: the checks differ in cost by orders of magnitude, so a fraction would give a false ETA
+    Consumer<String> starting = name -> {
+      ctx.checkCancelled();
+      ctx.progress(new Progress("sanity check " + name, 0, 0, 0, 0, Double.NaN, Double.NaN));
+    };
     int[] first = StageFiles.range(0, Math.min(test.size(), ctx.params().getInt("batch_size")));
     try (NDManager sub = scope.manager().newSubManager()) {
       NDArray x = test.images(sub, first);
       NDArray labels = test.labels(sub, first).toType(ai.djl.ndarray.types.DataType.INT64, false);
-      checks.addAll(SanityCheck.onModel(model, x, labels, mode.randomised(), scope.random("checks/model")));
+      checks.addAll(SanityCheck.onModel(model, x, labels, mode.randomised(), scope.random("checks/model"),
+          starting));
       List<String> threats = ctx.params().getStringList("threats");
       if (budget.pgdSteps() > 0 && !threats.isEmpty()) {
         checks.add(EvaluationChecks.doubledIterations(model, x, labels, budget, AttackSpec.parse(threats.get(0)),
-            scope.random("checks/doubled")));
+            scope.random("checks/doubled"), starting));
       }
     }
     return checks;

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -26,14 +27,19 @@ final class EvaluationChecks {
 
   private EvaluationChecks() {}
 
-  /** PGD at the first threat with its iterations and twice as many, on the first chunk. */
+  /**
+   * PGD at the first threat with its iterations and twice as many, on the first chunk; {@code
+   * starting} hears each of the two attacks before it runs.
+   */
   static SanityCheck doubledIterations(AttackedClassifier model, NDArray x, NDArray labels, EvaluationBudget budget,
-      AttackSpec threat, RandomGenerator random) {
+      AttackSpec threat, RandomGenerator random, Consumer<String> starting) {
     EvaluationAttack pgd = EvaluationAttacks.all().get("pgd");
     EvaluationBudget doubled = new EvaluationBudget(2 * budget.pgdSteps(), budget.stepFraction(),
         budget.l1Sparsity(), budget.randomStart(), budget.autoAttack(), budget.squareInitialFraction());
+    starting.accept("doubled-iterations (PGD, " + budget.pgdSteps() + " steps at " + threat.text() + ")");
     double once = accuracy(model, x, labels, pgd.build(budget, EvaluateStage.norm(threat), threat.eps(),
         model.classes()), random);
+    starting.accept("doubled-iterations (PGD, " + doubled.pgdSteps() + " steps at " + threat.text() + ")");
     double twice = accuracy(model, x, labels, pgd.build(doubled, EvaluateStage.norm(threat), threat.eps(),
         model.classes()), random);
     return SanityCheck.doubledIterations(once, twice);

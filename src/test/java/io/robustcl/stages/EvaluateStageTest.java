@@ -82,6 +82,18 @@ class EvaluateStageTest {
     for (String check : warned) {
       assertTrue(checksJson.contains("\"name\": \"" + check + "\""), check);
     }
+    // each model check says what it runs before it starts, all before the first chunk, and with no
+    // totals (their costs differ too much for a fraction to mean anything)
+    List<String> phases = ctx.progress.stream().map(Progress::phase).toList();
+    List<Progress> checkPhases = ctx.progress.stream().filter(p -> p.phase().startsWith("sanity check ")).toList();
+    assertEquals(List.of("gradient-nonzero", "deterministic", "returns-logits", "chance-at-large-eps",
+            "doubled-iterations", "doubled-iterations"),
+        checkPhases.stream().map(p -> p.phase().substring("sanity check ".length()).split(" ")[0]).toList(), phases.toString());
+    assertTrue(checkPhases.get(4).phase().contains("2 steps at linf:8/255")
+        && checkPhases.get(5).phase().contains("4 steps at linf:8/255"), phases.toString());
+    assertTrue(checkPhases.stream().allMatch(p -> p.steps() == 0 && Double.isNaN(p.fraction())));
+    int firstChunk = phases.indexOf(phases.stream().filter(p -> p.contains(" chunk ")).findFirst().orElseThrow());
+    assertTrue(phases.lastIndexOf(checkPhases.get(5).phase()) < firstChunk, phases.toString());
     Progress last = ctx.progress.get(ctx.progress.size() - 1);
     assertTrue(last.phase().contains("autoattack-rand/l2:0.5") && last.phase().contains("robust"), last.phase());
     assertEquals(3, last.steps(), "12 images in chunks of 5");

@@ -8,6 +8,7 @@ import io.robustcl.ml.device.GradientTape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -150,16 +151,24 @@ public record SanityCheck(String name, double value, boolean pass, String meanin
                         + SQUARE_MARGIN + " means gradient masking");
     }
 
-    /** Checks that need only the model and a batch. */
+    /**
+     * Checks that need only the model and a batch. {@code starting} hears each check's name before
+     * it runs: on a randomised model the attack of {@code chance-at-large-eps} can take many
+     * minutes, and a caller's progress should say what it waits for.
+     */
     public static List<SanityCheck> onModel(AttackedClassifier model, NDArray x, NDArray labels, boolean randomised,
-            RandomGenerator random) {
+            RandomGenerator random, Consumer<String> starting) {
         List<SanityCheck> checks = new ArrayList<>();
         NDArray labels64 = labels.toType(DataType.INT64, false);
+        starting.accept("gradient-nonzero");
         checks.add(gradientNonZero(model, x, labels64));
         if (!randomised) {
+            starting.accept("deterministic");
             checks.add(deterministic(model, x));
         }
+        starting.accept("returns-logits");
         checks.add(returnsLogits(model, x));
+        starting.accept("chance-at-large-eps (APGD-CE, 20 iterations at l_inf 0.5)");
         checks.add(chanceAtLargeRadius(model, x, labels64, ApgdAttack.ce(Norm.LINF, 0.5).withIterations(20), random));
         return checks;
     }
