@@ -68,10 +68,11 @@ public interface Stage {
   /**
    * Files or directories outside the cache that {@link #run} reads, e.g. a dataset directory
    * named by a param. The engine folds a fingerprint of them (every regular file below each
-   * path: relative path, size and modification time, as Make and Snakemake do) into the key,
-   * so editing, adding or removing such a file reruns the stage; if the rerun produces a
-   * bit-identical artifact, nothing downstream reruns. Called before every run, including fully
-   * cached ones, so it must be cheap and must not read file contents. Default: none.
+   * path: relative path and the SHA-256 of its bytes, as DVC does) into the key, so editing,
+   * adding or removing such a file reruns the stage, and touching or copying it does not. The
+   * store memoizes each file's digest by its identity, so a cached run reads a file only once
+   * after it changed. Called before every run, including fully cached ones, so it must be cheap
+   * and must not read file contents itself. Default: none.
    */
   default List<java.nio.file.Path> externalInputs(Params params) {
     return List.of();

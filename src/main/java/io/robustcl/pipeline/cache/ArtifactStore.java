@@ -1,5 +1,8 @@
 package io.robustcl.pipeline.cache;
 
+import com.google.common.hash.Hashing;
+import com.google.common.io.MoreFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -76,10 +79,20 @@ public interface ArtifactStore {
 
   /**
    * Saves what this store learned that makes later look-ups cheaper (for {@link
-   * LocalArtifactStore}, the manifests it checked: see its {@code lookup}), for later runs.
+   * LocalArtifactStore}, the manifests it checked and the external files it digested: see its
+   * {@code lookup} and {@code fileDigest}), for later runs.
    * Advisory: never fails. Runs and plans call it when they end.
    */
   default void saveVerified() {}
+
+  /**
+   * The SHA-256 (64 hex digits) of the bytes of {@code file}, a file outside the store that a
+   * stage reads (its external inputs). A store may memoize it by the file's identity across
+   * runs ({@link LocalArtifactStore} does), so that a cached run need not read the file again.
+   */
+  default String fileDigest(Path file) throws IOException {
+    return MoreFiles.asByteSource(file).hash(Hashing.sha256()).toString();
+  }
 
   /**
    * Opens this run's read lease: keys added to it are safe from {@link #gc} until it is

@@ -2,6 +2,7 @@ package io.robustcl.pipeline.cache;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.hash.Hashing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -73,21 +74,32 @@ public final class LocalArtifactStore implements ArtifactStore {
   private final Path leases;
   private volatile @Nullable Path realLocks;
 
+  /** The memo of manifest seals checked by earlier runs, in the store's root. */
+  static final String VERIFIED_MANIFESTS = "verified-manifests";
+  /** The memo of external inputs' content digests, in the store's root. */
+  static final String EXTERNAL_DIGESTS = "external-digests";
+  /** What the digests of {@link #EXTERNAL_DIGESTS} are of: version 1, the SHA-256 of the file's bytes. */
+  private static final int EXTERNAL_DIGEST_VERSION = 1;
+
   /** Seals checked by earlier runs (persisted across processes, advisory). */
-  private final VerifiedManifests verified;
+  private final FileDigestMemo verified;
+  /** Content digests of files outside the store that earlier runs read (advisory). */
+  private final FileDigestMemo externalDigests;
 
   /** How many manifests {@link #lookup} checked the content hash and seal of (tests: a memo hit checks none). */
   private final AtomicLong sealsChecked = new AtomicLong();
+  private final AtomicLong filesDigested = new AtomicLong();
 
   /** A store rooted at {@code root}; directories are created when first needed. */
   public LocalArtifactStore(Path root) {
-    this(root, VerifiedManifests.SETTLED);
+    this(root, FileDigestMemo.SETTLED);
   }
 
-  /** With another settling time for {@link VerifiedManifests} (tests). */
+  /** With another settling time for the {@link FileDigestMemo}s (tests). */
   LocalArtifactStore(Path root, Duration settled) {
     this.root = root.toAbsolutePath().normalize();
-    this.verified = new VerifiedManifests(this.root, settled);
+    this.verified = new FileDigestMemo(this.root.resolve(VERIFIED_MANIFESTS), ManifestJson.FORMAT_VERSION, settled);
+    this.externalDigests = new FileDigestMemo(this.root.resolve(EXTERNAL_DIGESTS), EXTERNAL_DIGEST_VERSION, settled);
     this.artifacts = this.root.resolve("artifacts");
     this.tmp = this.root.resolve("tmp");
     this.work = this.root.resolve("work");
@@ -108,7 +120,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   private final ConcurrentMap<String, ReadManifest> readManifests =
       new ConcurrentHashMap<>();
 
-  private record ReadManifest(VerifiedManifests.Stat file, Manifest manifest) {}
+  private record ReadManifest(FileDigestMemo.Stat file, Manifest manifest) {}
 
   /**
    * {@inheritDoc}
@@ -120,21 +132,21 @@ public final class LocalArtifactStore implements ArtifactStore {
    * sees, and a missing file is a miss as before.
    *
    * <p>A manifest first read by this process is parsed; its content hash and seal are not
-   * re-computed if an earlier run checked this very file ({@link VerifiedManifests}: same
+   * re-computed if an earlier run checked this very file ({@link FileDigestMemo}: same
    * identity, and the same seal in its text). {@link #verify} always re-checks everything.
    */
   @Override
   public Optional<Manifest> lookup(String key) {
     Path file = artifactDir(key).resolve(MANIFEST);
     String json;
-    VerifiedManifests.Stat stat;
-    VerifiedManifests.FileIdentity identity;
+    FileDigestMemo.Stat stat;
+    FileDigestMemo.FileIdentity identity;
     try {
       ReadManifest seen = readManifests.get(key);
       if (seen != null && seen.file().isStill(Files.readAttributes(file, BasicFileAttributes.class))) {
         return Optional.of(seen.manifest());
       }
-      stat = VerifiedManifests.Stat.of(file);
+      stat = FileDigestMemo.Stat.of(file);
       identity = stat == null ? null : stat.identity();
       long size = identity == null ? Files.size(file) : identity.size();
       if (size > MAX_MANIFEST_BYTES) {
@@ -157,7 +169,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     try {
       ManifestReader.Read read = ManifestReader.read(json, file.toString());
       manifest = read.manifest();
-      String sealChecked = identity == null ? null : verified.sealOf(key, identity);
+      String sealChecked = identity == null ? null : verified.digestOf(key, identity);
       boolean check = sealChecked == null || !sealChecked.equals(read.seal());
       if (check) {
         sealsChecked.incrementAndGet();
@@ -168,7 +180,7 @@ public final class LocalArtifactStore implements ArtifactStore {
             + ", not " + key + "; run `pipeline verify` to quarantine it");
       }
       if (check && identity != null) {
-        verified.verified(key, identity, Objects.requireNonNull(read.seal()));
+        verified.record(key, identity, Objects.requireNonNull(read.seal()));
       }
     } catch (ManifestFormatException e) {
       forget(key);
@@ -188,6 +200,39 @@ public final class LocalArtifactStore implements ArtifactStore {
   @Override
   public void saveVerified() {
     verified.save();
+    externalDigests.save();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Read once per change of the file: the digest is memoized by the file's identity
+   * ({@link FileDigestMemo}, keyed by the SHA-256 of the absolute path), so a cached run only
+   * {@code stat}s a dataset. Without a {@code unix} attribute view every call reads the file.
+   */
+  @Override
+  public String fileDigest(Path file) throws IOException {
+    Path absolute = file.toAbsolutePath().normalize();
+    String key = Hashing.sha256().hashString(absolute.toString(), StandardCharsets.UTF_8).toString();
+    FileDigestMemo.Stat stat = FileDigestMemo.Stat.of(absolute);
+    String known = stat == null ? null : externalDigests.digestOf(key, stat.identity());
+    if (known != null) {
+      return known;
+    }
+    filesDigested.incrementAndGet();
+    String digest = ArtifactStore.super.fileDigest(absolute);
+    FileDigestMemo.Stat after = FileDigestMemo.Stat.of(absolute);
+    if (after != null && stat != null && after.identity().equals(stat.identity())) {
+      externalDigests.record(key, stat.identity(), digest); // not changed while being read
+    } else {
+      externalDigests.forget(key);
+    }
+    return digest;
+  }
+
+  /** How many files {@link #fileDigest} read (tests: a memo hit reads none). */
+  long filesDigested() {
+    return filesDigested.get();
   }
 
   long sealsChecked() {

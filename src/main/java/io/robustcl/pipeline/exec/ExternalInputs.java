@@ -2,13 +2,14 @@ package io.robustcl.pipeline.exec;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
+import io.robustcl.pipeline.cache.ArtifactStore;
+import io.robustcl.pipeline.cache.IoProblems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -16,12 +17,14 @@ import java.util.stream.Stream;
 /**
  * The fingerprint of a stage's {@linkplain io.robustcl.pipeline.Stage#externalInputs external
  * inputs}: SHA-256 over, per given path in order, the path, then for every regular file below
- * it (sorted by relative path) the relative path, size and modification time, each field
+ * it (sorted by relative path) the relative path and the SHA-256 of its bytes, each field
  * length-prefixed. A missing path hashes as missing, so creating it changes the fingerprint.
  *
- * <p>Metadata, not contents: a fully cached run stats the files and reads none of them. The
- * price is the usual one of Make and Snakemake: touching a file reruns the stage (whose
- * identical output then cuts the rerun off before its dependants).
+ * <p>Contents, as DVC does, not modification times as Make and Snakemake do: a copied,
+ * re-extracted or touched dataset with the same bytes keeps every key, so {@code plan} does
+ * not announce a rerun of everything downstream. The store memoizes each file's digest by its
+ * identity ({@link ArtifactStore#fileDigest}), so a cached run reads a file once per change
+ * and otherwise only {@code stat}s it.
  */
 final class ExternalInputs {
 
@@ -30,7 +33,7 @@ final class ExternalInputs {
 
   private ExternalInputs() {}
 
-  static String fingerprint(List<Path> paths) {
+  static String fingerprint(List<Path> paths, ArtifactStore store) {
     Hasher hasher = Hashing.sha256().newHasher();
     for (Path path : paths) {
       Path root = path.toAbsolutePath().normalize();
@@ -41,18 +44,15 @@ final class ExternalInputs {
       }
       for (Path file : regularFiles(root)) {
         try {
-          BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
           putString(hasher, root.relativize(file).toString());
-          hasher.putLong(attributes.size());
-          hasher.putLong(attributes.lastModifiedTime().toMillis());
+          putString(hasher, store.fileDigest(file));
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot read the attributes of " + file, e);
+          throw new UncheckedIOException("cannot read " + file + ", an external input: " + IoProblems.describe(e), e);
         }
       }
     }
     return hasher.hash().toString();
   }
-
   private static List<Path> regularFiles(Path root) {
     if (Files.isRegularFile(root)) {
       return List.of(root);

@@ -80,7 +80,7 @@ public final class StageResolver {
     });
     List<java.nio.file.Path> external = stage.externalInputs(spec.params());
     if (!external.isEmpty()) {
-      String fingerprint = ExternalInputs.fingerprint(external);
+      String fingerprint = ExternalInputs.fingerprint(external, store);
       refs.put(ExternalInputs.PORT, ImmutableList.of(new InputRef(ExternalInputs.PORT, fingerprint, fingerprint)));
       hashes.put(ExternalInputs.PORT, ImmutableList.of(fingerprint));
     }

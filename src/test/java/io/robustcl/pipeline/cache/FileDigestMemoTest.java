@@ -23,12 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store's memo of checked manifests ({@link VerifiedManifests}): a later process skips the
+ * The store's memos ({@link FileDigestMemo}). Of checked manifests: a later process skips the
  * seal of a manifest file it finds unchanged, and nothing else: a changed file (even with its
- * modification time restored), a damaged memo and {@code verify} all check the seal again.
- * Each new store stands for a new run (a new process).
+ * modification time restored), a damaged memo and {@code verify} all check the seal again. Of
+ * external files' digests: a later process reads an unchanged file no more, and a rewritten
+ * one (same size, modification time restored) again. Each new store stands for a new run (a
+ * new process).
  */
-class VerifiedManifestsTest {
+class FileDigestMemoTest {
 
   /** Files settle after this, in these tests (the store's default is 2 s). */
   private static final Duration SETTLED = Duration.ofMillis(40);
@@ -39,7 +41,7 @@ class VerifiedManifestsTest {
 
   @BeforeEach
   void needsUnixAttributes() throws Exception {
-    assumeTrue(VerifiedManifests.Stat.of(Files.createTempFile(root, "probe", "")) != null,
+    assumeTrue(FileDigestMemo.Stat.of(Files.createTempFile(root, "probe", "")) != null,
         "no unix:ctime on this file system");
   }
 
@@ -66,7 +68,7 @@ class VerifiedManifestsTest {
     assertEquals(committed, first.lookup(key).orElseThrow());
     assertEquals(1, first.sealsChecked());
     first.saveVerified();
-    assertTrue(Files.exists(root.resolve(VerifiedManifests.FILE)));
+    assertTrue(Files.exists(root.resolve(LocalArtifactStore.VERIFIED_MANIFESTS)));
     return committed;
   }
 
@@ -115,7 +117,7 @@ class VerifiedManifestsTest {
   @Test
   void aDamagedTruncatedForeignOrMissingMemoIsIgnoredAndRebuilt() throws Exception {
     Manifest committed = committedAndCheckedOnce();
-    Path memo = root.resolve(VerifiedManifests.FILE);
+    Path memo = root.resolve(LocalArtifactStore.VERIFIED_MANIFESTS);
     byte[] intact = Files.readAllBytes(memo);
     List<UnaryOperator<byte[]>> damages = List.of(
         b -> flip(b, b.length / 2), // an entry's byte: the CRC no longer matches
@@ -147,13 +149,13 @@ class VerifiedManifestsTest {
   void aMemoThatCannotBeWrittenDoesNotFailTheLookupOrTheSave() throws Exception {
     commit(store(), key);
     Thread.sleep(SETTLED.toMillis() * 3);
-    Files.createDirectories(root.resolve(VerifiedManifests.FILE).resolve("in-the-way"));
+    Files.createDirectories(root.resolve(LocalArtifactStore.VERIFIED_MANIFESTS).resolve("in-the-way"));
     LocalArtifactStore run = store();
     run.lookup(key).orElseThrow();
     run.saveVerified(); // the rename onto a non-empty directory fails: ignored
-    assertTrue(Files.isDirectory(root.resolve(VerifiedManifests.FILE)));
+    assertTrue(Files.isDirectory(root.resolve(LocalArtifactStore.VERIFIED_MANIFESTS)));
     try (var left = Files.list(root)) {
-      assertFalse(left.anyMatch(p -> p.getFileName().toString().startsWith(VerifiedManifests.FILE + ".tmp")),
+      assertFalse(left.anyMatch(p -> p.getFileName().toString().startsWith(LocalArtifactStore.VERIFIED_MANIFESTS + ".tmp")),
           "no temporary file left");
     }
     LocalArtifactStore later = store();
@@ -168,8 +170,8 @@ class VerifiedManifestsTest {
     Path file = manifestFile(store());
     Files.writeString(file, Files.readString(file).replace("\"device\": \"cpu\"", "\"device\": \"cpX\""));
     Thread.sleep(SETTLED.toMillis() * 3);
-    VerifiedManifests memo = new VerifiedManifests(root, SETTLED);
-    memo.verified(key, VerifiedManifests.Stat.of(file).identity(), ManifestJson.seal(committed));
+    FileDigestMemo memo = new FileDigestMemo(root.resolve(LocalArtifactStore.VERIFIED_MANIFESTS), ManifestJson.FORMAT_VERSION, SETTLED);
+    memo.record(key, FileDigestMemo.Stat.of(file).identity(), ManifestJson.seal(committed));
     memo.save();
     LocalArtifactStore cached = store();
     assertEquals("cpX", cached.lookup(key).orElseThrow().device(), "a cached run trusts the memo: the trade-off");
@@ -197,7 +199,7 @@ class VerifiedManifestsTest {
     later.lookup(other).orElseThrow();
     assertEquals(0, later.sealsChecked());
     later.gc(Set.of(key, other), false);
-    assertFalse(Files.exists(root.resolve(VerifiedManifests.FILE)), "gc drops the memo");
+    assertFalse(Files.exists(root.resolve(LocalArtifactStore.VERIFIED_MANIFESTS)), "gc drops the memo");
     LocalArtifactStore afterGc = store();
     afterGc.lookup(key).orElseThrow();
     assertEquals(1, afterGc.sealsChecked());
@@ -207,17 +209,51 @@ class VerifiedManifestsTest {
   void theMemoFormatRoundTrips() throws Exception {
     commit(store(), key);
     Path file = manifestFile(store());
-    VerifiedManifests.FileIdentity identity = VerifiedManifests.Stat.of(file).identity();
-    VerifiedManifests memo = new VerifiedManifests(root, Duration.ZERO);
-    memo.verified(key, identity, key("seal"));
+    FileDigestMemo.FileIdentity identity = FileDigestMemo.Stat.of(file).identity();
+    FileDigestMemo memo = new FileDigestMemo(root.resolve(LocalArtifactStore.VERIFIED_MANIFESTS), ManifestJson.FORMAT_VERSION, Duration.ZERO);
+    memo.record(key, identity, key("seal"));
     memo.save();
-    byte[] bytes = Files.readAllBytes(root.resolve(VerifiedManifests.FILE));
-    assertArrayEquals(bytes, VerifiedManifests.encode(VerifiedManifests.decode(bytes)));
-    VerifiedManifests reread = new VerifiedManifests(root, Duration.ZERO);
-    assertEquals(key("seal"), reread.sealOf(key, identity));
-    assertEquals(null, reread.sealOf(key, new VerifiedManifests.FileIdentity(identity.device(), identity.inode(),
+    byte[] bytes = Files.readAllBytes(root.resolve(LocalArtifactStore.VERIFIED_MANIFESTS));
+    assertArrayEquals(bytes, FileDigestMemo.encode(FileDigestMemo.decode(bytes, ManifestJson.FORMAT_VERSION), ManifestJson.FORMAT_VERSION));
+    FileDigestMemo reread = new FileDigestMemo(root.resolve(LocalArtifactStore.VERIFIED_MANIFESTS), ManifestJson.FORMAT_VERSION, Duration.ZERO);
+    assertEquals(key("seal"), reread.digestOf(key, identity));
+    assertEquals(null, reread.digestOf(key, new FileDigestMemo.FileIdentity(identity.device(), identity.inode(),
         identity.size(), identity.modifiedNanos(), identity.changedNanos() + 1)), "another change time: no seal");
-    assertEquals(null, reread.sealOf(key("unknown"), identity));
+    assertEquals(null, reread.digestOf(key("unknown"), identity));
+  }
+
+  @Test
+  void anExternalFileIsReadOncePerChangeAndARewriteWithItsTimeRestoredIsReadAgain() throws Exception {
+    Path data = Files.writeString(root.getParent().resolve(root.getFileName() + "-data.bin"), "abcdef");
+    try {
+      String sha = com.google.common.hash.Hashing.sha256().hashString("abcdef", StandardCharsets.UTF_8).toString();
+      Thread.sleep(SETTLED.toMillis() * 3);
+      LocalArtifactStore first = store();
+      assertEquals(sha, first.fileDigest(data));
+      assertEquals(1, first.filesDigested());
+      first.saveVerified();
+      assertTrue(Files.exists(root.resolve(LocalArtifactStore.EXTERNAL_DIGESTS)));
+
+      LocalArtifactStore later = store();
+      assertEquals(sha, later.fileDigest(data));
+      assertEquals(0, later.filesDigested(), "an unchanged file is not read by a later run");
+
+      FileTime mtime = Files.getLastModifiedTime(data);
+      Files.writeString(data, "abcdeX");
+      Files.setLastModifiedTime(data, mtime);
+      LocalArtifactStore afterRewrite = store();
+      String rewritten = afterRewrite.fileDigest(data);
+      assertEquals(1, afterRewrite.filesDigested(), "same size and mtime, new ctime: read again");
+      assertNotEquals(sha, rewritten);
+
+      // changed just now: its digest is right but not recorded (it could change again within the tick)
+      afterRewrite.saveVerified();
+      LocalArtifactStore racing = store();
+      assertEquals(rewritten, racing.fileDigest(data));
+      assertEquals(1, racing.filesDigested(), "a file changed within the settling time is not memoized");
+    } finally {
+      Files.deleteIfExists(data);
+    }
   }
 
   private static byte[] flip(byte[] bytes, int at) {
