@@ -131,6 +131,9 @@ public final class ProgressBoard implements StageEvents, AutoCloseable {
     if (!finished.add(stage)) {
       return; // one final line per stage, however often it is reported
     }
+    // a stage that started may still end cached: another stage or run committed its key while
+    // it waited for the key's lock (two stages of one key, e.g. two synthetic datasets)
+    running.remove(stage);
     permanent(String.format("  cached   %s  (%s)", stage, shortKey(key)));
   }
 

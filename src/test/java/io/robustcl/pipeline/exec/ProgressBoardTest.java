@@ -1,6 +1,7 @@
 package io.robustcl.pipeline.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.robustcl.pipeline.Progress;
@@ -68,6 +69,22 @@ class ProgressBoardTest {
     assertEquals("  == 1/4 stages finished, 1 running, 2 waiting  ETA 1:35", b.overallLine(now.get()));
     b.tick();
     assertTrue(text.toString().contains("  == 1/4 stages finished"), "printed with the plain progress lines: " + text);
+  }
+
+  @Test
+  void aStageThatStartedAndEndedCachedIsNoLongerRunning() {
+    ProgressBoard b = board(false);
+    b.plan(java.util.List.of("data", "copy", "train"), java.util.Map::of, 2);
+    b.started("data", "cpu", "new");
+    b.started("copy", "cpu", "new");
+    b.done("data", "0123456789abcdef");
+    b.cached("copy", "0123456789abcdef"); // same key: committed by data while copy waited for its lock
+    b.started("train", "cpu", "new");
+    assertEquals("  == 2/3 stages finished, 1 running, 0 waiting  ETA 0.0s + 1 stage without an estimate",
+        b.overallLine(now.get()));
+    now.set(Duration.ofSeconds(30).toNanos());
+    b.tick();
+    assertFalse(text.toString().contains("> copy"), text.toString());
   }
 
   @Test
