@@ -71,7 +71,9 @@ public interface Stage {
    * path: relative path, size and modification time, as Make and Snakemake do) into the key,
    * so editing, adding or removing such a file reruns the stage; if the rerun produces a
    * bit-identical artifact, nothing downstream reruns. Called before every run, including fully
-   * cached ones, so it must be cheap and must not read file contents. Default: none.
+   * cached ones, so it must be cheap and must not read file contents. A relative path in a
+   * param is resolved against the command's {@link WorkingDirectory} (inject it), never the
+   * JVM's: the tool daemon serves commands from other directories. Default: none.
    */
   default List<java.nio.file.Path> externalInputs(Params params) {
     return List.of();
