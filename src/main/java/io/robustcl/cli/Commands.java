@@ -85,6 +85,9 @@ final class Commands {
     // (the tool daemon serves commands from any directory; see WorkingDirectory)
     WorkingDirectory workDir = injector.getInstance(WorkingDirectory.class);
     cl.registerConverter(Path.class, workDir::resolve);
+    // picocli would ask this JVM's terminal and environment; the daemon's are not the command's
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(injector.getInstance(Invocation.class).ansi()
+        ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
