@@ -30,7 +30,7 @@ else
   work="$(mktemp -d "${TMPDIR:-/tmp}/robustcl-bench.XXXXXX")"
   cleanup=("$work")
 fi
-warm=${BENCH_DAEMON_WARMUP:-5}
+warm=${BENCH_DAEMON_WARMUP:-10}
 trap '"$root/pipeline" daemon stop >/dev/null 2>&1 || true; rm -rf ${cleanup[@]+"${cleanup[@]}"}' EXIT
 
 shape() { # N -> "k pad": k mid stages of 19 cells each, and pad stages so that 2 + 20k + pad = N

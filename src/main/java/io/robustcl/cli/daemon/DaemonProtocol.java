@@ -66,12 +66,7 @@ final class DaemonProtocol {
 
   /** An output stream that writes the channel directly (see {@link #in}). */
   static OutputStream out(SocketChannel channel) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
+    return new ChunkOutputStream() {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(b, off, len);

@@ -42,12 +42,7 @@ final class FrameSink {
 
   /** A stream whose every write becomes one frame of {@code type}. */
   OutputStream stream(byte type) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
+    return new ChunkOutputStream() {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         for (int start = off; start < off + len; start += DaemonProtocol.MAX_BYTES) {
