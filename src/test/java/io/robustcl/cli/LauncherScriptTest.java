@@ -302,10 +302,11 @@ class LauncherScriptTest {
 
       int before = javaLog().lines().filter(l -> l.startsWith("client ")).toList().size();
       launch("--no-daemon", "plan", "p.yaml");
+      launch("--verbose", "plan", "p.yaml");
       env.put("ROBUSTCL_DAEMON", "0");
       launch("plan", "p.yaml");
       assertEquals(before, javaLog().lines().filter(l -> l.startsWith("client ")).toList().size(),
-          "--no-daemon and ROBUSTCL_DAEMON=0 bypass it");
+          "--no-daemon, --verbose (the daemon's log level is its own) and ROBUSTCL_DAEMON=0 bypass it");
       assertFalse(javaLog().contains("--no-daemon"), "a launcher option, not the CLI's");
     }
     Result bad = launch("daemon", "restart");
