@@ -167,6 +167,21 @@ class DaemonTest {
   }
 
   @Test
+  void aStageThatMustComputeAfterTheProbeFailsInsteadOfComputingInTheDaemon() throws Exception {
+    Path project = project();
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    // as if the cache had lost an artifact between the probe's plan and the run
+    int code = DaemonServer.execute(new io.robustcl.pipeline.WorkingDirectory(project),
+        Invocation.of(System.getenv(), false, null, new io.robustcl.pipeline.exec.CancelSignal()),
+        new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), "run", "pipeline.yaml", "--target", "all");
+    assertEquals(1, code, out.toString());
+    assertTrue(err.toString().contains("stage seed failed: ") && err.toString().contains("the tool daemon never does"),
+        err.toString());
+    assertFalse(out.toString().contains("done     seed"), out.toString());
+  }
+
+  @Test
   void refusesWhatItDoesNotServeAndTheClientFallsBack() throws Exception {
     Path project = project();
     daemon();
