@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * and {@code run} only as the launcher's probe or with {@code --dry-run}: the probe exits 75 before
  * anything computes, and otherwise finishes a fully cached run. Not served: training (native
  * PyTorch memory, crash isolation), {@code run --verify-inputs} (a corrupt artifact it finds is
- * rebuilt, i.e. computed, by the same run), {@code export} (loads PyTorch), {@code report} (plots),
+ * rebuilt, i.e. computed, by the same run), {@code run --cudnn-benchmark} (it sets a system
+ * property, which would outlive the request), {@code export} (loads PyTorch), {@code report} (plots),
  * {@code gc} and {@code verify} (long, and nothing to gain), {@code exec-stage}.
  *
  * <p>The daemon also refuses a client whose environment differs from its own in a variable that
@@ -46,6 +47,9 @@ final class ToolRoute {
       }
       if (args.contains("--verify-inputs")) {
         return Optional.of("run --verify-inputs may rebuild what it finds corrupt");
+      }
+      if (args.contains("--cudnn-benchmark")) {
+        return Optional.of("run --cudnn-benchmark sets a JVM-wide switch, which would outlive the request");
       }
     }
     return Optional.empty();

@@ -188,6 +188,7 @@ class DaemonTest {
     int fallback = DaemonProtocol.FALLBACK;
     assertEquals(fallback, viaDaemon(project, -1, "run", "pipeline.yaml", "--target", "all").code(), "a run to compute");
     assertEquals(fallback, viaDaemon(project, 75, "run", "pipeline.yaml", "--target", "all", "--verify-inputs").code());
+    assertEquals(fallback, viaDaemon(project, 75, "run", "pipeline.yaml", "--target", "all", "--cudnn-benchmark").code());
     assertEquals(fallback, viaDaemon(project, -1, "export", "x").code());
     assertEquals(fallback, viaDaemon(project, -1, "--help").code());
     Map<String, String> gpus = new HashMap<>(System.getenv());
