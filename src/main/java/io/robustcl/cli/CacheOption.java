@@ -7,8 +7,12 @@ import picocli.CommandLine.Option;
 /** The {@code --cache DIR} option (a picocli mixin). */
 final class CacheOption {
 
-  @Option(names = "--cache", paramLabel = "DIR", description = "the artifact cache (default: ${DEFAULT-VALUE})")
-  Path cache = Path.of("cache");
+  /** The cache directory when {@code --cache} is not given, relative to the command's directory. */
+  static final String DEFAULT = "cache";
+
+  // a default given as text goes through the command line's Path converter: the command's directory
+  @Option(names = "--cache", paramLabel = "DIR", defaultValue = DEFAULT, description = "the artifact cache (default: ${DEFAULT-VALUE})")
+  Path cache;
 
   /**
    * The cache directory, checked: anything but a directory (or nothing yet, which is created

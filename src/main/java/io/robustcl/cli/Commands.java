@@ -2,11 +2,13 @@ package io.robustcl.cli;
 
 import com.google.inject.Injector;
 import io.robustcl.pipeline.cache.IoProblems;
+import io.robustcl.pipeline.WorkingDirectory;
 import io.robustcl.pipeline.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -79,6 +81,13 @@ final class Commands {
     };
     CommandLine cl = new CommandLine(RootCommand.class, factory);
     ((RootCommand) cl.getCommandSpec().userObject()).debug = debug;
+    // every path on the command line, and every default path, is the command's own directory's
+    // (the tool daemon serves commands from any directory; see WorkingDirectory)
+    WorkingDirectory workDir = injector.getInstance(WorkingDirectory.class);
+    cl.registerConverter(Path.class, workDir::resolve);
+    // picocli would ask this JVM's terminal and environment; the daemon's are not the command's
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(injector.getInstance(Invocation.class).ansi()
+        ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -1,6 +1,7 @@
 package io.robustcl.cli;
 
 import com.google.common.collect.ImmutableList;
+import io.robustcl.pipeline.WorkingDirectory;
 import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.cache.InputRef;
 import io.robustcl.pipeline.cache.Manifest;
@@ -36,8 +37,8 @@ final class DiffCommand implements java.util.concurrent.Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "the pipeline file (default: ${DEFAULT-VALUE})")
-  Path file = Path.of("pipelines.yaml");
+  @Parameters(index = "0", paramLabel = "FILE", defaultValue = "pipelines.yaml", description = "the pipeline file (default: ${DEFAULT-VALUE})")
+  Path file;
 
   @Option(names = {"--target", "-t"}, required = true, paramLabel = "T", arity = "1..*", description = "targets to compare")
   List<String> targets = new ArrayList<>();
@@ -61,9 +62,12 @@ final class DiffCommand implements java.util.concurrent.Callable<Integer> {
   private final Planner planner;
   private final ArtifactStores stores;
   private final Map<String, Stage> stageTypes;
+  private final WorkingDirectory workDir;
 
   @Inject
-  DiffCommand(PipelineLoader loader, Planner planner, ArtifactStores stores, Map<String, Stage> stageTypes) {
+  DiffCommand(PipelineLoader loader, Planner planner, ArtifactStores stores, Map<String, Stage> stageTypes,
+      WorkingDirectory workDir) {
+    this.workDir = workDir;
     this.loader = loader;
     this.planner = planner;
     this.stores = stores;
@@ -89,14 +93,14 @@ final class DiffCommand implements java.util.concurrent.Callable<Integer> {
     }
     PipelineOptions oldSide = side(twoProfiles ? profiles.get(0) : single(), List.of());
     PipelineOptions newSide = side(twoProfiles ? profiles.get(1) : single(), sets);
-    Path oldCache = caches.isEmpty() ? Path.of("cache") : caches.get(0);
+    Path oldCache = caches.isEmpty() ? workDir.resolve(CacheOption.DEFAULT) : caches.get(0);
     Path newCache = caches.isEmpty() ? oldCache : caches.get(caches.size() - 1);
     PipelineSpec oldSpec = loader.load(file, oldSide.loadOptions());
     PipelineSpec newSpec = loader.load(file, newSide.loadOptions());
     ReportSource before = Reports.source(oldSpec, planner, stores.open(oldCache), oldCache, targets, Map.of(),
-        Reports.buildCommand(oldSide, oldCache, targets));
+        Reports.buildCommand(oldSide, oldCache, targets, workDir));
     ReportSource after = Reports.source(newSpec, planner, stores.open(newCache), newCache, targets, Map.of(),
-        Reports.buildCommand(newSide, newCache, targets));
+        Reports.buildCommand(newSide, newCache, targets, workDir));
     RunDiff diff = RunDiff.of(label(oldSide, oldCache, twoCaches), before, label(newSide, newCache, twoCaches), after,
         reasons(before, after, newSpec));
     PrintWriter out = spec.commandLine().getOut();
@@ -132,9 +136,9 @@ final class DiffCommand implements java.util.concurrent.Callable<Integer> {
     return side;
   }
 
-  private static String label(PipelineOptions side, Path cache, boolean byCache) {
+  private String label(PipelineOptions side, Path cache, boolean byCache) {
     if (byCache) {
-      return "cache " + cache;
+      return "cache " + workDir.shown(cache);
     }
     String profile = side.profile == null ? "default profile" : "profile " + side.profile;
     return side.sets.isEmpty() ? profile : profile + " --set " + String.join(" --set ", side.sets);

@@ -1,5 +1,6 @@
 package io.robustcl.cli;
 
+import io.robustcl.pipeline.WorkingDirectory;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.cache.Manifest;
 import io.robustcl.pipeline.exec.ArtifactStores;
@@ -31,10 +32,12 @@ final class ExportCommand implements java.util.concurrent.Callable<Integer> {
   Path out;
 
   private final ArtifactStores stores;
+  private final WorkingDirectory workDir;
 
   @Inject
-  ExportCommand(ArtifactStores stores) {
+  ExportCommand(ArtifactStores stores, WorkingDirectory workDir) {
     this.stores = stores;
+    this.workDir = workDir;
   }
 
   @Override
@@ -44,7 +47,7 @@ final class ExportCommand implements java.util.concurrent.Callable<Integer> {
     }
     ArtifactStore store = stores.open(cache.dir());
     Manifest m = LastBuild.of(store, cache.dir(), stage);
-    Path target = out != null ? out : Path.of(stage + ".safetensors");
+    Path target = out != null ? out : workDir.resolve(stage + ".safetensors");
     int tensors;
     try {
       tensors = ModelExport.safetensors(store.artifactDir(m.key()), target);

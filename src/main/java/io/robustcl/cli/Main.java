@@ -41,9 +41,9 @@ public final class Main {
    * Runs one command line with the commands and stage types of {@code injector}, printing to
    * {@code out} and {@code err}. Returns the exit code: 0 ok, 1 a stage failed (or {@code
    * verify} found corruption), 2 bad usage or bad config. {@code --debug} anywhere, or {@code
-   * ROBUSTCL_DEBUG=1}, adds stack traces to error messages.
+   * ROBUSTCL_DEBUG=1} in the {@link Invocation}, adds stack traces to error messages.
    */
   public static int execute(Injector injector, PrintWriter out, PrintWriter err, String... args) {
-    return Commands.execute(injector, out, err, "1".equals(System.getenv("ROBUSTCL_DEBUG")), args);
+    return Commands.execute(injector, out, err, injector.getInstance(Invocation.class).debug(), args);
   }
 }

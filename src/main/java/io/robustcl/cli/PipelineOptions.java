@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
 /** The options that say which pipeline file to load and how it resolves (a picocli mixin). */
 final class PipelineOptions {
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "the pipeline file, e.g. pipelines.yaml")
-  Path file = Path.of("pipelines.yaml");
+  @Parameters(index = "0", paramLabel = "FILE", defaultValue = "pipelines.yaml", description = "the pipeline file, e.g. pipelines.yaml")
+  Path file;
 
   @Option(names = "--profile", paramLabel = "P", description = "overlay this profile's vars (default: the file's default_profile)")
   @Nullable String profile;
@@ -21,6 +21,7 @@ final class PipelineOptions {
   @Option(names = "--set", paramLabel = "k=v", description = "override var k with the YAML scalar v (repeatable); k=a,b sweeps k (run, plan)")
   List<String> sets = new ArrayList<>();
 
+  // absolute already: the command line's converter resolved it against the command's directory
   @Option(names = "--data-dir", paramLabel = "DIR", description = "shorthand for --set data_dir=<absolute DIR>")
   @Nullable Path dataDir;
 
@@ -33,7 +34,7 @@ final class PipelineOptions {
     for (Sweep.Point point : Sweep.points(LoadOptions.defaults().withProfile(profile), sets)) {
       LoadOptions options = point.options();
       if (dataDir != null) {
-        options = options.withVar("data_dir", quoted(dataDir.toAbsolutePath().normalize().toString()));
+        options = options.withVar("data_dir", quoted(dataDir.toString()));
       }
       out.add(new Sweep.Point(point.label(), options));
     }

@@ -1,5 +1,6 @@
 package io.robustcl.cli;
 
+import io.robustcl.pipeline.WorkingDirectory;
 import io.robustcl.pipeline.config.PipelineLoader;
 import io.robustcl.pipeline.config.PipelineSpec;
 import io.robustcl.pipeline.exec.ArtifactStores;
@@ -36,15 +37,17 @@ final class ReportCommand implements java.util.concurrent.Callable<Integer> {
       description = "target or stage name to report on (repeatable)")
   List<String> targets = new ArrayList<>();
 
-  @Option(names = "--out", paramLabel = "DIR", description = "where the site is written (default: ${DEFAULT-VALUE})")
-  Path out = Path.of("results", "report");
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/report", description = "where the site is written (default: ${DEFAULT-VALUE})")
+  Path out;
 
   private final PipelineLoader loader;
   private final Planner planner;
   private final ArtifactStores stores;
+  private final WorkingDirectory workDir;
 
   @Inject
-  ReportCommand(PipelineLoader loader, Planner planner, ArtifactStores stores) {
+  ReportCommand(PipelineLoader loader, Planner planner, ArtifactStores stores, WorkingDirectory workDir) {
+    this.workDir = workDir;
     this.loader = loader;
     this.planner = planner;
     this.stores = stores;
@@ -54,7 +57,7 @@ final class ReportCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws IOException {
     PipelineSpec pipelineSpec = loader.load(pipeline.file, pipeline.loadOptions());
     ReportSource source = Reports.source(pipelineSpec, planner, stores.open(cache.dir()), cache.dir(), targets, Map.of(),
-        Reports.buildCommand(pipeline, cache.dir(), targets));
+        Reports.buildCommand(pipeline, cache.dir(), targets, workDir));
     Path index = new HtmlReport("dot", HostFacts.ofThisMachine()).write(source, out);
     PrintWriter w = spec.commandLine().getOut();
     long missing = source.stages().stream().filter(s -> !s.present()).count();

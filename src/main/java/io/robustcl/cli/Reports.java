@@ -2,6 +2,7 @@ package io.robustcl.cli;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import io.robustcl.pipeline.WorkingDirectory;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.cache.Manifest;
 import io.robustcl.pipeline.config.PipelineSpec;
@@ -52,18 +53,18 @@ final class Reports {
   }
 
   /** {@code ./pipeline run FILE --target T... [--profile P] [--set k=v]... [--cache DIR]}. */
-  static String buildCommand(PipelineOptions pipeline, Path cacheDir, List<String> targets) {
-    List<String> words = new ArrayList<>(List.of("./pipeline", "run", pipeline.file.toString()));
+  static String buildCommand(PipelineOptions pipeline, Path cacheDir, List<String> targets, WorkingDirectory workDir) {
+    List<String> words = new ArrayList<>(List.of("./pipeline", "run", workDir.shown(pipeline.file)));
     targets.forEach(t -> words.addAll(List.of("--target", t)));
     if (pipeline.profile != null) {
       words.addAll(List.of("--profile", pipeline.profile));
     }
     pipeline.sets.forEach(s -> words.addAll(List.of("--set", s)));
     if (pipeline.dataDir != null) {
-      words.addAll(List.of("--data-dir", pipeline.dataDir.toString()));
+      words.addAll(List.of("--data-dir", workDir.shown(pipeline.dataDir)));
     }
-    if (!cacheDir.equals(Path.of("cache"))) {
-      words.addAll(List.of("--cache", cacheDir.toString()));
+    if (!cacheDir.equals(workDir.resolve(CacheOption.DEFAULT))) {
+      words.addAll(List.of("--cache", workDir.shown(cacheDir)));
     }
     return String.join(" ", words);
   }

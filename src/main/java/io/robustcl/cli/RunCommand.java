@@ -3,6 +3,7 @@ package io.robustcl.cli;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import io.robustcl.ml.device.GpuMath;
+import io.robustcl.pipeline.WorkingDirectory;
 import io.robustcl.pipeline.cache.ArtifactStore;
 import io.robustcl.pipeline.config.PipelineLoader;
 import io.robustcl.pipeline.config.PipelineSpec;
@@ -93,8 +94,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       description = "extra sbatch flag for every job, e.g. --slurm-opt=--partition=gpu (repeatable)")
   List<String> slurmOptions = new ArrayList<>();
 
-  @Option(names = "--results", paramLabel = "DIR", description = "where targets' files are copied (default: ${DEFAULT-VALUE}; a sweep point's into DIR/<k=v>)")
-  Path results = Path.of("results");
+  @Option(names = "--results", paramLabel = "DIR", defaultValue = "results",
+      description = "where targets' files are copied (default: ${DEFAULT-VALUE}; a sweep point's into DIR/<k=v>)")
+  Path results;
 
   @Option(names = "--no-report", description = "do not write the HTML report (by default <results>/report/ when a target has a table or an evaluate stage)")
   boolean noReport;
@@ -103,13 +105,18 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   private final PipelineRunner runner;
   private final Planner planner;
   private final ArtifactStores stores;
+  private final Invocation invocation;
+  private final WorkingDirectory workDir;
 
   @Inject
-  RunCommand(PipelineLoader loader, PipelineRunner runner, Planner planner, ArtifactStores stores) {
+  RunCommand(PipelineLoader loader, PipelineRunner runner, Planner planner, ArtifactStores stores,
+      Invocation invocation, WorkingDirectory workDir) {
+    this.workDir = workDir;
     this.loader = loader;
     this.runner = runner;
     this.planner = planner;
     this.stores = stores;
+    this.invocation = invocation;
   }
 
   @Override
@@ -147,11 +154,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       specs.add(loader.load(pipeline.file, point.options()));
     }
     timing.mark("load");
-    String computeExit = System.getProperty(EXIT_IF_COMPUTING);
+    Integer computeExit = invocation.exitIfComputing();
     if (computeExit != null && !dryRun) {
       for (PipelineSpec point : specs) {
         if (planner.plan(point, store, index, targets, ImmutableSet.copyOf(forced)).stream().anyMatch(PlanEntry::willRun)) {
-          return Integer.parseInt(computeExit); // ./pipeline starts the run again with the JVM flags of a long computation
+          return computeExit; // ./pipeline starts the run again with the JVM flags of a long computation
         }
       }
     }
@@ -180,7 +187,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   private int runOnce(PipelineSpec pipelineSpec, ArtifactStore store, StageNameIndex index, RunOptions options,
       Path resultsDir) {
     PrintWriter out = spec.commandLine().getOut();
-    CancelSignal cancel = new CancelSignal();
+    CancelSignal cancel = invocation.cancel();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C: cancel, then hold the JVM until running stages have aborted, removed their
     // temporary directories and released their locks
@@ -194,7 +201,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }, "pipeline-cancel");
     Runtime.getRuntime().addShutdownHook(hook);
     RunReport report;
-    ProgressBoard board = new ProgressBoard(out, System.console() != null, Duration.ofSeconds(10))
+    ProgressBoard board = new ProgressBoard(out, invocation.console(), Duration.ofSeconds(10),
+        ProgressBoard.terminalWidth(invocation.columns()))
         .showTraces(RootCommand.debug(spec));
     try (board) {
       board.start();
@@ -225,7 +233,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     report.outcomes().forEach((name, outcome) -> lastRun.put(name, outcome.status().name().toLowerCase()));
     try {
       io.robustcl.report.ReportSource source = Reports.source(pipelineSpec, planner, store, cache.dir(), targets,
-          lastRun, Reports.buildCommand(pipeline, cache.dir(), targets));
+          lastRun, Reports.buildCommand(pipeline, cache.dir(), targets, workDir));
       Path index = new io.robustcl.report.HtmlReport("dot", io.robustcl.report.HostFacts.ofThisMachine())
           .write(source, resultsDir.resolve("report"));
       out.println("report: " + index);

@@ -72,7 +72,9 @@ public interface Stage {
    * adding or removing such a file reruns the stage, and touching or copying it does not. The
    * store memoizes each file's digest by its identity, so a cached run reads a file only once
    * after it changed. Called before every run, including fully cached ones, so it must be cheap
-   * and must not read file contents itself. Default: none.
+   * and must not read file contents itself. A relative path in a param is resolved against the
+   * command's {@link WorkingDirectory} (inject it), never the JVM's: the tool daemon serves
+   * commands from other directories. Default: none.
    */
   default List<java.nio.file.Path> externalInputs(Params params) {
     return List.of();

@@ -4,6 +4,8 @@ import io.robustcl.pipeline.ParamSpec;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.StageContext;
+import io.robustcl.pipeline.WorkingDirectory;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,19 @@ import java.util.List;
  * for real sources and took the first images.
  */
 public final class DatasetStage implements Stage {
+
+  /** Resolves a relative {@code path} param: the command's directory, not the JVM's (see {@link WorkingDirectory}). */
+  private final WorkingDirectory workDir;
+
+  @Inject
+  DatasetStage(WorkingDirectory workDir) {
+    this.workDir = workDir;
+  }
+
+  /** A stage resolving relative paths against the JVM's working directory. */
+  public DatasetStage() {
+    this(new WorkingDirectory());
+  }
 
   /** Directory names of the published binary formats, looked for inside {@code path}. */
   static final java.util.Map<String, String> FORMAT_DIRS =
@@ -98,9 +113,9 @@ public final class DatasetStage implements Stage {
         problems.add("param 'path': source " + source + " needs the directory holding " + FORMAT_DIRS.get(source)
             + "; pass --data-dir DIR (or set path), or set download: true to fetch the official archive");
       }
-    } else if (!Files.isDirectory(Path.of(path))) {
+    } else if (!Files.isDirectory(workDir.resolve(path))) {
       problems.add("param 'path': directory '" + path + "' does not exist (source " + source + "); fix --data-dir");
-    } else if (formatDir(source, Path.of(path)) == null) {
+    } else if (formatDir(source, workDir.resolve(path)) == null) {
       problems.add("param 'path': neither '" + path + "' nor '" + Path.of(path, FORMAT_DIRS.get(source))
           + "' holds the " + source + " binary files; point --data-dir at the directory containing "
           + FORMAT_DIRS.get(source));
@@ -116,8 +131,8 @@ public final class DatasetStage implements Stage {
     if (source.equals("synthetic") || path.isEmpty()) {
       return List.of();
     }
-    Path dir = formatDir(source, Path.of(path));
-    return List.of(dir == null ? Path.of(path) : dir);
+    Path dir = formatDir(source, workDir.resolve(path));
+    return List.of(dir == null ? workDir.resolve(path) : dir);
   }
 
   /** The directory with the binary files: {@code path} itself or {@code path/<format dir>}; null if neither. */

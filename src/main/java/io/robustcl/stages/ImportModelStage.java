@@ -12,6 +12,8 @@ import io.robustcl.pipeline.ParamSpec;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Stage;
 import io.robustcl.pipeline.StageContext;
+import io.robustcl.pipeline.WorkingDirectory;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,6 +35,19 @@ import java.util.List;
  * </ul>
  */
 public final class ImportModelStage implements Stage {
+
+  /** Resolves a relative {@code file} param: the command's directory, not the JVM's (see {@link WorkingDirectory}). */
+  private final WorkingDirectory workDir;
+
+  @Inject
+  ImportModelStage(WorkingDirectory workDir) {
+    this.workDir = workDir;
+  }
+
+  /** A stage resolving relative paths against the JVM's working directory. */
+  public ImportModelStage() {
+    this(new WorkingDirectory());
+  }
 
   @Override
   public String doc() {
@@ -61,7 +76,7 @@ public final class ImportModelStage implements Stage {
   @Override
   public List<Path> externalInputs(Params params) {
     String file = params.getString("file");
-    return file.isEmpty() ? List.of() : List.of(Path.of(file).toAbsolutePath());
+    return file.isEmpty() ? List.of() : List.of(workDir.resolve(file));
   }
 
   @Override
@@ -70,8 +85,8 @@ public final class ImportModelStage implements Stage {
     String file = params.getString("file");
     if (file.isEmpty()) {
       problems.add("param 'file': give the safetensors file to import, e.g. file: models/rocl.safetensors");
-    } else if (!Files.isRegularFile(Path.of(file))) {
-      problems.add("param 'file': " + Path.of(file).toAbsolutePath() + " does not exist");
+    } else if (!Files.isRegularFile(workDir.resolve(file))) {
+      problems.add("param 'file': " + workDir.resolve(file) + " does not exist");
     } else if (!file.endsWith(".safetensors") && !torchScript(file)) {
       problems.add("param 'file': " + file + " is neither .safetensors nor a TorchScript .pt; convert a"
           + " torch.save'd state_dict with safetensors.torch.save_file(model.state_dict(), 'model.safetensors'),"
@@ -89,7 +104,7 @@ public final class ImportModelStage implements Stage {
 
   @Override
   public void run(StageContext ctx) throws Exception {
-    Path file = Path.of(ctx.params().getString("file")).toAbsolutePath();
+    Path file = workDir.resolve(ctx.params().getString("file"));
     if (torchScript(file.toString())) {
       importTorchScript(ctx, file);
       return;

@@ -59,6 +59,11 @@ class LauncherScriptTest {
         """);
     script(bin.resolve("java"), """
         #!/usr/bin/env bash
+        if [[ "$*" == *io.robustcl.cli.daemon.DaemonClient* ]]; then
+          printf 'client %s\\n' "$*" >> "$LOG_DIR/java.log"
+          [[ "${FAKE_CLIENT_EXIT:-111}" == 111 ]] || echo "from the daemon"
+          exit "${FAKE_CLIENT_EXIT:-111}"
+        fi
         { printf '%s\\n' "$*"; echo "NVIDIA_TF32_OVERRIDE=${NVIDIA_TF32_OVERRIDE:-}"; } >> "$LOG_DIR/java.log"
         for a; do case "$a" in -XX:ArchiveClassesAtExit=*) echo archive > "${a#*=}" ;; esac; done
         echo "[W LegacyTypeDispatch.h:79] Warning: AutoNonVariableTypeMode is deprecated (function operator())" >&2
@@ -255,5 +260,57 @@ class LauncherScriptTest {
       assertEquals(1, archives.filter(p -> p.getFileName().toString().endsWith(".jsa")).count(), "the stale one is removed");
     }
     assertEquals(1, mvnCalls().size(), "moving the checkout rebuilds nothing");
+  }
+
+  @Test
+  void toolCommandsGoToAnUpDaemonAndFallBackToTheirOwnJvmWhenItDoesNotRunThem() throws Exception {
+    Result none = launch("daemon", "status");
+    assertEquals(1, none.code(), none.err());
+    String socket = none.out().replaceAll("(?s).*its socket would be (\\S+)\\).*", "$1");
+    assertTrue(socket.startsWith(root.resolve("target/daemon/").toString()) && socket.endsWith(".sock"), none.out());
+    assertEquals("", javaLog().lines().filter(l -> l.contains("io.robustcl.cli.Main")).findAny().orElse(""),
+        "no daemon socket: the client is asked only by `daemon status`");
+
+    Files.createDirectories(Path.of(socket).getParent());
+    try (java.nio.channels.ServerSocketChannel up = java.nio.channels.ServerSocketChannel.open(
+        java.net.StandardProtocolFamily.UNIX)) {
+      up.bind(java.net.UnixDomainSocketAddress.of(Path.of(socket)));
+      env.put("FAKE_CLIENT_EXIT", "0");
+      Result served = launch("plan", "p.yaml");
+      assertEquals(0, served.code(), served.err());
+      assertEquals("from the daemon\n", served.out());
+      List<String> calls = javaLog().lines().filter(l -> !l.startsWith("NVIDIA")).toList();
+      String client = calls.get(calls.size() - 1);
+      assertTrue(client.startsWith("client ") && client.contains("DaemonClient " + socket + " ") && client.endsWith(" - plan p.yaml"),
+          client);
+
+      env.put("FAKE_CLIENT_EXIT", "111"); // refused, stale or gone: the command runs as without a daemon
+      Result fallback = launch("plan", "p.yaml");
+      assertEquals(3, fallback.code(), "the tool JVM's exit code");
+      calls = javaLog().lines().filter(l -> !l.startsWith("NVIDIA")).toList();
+      assertTrue(calls.get(calls.size() - 2).startsWith("client "), calls.toString());
+      assertTrue(calls.get(calls.size() - 1).contains("-XX:TieredStopAtLevel=1") && calls.get(calls.size() - 1)
+          .endsWith("io.robustcl.cli.Main plan p.yaml"), calls.toString());
+
+      env.put("FAKE_CLIENT_EXIT", "75"); // the daemon's probe found a stage to compute
+      Result compute = launch("run", "p.yaml", "--target", "t");
+      assertEquals(3, compute.code());
+      calls = javaLog().lines().filter(l -> !l.startsWith("NVIDIA")).toList();
+      assertTrue(calls.get(calls.size() - 2).endsWith(" 75 run p.yaml --target t"), calls.toString());
+      String jvm = calls.get(calls.size() - 1);
+      assertTrue(jvm.contains("-XX:+UseParallelGC") && !jvm.contains("exitIfComputing"), jvm);
+
+      int before = javaLog().lines().filter(l -> l.startsWith("client ")).toList().size();
+      launch("--no-daemon", "plan", "p.yaml");
+      launch("--verbose", "plan", "p.yaml");
+      env.put("ROBUSTCL_DAEMON", "0");
+      launch("plan", "p.yaml");
+      assertEquals(before, javaLog().lines().filter(l -> l.startsWith("client ")).toList().size(),
+          "--no-daemon, --verbose (the daemon's log level is its own) and ROBUSTCL_DAEMON=0 bypass it");
+      assertFalse(javaLog().contains("--no-daemon"), "a launcher option, not the CLI's");
+    }
+    Result bad = launch("daemon", "restart");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("usage: pipeline daemon start [--idle 3h] | stop | status"), bad.err());
   }
 }

@@ -60,7 +60,12 @@ public final class ProgressBoard implements StageEvents, AutoCloseable {
    * @param plainInterval on a non-terminal, the least time between two progress lines of one stage
    */
   public ProgressBoard(PrintWriter out, boolean terminal, Duration plainInterval) {
-    this(out, terminal, plainInterval, System::nanoTime, terminalWidth());
+    this(out, terminal, plainInterval, terminalWidth(System.getenv("COLUMNS")));
+  }
+
+  /** @param width the terminal's width in columns (see {@link #terminalWidth(String)}) */
+  public ProgressBoard(PrintWriter out, boolean terminal, Duration plainInterval, int width) {
+    this(out, terminal, plainInterval, System::nanoTime, width);
   }
 
   ProgressBoard(PrintWriter out, boolean terminal, Duration plainInterval, LongSupplier nanoClock) {
@@ -75,10 +80,9 @@ public final class ProgressBoard implements StageEvents, AutoCloseable {
     this.width = Math.max(20, width);
   }
 
-  /** The terminal's width from {@code COLUMNS}, else 80. */
-  private static int terminalWidth() {
+  /** The terminal's width from the value of {@code COLUMNS} (null when unset), else 80. */
+  public static int terminalWidth(@org.jspecify.annotations.Nullable String columns) {
     try {
-      String columns = System.getenv("COLUMNS");
       return columns == null ? 80 : Integer.parseInt(columns.trim());
     } catch (NumberFormatException e) {
       return 80;
