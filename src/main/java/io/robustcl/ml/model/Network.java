@@ -3,7 +3,6 @@ package io.robustcl.ml.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -64,20 +63,20 @@ public final class Network {
     return net;
   }
 
-  /** Builds and shape-initialises (DJL's initialisers) without drawing from a Java generator. */
+  /** Builds and allocates the parameters, weights as zeros: nothing is drawn, from a Java generator or the engine's. */
   static Network build(NetworkSpec spec, NDManager manager) {
     ResNet f = new ResNet(spec.encoder());
-    f.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
+    TorchDefaultInitialization.allocate(f, manager, INIT_SHAPE);
     Shape featureShape = new Shape(1, spec.featureDim());
     Projector g = null;
     if (spec.hasProjector()) {
       g = new Projector(spec.projectorDims());
-      g.initialize(manager, DataType.FLOAT32, featureShape);
+      TorchDefaultInitialization.allocate(g, manager, featureShape);
     }
     LinearHead l = null;
     if (spec.hasHead()) {
       l = new LinearHead(spec.classes());
-      l.initialize(manager, DataType.FLOAT32, featureShape);
+      TorchDefaultInitialization.allocate(l, manager, featureShape);
     }
     return new Network(spec, f, g, l);
   }
@@ -178,7 +177,7 @@ public final class Network {
    */
   public Network withHead(int classes, NDManager manager, RandomGenerator rng) {
     LinearHead l = new LinearHead(classes);
-    l.initialize(manager, DataType.FLOAT32, new Shape(1, spec.featureDim()));
+    TorchDefaultInitialization.allocate(l, manager, new Shape(1, spec.featureDim()));
     TorchDefaultInitialization.apply(l, rng);
     return new Network(spec.withClasses(classes), encoder, projector, l);
   }
@@ -202,7 +201,7 @@ public final class Network {
       return this;
     }
     ResNet single = new ResNet(spec.encoder().withDualBn(false));
-    single.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
+    TorchDefaultInitialization.allocate(single, manager, INIT_SHAPE);
     String keep = branch == BatchNormBranch.CLEAN ? "01clean_" : "02adversarial_";
     String drop = branch == BatchNormBranch.CLEAN ? "02adversarial_" : "01clean_";
     java.util.Map<String, Parameter> sources = new java.util.HashMap<>();

@@ -1,8 +1,12 @@
 package io.robustcl.ml.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import io.robustcl.ml.device.HostTransfer;
 import java.util.random.RandomGenerator;
@@ -22,6 +26,19 @@ import org.jspecify.annotations.Nullable;
 final class TorchDefaultInitialization {
 
   private TorchDefaultInitialization() {}
+
+  /**
+   * Allocates the parameters of {@code block} for inputs of {@code inputShape}, weights as zeros.
+   * DJL's default weight initialiser (Xavier) draws from PyTorch's process-global generator, and a
+   * stage running beside this one in the same JVM may be between reseeding that generator and
+   * drawing from it ({@link io.robustcl.ml.device.EngineDraws}): its draw would then depend on
+   * timing. The weights are re-drawn by {@link #apply} or loaded from a file afterwards, so the
+   * zeros are never used.
+   */
+  static void allocate(Block block, NDManager manager, Shape inputShape) {
+    block.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+    block.initialize(manager, DataType.FLOAT32, inputShape);
+  }
 
   /** Re-initialises every weight and bias under {@code root}, depth-first in child order. */
   static void apply(Block root, RandomGenerator rng) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -16,11 +17,17 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.robustcl.ml.device.ComputeScope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NetworkTest {
 
@@ -292,6 +299,41 @@ class NetworkTest {
       d[i] = f[i];
     }
     return d;
+  }
+
+  /**
+   * Building, loading, re-heading or re-BN-ing a network draws nothing from PyTorch's process-global
+   * generator. Two stages share that generator when they run side by side in one JVM, and a draw
+   * of one landing between the other's reseed and draw ({@code EngineDraws}) made the in-process
+   * table 2 differ, now and then, from the one of child processes (CI, SlurmLauncherTest).
+   */
+  @Test
+  void buildingLoadingOrReshapingANetworkLeavesTheEnginesGeneratorAlone(@TempDir Path dir) throws IOException {
+    NetworkSpec spec = new NetworkSpec(ResNetSpec.resnet18(4).withBlocks(List.of(1, 1)).withDualBn(true), List.of(8), 3);
+    Network dual = Network.create(spec, manager, new SplittableRandom(5));
+    Path file = dir.resolve("net.bin");
+    dual.save(file);
+    Map<String, Runnable> builds = new LinkedHashMap<>();
+    builds.put("create", () -> Network.create(spec, manager, new SplittableRandom(1)));
+    builds.put("load", () -> {
+      try {
+        Network.load(file, manager);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    builds.put("withHead", () -> dual.withHead(4, manager, new SplittableRandom(2)));
+    builds.put("withBatchNorm", () -> dual.withBatchNorm(Network.BatchNormBranch.ADVERSARIAL, manager));
+    float[] untouched = drawAfterReseeding(() -> { });
+    for (Map.Entry<String, Runnable> build : builds.entrySet()) {
+      assertArrayEquals(untouched, drawAfterReseeding(build.getValue()), build.getKey() + " drew from the engine's generator");
+    }
+  }
+
+  private float[] drawAfterReseeding(Runnable between) {
+    Engine.getInstance().setRandomSeed(42);
+    between.run();
+    return manager.randomUniform(0, 1, new Shape(32)).toFloatArray();
   }
 
   @Test
