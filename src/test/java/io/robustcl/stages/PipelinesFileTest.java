@@ -186,6 +186,26 @@ class PipelinesFileTest {
     }).toList();
   }
 
+  /**
+   * A table takes only stages its cells show: an input no cell reads is still built, with its whole
+   * upstream (UPAT table 1 once built tables 4-5's three UPAT-Linear variants, RoCL table 7 table
+   * 5's target-orig pre-training).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tiny", "micro"})
+  void everyTableShowsEveryStageItTakes(String profile) {
+    PipelineSpec spec = new PipelineLoader(stageTypes()).load(PIPELINES, LoadOptions.defaults().withProfile(profile));
+    int tables = 0;
+    for (StageSpec stage : spec.stages().values()) {
+      if (stage.type().equals("table")) {
+        var shown = io.robustcl.report.TableLayout.parse("layout", stage.params().getMap("layout")).referencedStages();
+        assertEquals(java.util.Set.copyOf(shown), java.util.Set.copyOf(stage.inputs().get("cells")), stage.name());
+        tables++;
+      }
+    }
+    assertEquals(22, tables); // the 21 tables and rocl-table1-full
+  }
+
   @Test
   void everyDeclaredClaimHoldsOnThePapersOwnNumbers() {
     PipelineSpec spec = new PipelineLoader(stageTypes()).load(PIPELINES, LoadOptions.defaults());
