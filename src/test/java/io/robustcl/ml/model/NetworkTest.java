@@ -17,6 +17,7 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.robustcl.ml.device.ComputeScope;
+import io.robustcl.ml.device.EngineDraws;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -331,7 +332,7 @@ class NetworkTest {
   }
 
   private float[] drawAfterReseeding(Runnable between) {
-    Engine.getInstance().setRandomSeed(42);
+    EngineDraws.reseed(Engine.getInstance(), 42);
     between.run();
     return manager.randomUniform(0, 1, new Shape(32)).toFloatArray();
   }
