@@ -206,6 +206,22 @@ class PipelinesFileTest {
     assertEquals(22, tables); // the 21 tables and rocl-table1-full
   }
 
+  /**
+   * A file's defaults reach only its own stages and the files it includes, so a stage extending a
+   * preset whose profile-scaled defaults sit in a sibling file trains at the preset's paper length
+   * under every profile (ASCL table 3's one-shot AT rows once ran 100 epochs on micro and cifar-cpu).
+   * The micro profile trains one epoch everywhere, so any longer stage has missed its defaults.
+   */
+  @Test
+  void theMicroProfileTrainsEveryStageOneEpoch() {
+    PipelineSpec spec = new PipelineLoader(stageTypes()).load(PIPELINES, LoadOptions.defaults().withProfile("micro"));
+    List<String> longer = spec.stages().values().stream()
+        .filter(stage -> stage.params().has("epochs") && stage.params().getLong("epochs") > 1)
+        .map(stage -> stage.name() + " (" + stage.params().getLong("epochs") + " epochs)")
+        .toList();
+    assertEquals(List.of(), longer);
+  }
+
   @Test
   void everyDeclaredClaimHoldsOnThePapersOwnNumbers() {
     PipelineSpec spec = new PipelineLoader(stageTypes()).load(PIPELINES, LoadOptions.defaults());
