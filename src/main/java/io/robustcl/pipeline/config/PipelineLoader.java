@@ -85,6 +85,7 @@ public final class PipelineLoader {
     private final Problems problems;
     private final ParamValues values;
     private final ImmutableList<IncludeTree.SourceFile> files;
+    private final ImmutableMap<String, ImmutableMap<String, YamlNode.Entry>> presetDefaults;
     private @Nullable String profile;
     private ImmutableList<String> profileNames = ImmutableList.of();
 
@@ -94,6 +95,7 @@ public final class PipelineLoader {
       this.problems = problems;
       this.values = new ParamValues(problems);
       this.files = files;
+      this.presetDefaults = StageDefaults.presetParams(files.stream().map(IncludeTree.SourceFile::defaults).toList());
     }
 
     PipelineSpec run(YamlNode.Mapping root) {
@@ -414,7 +416,39 @@ public final class PipelineLoader {
         sources.put(param, entry == null ? ParamSource.TYPE_DEFAULT
             : new ParamSource(draft.origins.getOrDefault(param, "stage"), entry.keyLocation()));
       }
-      return new StageSpec(name, type, params, ImmutableMap.of(), resources, at, sources.buildOrThrow());
+      ImmutableMap<String, ParamSource> paramSources = sources.buildOrThrow();
+      unreachedPresetDefaults(where, at, draft.presets, paramSources);
+      return new StageSpec(name, type, params, ImmutableMap.of(), resources, at, paramSources);
+    }
+
+    /**
+     * Reports a stage that extends a preset for which some file's {@code defaults:} set a
+     * param, yet got the preset's own value for it: those defaults are in a file that neither
+     * holds this stage nor includes it. Such a stage silently trains at the preset's (paper)
+     * length under every profile, so this is an error rather than scoping a user meant.
+     */
+    private void unreachedPresetDefaults(
+        String where, Location at, List<String> chain, ImmutableMap<String, ParamSource> sources) {
+      for (int i = 0; i < chain.size(); i++) {
+        String preset = chain.get(i);
+        List<String> missed = new ArrayList<>();
+        Location declaredAt = null;
+        for (Map.Entry<String, YamlNode.Entry> set : presetDefaults.getOrDefault(preset, ImmutableMap.of()).entrySet()) {
+          ParamSource source = sources.get(set.getKey());
+          // a preset nearer the stage than this one chose its value on purpose (RUSH's warmup_epochs: 0)
+          if (source != null && (source == ParamSource.TYPE_DEFAULT
+              || source.origin().startsWith("preset ") && chain.indexOf(source.origin().substring(7)) <= i)) {
+            missed.add(set.getKey());
+            declaredAt = declaredAt == null ? set.getValue().keyLocation() : declaredAt;
+          }
+        }
+        if (!missed.isEmpty()) {
+          problems.add(at, where + " extends preset " + preset + ", whose defaults at " + declaredAt + " set "
+              + String.join(", ", missed) + ", but they do not reach it (a file's defaults reach its own stages and its "
+              + "includes), so it gets the preset's own value; move those defaults to a file that includes "
+              + at.file().getFileName() + " too, or set " + String.join(", ", missed) + " in this stage");
+        }
+      }
     }
 
     private @Nullable Params params(

@@ -138,6 +138,22 @@ final class StageDefaults {
   }
 
   /**
+   * Every preset param that any of {@code all} sets, by preset and then param, with the entry
+   * that sets it first (in file order). A stage extending such a preset that still gets the
+   * preset's own value for the param is outside those defaults' reach.
+   */
+  static ImmutableMap<String, ImmutableMap<String, YamlNode.Entry>> presetParams(List<StageDefaults> all) {
+    Map<String, Map<String, YamlNode.Entry>> out = new LinkedHashMap<>();
+    for (StageDefaults defaults : all) {
+      defaults.byPreset.forEach((preset, part) -> part.params().forEach((param, entry) ->
+          out.computeIfAbsent(preset, p -> new LinkedHashMap<>()).putIfAbsent(param, entry)));
+    }
+    ImmutableMap.Builder<String, ImmutableMap<String, YamlNode.Entry>> built = ImmutableMap.builder();
+    out.forEach((preset, params) -> built.put(preset, ImmutableMap.copyOf(params)));
+    return built.buildOrThrow();
+  }
+
+  /**
    * The parts that apply to a stage of {@code type} whose preset chain is {@code presets}
    * (base first), lowest precedence first: the type's, then each preset's from base to nearest.
    */

@@ -189,6 +189,31 @@ class PipelineLanguageTest {
   }
 
   @Test
+  void presetDefaultsInASiblingFileThatMissAStageAreAnError() throws IOException {
+    files.write("stages/base.yaml", "type: pretrain\nparams: {epochs: 100}\n");
+    files.write("stages/near.yaml", "extends: base\nparams: {epochs: 0}\n");
+    files.write("pipelines/a.yaml", "defaults:\n  preset/base: {params: {epochs: 2}}\n"
+        + "stages:\n  a:\n    extends: base\n    inputs: {data: data}\n");
+    files.write("pipelines/b.yaml", "stages:\n"
+        + "  b:\n    extends: base\n    inputs: {data: data}\n"
+        + "  b-own:\n    extends: base\n    inputs: {data: data}\n    params: {epochs: 100}\n"
+        + "  b-near:\n    extends: near\n    inputs: {data: data}\n");
+    String message = files.error("include: [pipelines/a.yaml, pipelines/b.yaml]\n" + DATA);
+    files.assertProblem(message, "pipelines/b.yaml", 2, 3, "stage 'b' extends preset base, whose defaults at "
+        + dir.resolve("pipelines/a.yaml") + ":2:26 set epochs, but they do not reach it",
+        "move those defaults to a file that includes b.yaml too, or set epochs in this stage");
+    assertEquals(1, message.lines().filter(line -> line.contains("pipelines/b.yaml")).count(),
+        "a stage's own value and a nearer preset's value are choices, not misses: " + message);
+
+    files.write("pipelines/b.yaml", "stages:\n  b:\n    extends: base\n    inputs: {data: data}\n");
+    files.write("pipelines/a.yaml", "stages:\n  a:\n    extends: base\n    inputs: {data: data}\n");
+    PipelineSpec spec = files.load("include: [pipelines/a.yaml, pipelines/b.yaml]\n"
+        + "defaults:\n  preset/base: {params: {epochs: 2}}\n" + DATA);
+    assertEquals(2L, spec.stage("a").params().get("epochs"), "moved into the including file, they reach both");
+    assertEquals(2L, spec.stage("b").params().get("epochs"));
+  }
+
+  @Test
   void aDuplicateStageAcrossFilesNamesBothPlaces() throws IOException {
     files.write("pipelines/a.yaml", "stages:\n  data:\n    type: dataset\n");
     String message = files.error("include: [pipelines/a.yaml]\n" + DATA);
