@@ -432,12 +432,13 @@ public final class PipelineLoader {
       for (int i = 0; i < chain.size(); i++) {
         String preset = chain.get(i);
         List<String> missed = new ArrayList<>();
-        Location declaredAt = null;
+        @Nullable Location declaredAt = null;
         for (Map.Entry<String, YamlNode.Entry> set : presetDefaults.getOrDefault(preset, ImmutableMap.of()).entrySet()) {
           ParamSource source = sources.get(set.getKey());
           // a preset nearer the stage than this one chose its value on purpose (RUSH's warmup_epochs: 0)
           if (source != null && (source == ParamSource.TYPE_DEFAULT
-              || source.origin().startsWith("preset ") && chain.indexOf(source.origin().substring(7)) <= i)) {
+              || source.origin().startsWith(PresetLibrary.ORIGIN_PREFIX)
+              && chain.indexOf(source.origin().substring(PresetLibrary.ORIGIN_PREFIX.length())) <= i)) {
             missed.add(set.getKey());
             declaredAt = declaredAt == null ? set.getValue().keyLocation() : declaredAt;
           }

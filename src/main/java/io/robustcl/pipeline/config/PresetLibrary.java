@@ -21,6 +21,9 @@ final class PresetLibrary {
 
   static final ImmutableSet<String> KEYS = ImmutableSet.of("type", "params", "resources", "extends", "doc");
 
+  /** How a param value taken from a preset is labelled: {@code preset <name>} (see {@link ParamSource}). */
+  static final String ORIGIN_PREFIX = "preset ";
+
   private final Path directory;
   private final SafeYamlReader reader;
   private final Problems problems;
@@ -95,7 +98,7 @@ final class PresetLibrary {
       }
       draft.overlay(base);
     }
-    draft.overlay(StageDraft.from(mapping, where, "preset " + name, problems));
+    draft.overlay(StageDraft.from(mapping, where, ORIGIN_PREFIX + name, problems));
     draft.presets.add(name);
     resolved.put(name, draft);
     return draft;
