@@ -364,7 +364,7 @@ public final class PipelineLoader {
         }
         draft.overlay(base);
       }
-      PresetLibrary.StageDraft own = PresetLibrary.StageDraft.from(body, where, "stage", problems);
+      PresetLibrary.StageDraft own = PresetLibrary.StageDraft.from(body, where, ParamOrigin.STAGE, problems);
       if (own.type != null && draft.type != null && !own.type.text().equals(draft.type.text())) {
         problems.add(own.type.location(), where + " has type '" + own.type.text() + "' but its preset (at "
             + draft.type.location() + ") has type '" + draft.type.text() + "'; drop one of them");
@@ -386,7 +386,7 @@ public final class PipelineLoader {
       // precedence, lowest first: presets, defaults of the type, of each preset (base to nearest), the stage
       Map<String, YamlNode.Entry> defaultInputs = new LinkedHashMap<>();
       for (StageDefaults.Part part : declared.defaults().applicable(type, draft.presets)) {
-        draft.overlay(part.params(), part.resources(), part.label());
+        draft.overlay(part.params(), part.resources(), part.origin());
         defaultInputs.putAll(part.inputs());
       }
       draft.overlay(own);
@@ -414,7 +414,7 @@ public final class PipelineLoader {
       for (String param : params.asMap().keySet()) {
         YamlNode.Entry entry = draft.params.get(param);
         sources.put(param, entry == null ? ParamSource.TYPE_DEFAULT
-            : new ParamSource(draft.origins.getOrDefault(param, "stage"), entry.keyLocation()));
+            : new ParamSource(draft.origins.getOrDefault(param, ParamOrigin.STAGE), entry.keyLocation()));
       }
       ImmutableMap<String, ParamSource> paramSources = sources.buildOrThrow();
       unreachedPresetDefaults(where, at, draft.presets, paramSources);
@@ -437,8 +437,7 @@ public final class PipelineLoader {
           ParamSource source = sources.get(set.getKey());
           // a preset nearer the stage than this one chose its value on purpose (RUSH's warmup_epochs: 0)
           if (source != null && (source == ParamSource.TYPE_DEFAULT
-              || source.origin().startsWith(PresetLibrary.ORIGIN_PREFIX)
-              && chain.indexOf(source.origin().substring(PresetLibrary.ORIGIN_PREFIX.length())) <= i)) {
+              || source.origin().kind() == ParamOrigin.Kind.PRESET && chain.indexOf(source.origin().name()) <= i)) {
             missed.add(set.getKey());
             declaredAt = declaredAt == null ? set.getValue().keyLocation() : declaredAt;
           }

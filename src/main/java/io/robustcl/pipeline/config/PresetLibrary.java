@@ -21,9 +21,6 @@ final class PresetLibrary {
 
   static final ImmutableSet<String> KEYS = ImmutableSet.of("type", "params", "resources", "extends", "doc");
 
-  /** How a param value taken from a preset is labelled: {@code preset <name>} (see {@link ParamSource}). */
-  static final String ORIGIN_PREFIX = "preset ";
-
   private final Path directory;
   private final SafeYamlReader reader;
   private final Problems problems;
@@ -98,7 +95,7 @@ final class PresetLibrary {
       }
       draft.overlay(base);
     }
-    draft.overlay(StageDraft.from(mapping, where, ORIGIN_PREFIX + name, problems));
+    draft.overlay(StageDraft.from(mapping, where, ParamOrigin.preset(name), problems));
     draft.presets.add(name);
     resolved.put(name, draft);
     return draft;
@@ -121,17 +118,17 @@ final class PresetLibrary {
 
   /**
    * The unmerged parts of a stage: type, params and resources, each with its location, the
-   * origin of each param (e.g. {@code preset rocl}) and the preset chain, base first.
+   * origin of each param and the preset chain, base first.
    */
   static final class StageDraft {
     YamlNode.@Nullable Scalar type;
     final Map<String, YamlNode.Entry> params = new LinkedHashMap<>();
-    final Map<String, String> origins = new HashMap<>();
+    final Map<String, ParamOrigin> origins = new HashMap<>();
     final Map<String, YamlNode.Entry> resources = new LinkedHashMap<>();
     final List<String> presets = new ArrayList<>();
 
     /** The type/params/resources written in {@code mapping} (a stage or a preset), params labelled {@code origin}. */
-    static StageDraft from(YamlNode.Mapping mapping, String where, String origin, Problems problems) {
+    static StageDraft from(YamlNode.Mapping mapping, String where, ParamOrigin origin, Problems problems) {
       StageDraft draft = new StageDraft();
       YamlNode type = mapping.get("type");
       if (type != null) {
@@ -148,7 +145,7 @@ final class PresetLibrary {
     }
 
     /** Applies {@code params} and {@code resources} (of defaults labelled {@code origin}) on top of this draft. */
-    void overlay(Map<String, YamlNode.Entry> moreParams, Map<String, YamlNode.Entry> moreResources, String origin) {
+    void overlay(Map<String, YamlNode.Entry> moreParams, Map<String, YamlNode.Entry> moreResources, ParamOrigin origin) {
       params.putAll(moreParams);
       moreParams.keySet().forEach(param -> origins.put(param, origin));
       resources.putAll(moreResources);

@@ -26,13 +26,13 @@ final class StageDefaults {
   /**
    * The defaults under one key.
    *
-   * @param label how a value from it is reported, e.g. {@code defaults pretrain}
+   * @param origin how a value from it is reported, e.g. {@code defaults pretrain}
    */
-  record Part(String label, ImmutableMap<String, YamlNode.Entry> params, ImmutableMap<String, YamlNode.Entry> inputs,
+  record Part(ParamOrigin origin, ImmutableMap<String, YamlNode.Entry> params, ImmutableMap<String, YamlNode.Entry> inputs,
       ImmutableMap<String, YamlNode.Entry> resources) {
 
     Part overlay(Part child) {
-      return new Part(label, merge(params, child.params), merge(inputs, child.inputs), merge(resources, child.resources));
+      return new Part(origin, merge(params, child.params), merge(inputs, child.inputs), merge(resources, child.resources));
     }
 
     private static ImmutableMap<String, YamlNode.Entry> merge(
@@ -97,7 +97,7 @@ final class StageDefaults {
               + ClosestName.suggestion(part.key(), KEYS) + "; defaults hold " + String.join(", ", KEYS));
         }
       }
-      Part value = new Part("defaults " + key, section(body, "params", key, problems),
+      Part value = new Part(ParamOrigin.defaults(key), section(body, "params", key, problems),
           section(body, "inputs", key, problems), section(body, "resources", key, problems));
       (preset ? byPreset : byType).put(name, value);
     }

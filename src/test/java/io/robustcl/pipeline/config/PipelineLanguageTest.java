@@ -146,9 +146,9 @@ class PipelineLanguageTest {
     assertEquals(1.0, spec.stage("child").params().get("lambda"), "the stage's own value wins");
     ImmutableMap<String, ParamSource> sources = spec.stage("child").paramSources();
     Path file = dir.resolve("pipeline.yaml");
-    assertEquals(new ParamSource("stage", new Location(file, 14, 14)), sources.get("lambda"));
-    assertEquals(new ParamSource("defaults preset/child", new Location(file, 4, 27)), sources.get("eps"));
-    assertEquals(new ParamSource("defaults pretrain", new Location(file, 2, 45)), sources.get("epochs"));
+    assertEquals(new ParamSource(ParamOrigin.STAGE, new Location(file, 14, 14)), sources.get("lambda"));
+    assertEquals(new ParamSource(ParamOrigin.defaults("preset/child"), new Location(file, 4, 27)), sources.get("eps"));
+    assertEquals(new ParamSource(ParamOrigin.defaults("pretrain"), new Location(file, 2, 45)), sources.get("epochs"));
     assertEquals(ParamSource.TYPE_DEFAULT, sources.get("adv"));
     assertEquals("preset base (" + dir.resolve("stages/base.yaml") + ":2:10)",
         files.load(DATA + "  b:\n    extends: base\n    inputs: {data: data}\n").stage("b").paramSources().get("epochs").toString());
