@@ -31,6 +31,11 @@ public final class CheckMetrics {
     return PREFIX + check + PASS;
   }
 
+  /** Whether {@code metric} is one of the checks' metrics rather than a measurement of the model. */
+  public static boolean isCheck(String metric) {
+    return metric.startsWith(PREFIX) || metric.equals(WARNED);
+  }
+
   /** The names of the checks whose pass flag in {@code metrics} is 0, in the metrics' order. */
   public static List<String> warned(Map<String, Double> metrics) {
     List<String> out = new ArrayList<>();

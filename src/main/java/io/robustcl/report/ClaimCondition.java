@@ -77,6 +77,40 @@ public final class ClaimCondition {
     return root.bool(values);
   }
 
+  /**
+   * How many standard errors of their difference two sides of a comparison must be apart for
+   * the comparison to count as decided: 1.96, a two-sided test at the 5 % level.
+   */
+  public static final double NOISE_Z = 1.96;
+
+  /**
+   * Whether the verdict on {@code values} could be noise: each comparison whose sides differ by
+   * less than {@link #NOISE_Z} standard errors of their difference is undecided, and the condition
+   * is evaluated in three-valued (Kleene) logic, so the verdict is within noise when the
+   * undecided comparisons could change it. The error of a side is propagated to first order from
+   * the cells' errors, taken as independent (a cell named twice is one variable). Models scored on
+   * the same test images are positively correlated, so this overstates the error of a difference:
+   * it errs towards "within noise".
+   *
+   * @param values one value per {@link #refs()} entry, in the same order
+   * @param errors one standard error per entry, 0 for a paper value or a cell with no known error
+   */
+  public boolean withinNoise(double[] values, double[] errors) {
+    int[] variable = new int[refs.size()];
+    for (int i = 0; i < variable.length; i++) {
+      variable[i] = i;
+      for (int j = 0; j < i; j++) {
+        CellRef a = refs.get(i);
+        CellRef b = refs.get(j);
+        if (a.row() == b.row() && a.column() == b.column() && a.paper() == b.paper()) {
+          variable[i] = variable[j];
+          break;
+        }
+      }
+    }
+    return root.truth(values, new Noise(errors, variable)) == Truth.UNDECIDED;
+  }
+
   /** The text with each cell replaced by its value, e.g. {@code "42.10 > 3.20 + 10"}. */
   public String withValues(double[] values, int digits) {
     StringBuilder out = new StringBuilder();
@@ -93,6 +127,42 @@ public final class ClaimCondition {
 
   private enum Type { NUMBER, BOOLEAN }
 
+  /**
+   * The cells' standard errors, and for each reference the index of the first reference to the
+   * same cell (its variable).
+   */
+  private record Noise(double[] errors, int[] variable) {}
+
+  private enum Truth {
+    TRUE, FALSE, UNDECIDED;
+
+    static Truth of(boolean value) {
+      return value ? TRUE : FALSE;
+    }
+  }
+
+  /**
+   * A number with its derivative with respect to each cell reference, for first-order error
+   * propagation. Two references to one cell are merged in {@link Comparison#truth}.
+   */
+  private record Dual(double value, double[] grad) {
+    static Dual constant(double value, int cells) {
+      return new Dual(value, new double[cells]);
+    }
+
+    Dual combine(Dual other, double self, double theirs, double value) {
+      double[] g = new double[grad.length];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = self * grad[i] + theirs * other.grad[i];
+      }
+      return new Dual(value, g);
+    }
+
+    Dual scaled(double factor, double value) {
+      return combine(this, factor, 0, value);
+    }
+  }
+
   private sealed interface Node {
     Type type();
 
@@ -101,6 +171,14 @@ public final class ClaimCondition {
     }
 
     default boolean bool(double[] v) {
+      throw new IllegalStateException("not a boolean: " + this);
+    }
+
+    default Dual dual(double[] v) {
+      throw new IllegalStateException("not a number: " + this);
+    }
+
+    default Truth truth(double[] v, Noise noise) {
       throw new IllegalStateException("not a boolean: " + this);
     }
   }
@@ -113,6 +191,10 @@ public final class ClaimCondition {
     public double num(double[] v) {
       return value;
     }
+
+    public Dual dual(double[] v) {
+      return Dual.constant(value, v.length);
+    }
   }
 
   private record Cell(int index) implements Node {
@@ -123,6 +205,12 @@ public final class ClaimCondition {
     public double num(double[] v) {
       return v[index];
     }
+
+    public Dual dual(double[] v) {
+      Dual out = Dual.constant(v[index], v.length);
+      out.grad()[index] = 1;
+      return out;
+    }
   }
 
   private record Negate(Node operand) implements Node {
@@ -132,6 +220,11 @@ public final class ClaimCondition {
 
     public double num(double[] v) {
       return -operand.num(v);
+    }
+
+    public Dual dual(double[] v) {
+      Dual a = operand.dual(v);
+      return a.scaled(-1, -a.value());
     }
   }
 
@@ -150,6 +243,19 @@ public final class ClaimCondition {
         default -> a / b;
       };
     }
+
+    public Dual dual(double[] v) {
+      Dual a = left.dual(v);
+      Dual b = right.dual(v);
+      double x = a.value();
+      double y = b.value();
+      return switch (op) {
+        case '+' -> a.combine(b, 1, 1, x + y);
+        case '-' -> a.combine(b, 1, -1, x - y);
+        case '*' -> a.combine(b, y, x, x * y);
+        default -> a.combine(b, 1 / y, -x / (y * y), x / y);
+      };
+    }
   }
 
   private record Call(String function, List<Node> args) implements Node {
@@ -165,6 +271,33 @@ public final class ClaimCondition {
         case "max" -> java.util.Arrays.stream(x).max().orElseThrow();
         default -> java.util.Arrays.stream(x).average().orElseThrow();
       };
+    }
+
+    public Dual dual(double[] v) {
+      List<Dual> x = args.stream().map(a -> a.dual(v)).toList();
+      switch (function) {
+        case "abs" -> {
+          Dual a = x.get(0);
+          return a.scaled(a.value() < 0 ? -1 : 1, Math.abs(a.value()));
+        }
+        case "min", "max" -> {
+          // the derivative of the extreme argument: the others do not move it to first order
+          Dual best = x.get(0);
+          for (Dual a : x) {
+            if (function.equals("min") ? a.value() < best.value() : a.value() > best.value()) {
+              best = a;
+            }
+          }
+          return best;
+        }
+        default -> {
+          Dual sum = Dual.constant(0, v.length);
+          for (Dual a : x) {
+            sum = sum.combine(a, 1, 1, sum.value() + a.value());
+          }
+          return sum.scaled(1.0 / x.size(), sum.value() / x.size());
+        }
+      }
     }
   }
 
@@ -185,6 +318,24 @@ public final class ClaimCondition {
         default -> a != b && !Double.isNaN(a) && !Double.isNaN(b);
       };
     }
+
+    public Truth truth(double[] v, Noise noise) {
+      Dual difference = left.dual(v).combine(right.dual(v), 1, -1, 0);
+      double margin = left.num(v) - right.num(v);
+      // references to one cell move together: sum their derivatives before squaring
+      double[] byVariable = new double[v.length];
+      for (int i = 0; i < v.length; i++) {
+        byVariable[noise.variable()[i]] += difference.grad()[i];
+      }
+      double variance = 0;
+      for (int i = 0; i < v.length; i++) {
+        variance += byVariable[i] * byVariable[i] * noise.errors()[i] * noise.errors()[i];
+      }
+      if (variance > 0 && Math.abs(margin) < NOISE_Z * Math.sqrt(variance)) {
+        return Truth.UNDECIDED;
+      }
+      return Truth.of(bool(v));
+    }
   }
 
   private record Logic(boolean and, Node left, Node right) implements Node {
@@ -195,6 +346,16 @@ public final class ClaimCondition {
     public boolean bool(double[] v) {
       return and ? left.bool(v) && right.bool(v) : left.bool(v) || right.bool(v);
     }
+
+    public Truth truth(double[] v, Noise noise) {
+      Truth a = left.truth(v, noise);
+      Truth b = right.truth(v, noise);
+      Truth absorbing = and ? Truth.FALSE : Truth.TRUE;
+      if (a == absorbing || b == absorbing) {
+        return absorbing;
+      }
+      return a == Truth.UNDECIDED || b == Truth.UNDECIDED ? Truth.UNDECIDED : a;
+    }
   }
 
   private record Not(Node operand) implements Node {
@@ -204,6 +365,11 @@ public final class ClaimCondition {
 
     public boolean bool(double[] v) {
       return !operand.bool(v);
+    }
+
+    public Truth truth(double[] v, Noise noise) {
+      Truth a = operand.truth(v, noise);
+      return a == Truth.UNDECIDED ? a : Truth.of(a == Truth.FALSE);
     }
   }
 

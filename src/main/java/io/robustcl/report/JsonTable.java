@@ -82,6 +82,7 @@ final class JsonTable {
       claim.addProperty("condition", result.claim().condition().text());
       claim.addProperty("holds", result.holds());
       claim.addProperty("decided", result.decided());
+      claim.addProperty("certainty", result.certainty().label());
       JsonObject cells = new JsonObject();
       List<ClaimCondition.CellRef> refs = result.claim().condition().refs();
       for (int i = 0; i < refs.size(); i++) {

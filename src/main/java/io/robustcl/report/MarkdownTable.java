@@ -60,11 +60,15 @@ final class MarkdownTable {
     notReproduced.forEach(out::append);
     if (!table.claims().isEmpty()) {
       long holding = table.claims().stream().filter(ClaimResult::holds).count();
+      long noisy = table.claims().stream().filter(c -> c.certainty() == ClaimResult.Certainty.WITHIN_NOISE).count();
       out.append("\nClaims of the paper, checked on our numbers (").append(holding).append(" of ")
-          .append(table.claims().size()).append(" hold):\n\n");
+          .append(table.claims().size()).append(" hold").append(noisy == 0 ? "" : "; " + noisy + " of the verdicts are "
+              + "within noise, a difference under " + ClaimCondition.NOISE_Z + " standard errors of the test images")
+          .append("):\n\n");
       for (ClaimResult claim : table.claims()) {
         out.append("- ").append(claim.mark()).append(' ').append(claim.claim().statement()).append(": `")
-            .append(claim.claim().condition().text()).append("` (").append(claim.decided()).append(")\n");
+            .append(claim.claim().condition().text()).append("` (").append(claim.decided())
+            .append(claim.certainty() == ClaimResult.Certainty.WITHIN_NOISE ? "; within noise" : "").append(")\n");
       }
     }
     return out.toString();

@@ -39,8 +39,12 @@ public final class ReportView {
     }
   }
 
-  /** A claim checked on our numbers. */
-  public record Claim(boolean holds, String statement, String condition, String decided) {}
+  /**
+   * A claim checked on our numbers.
+   *
+   * @param withinNoise whether test-set noise could have decided it ({@link ClaimResult.Certainty#WITHIN_NOISE})
+   */
+  public record Claim(boolean holds, String statement, String condition, String decided, boolean withinNoise) {}
 
   /** A PNG plot. */
   public record Plot(String group, String title, String file) {}

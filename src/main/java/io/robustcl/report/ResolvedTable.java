@@ -43,8 +43,12 @@ public record ResolvedTable(
     Map<String, Artifact> byStage =
         inputs.stream().collect(Collectors.toMap(Artifact::stageName, Function.identity(), (a, b) -> a));
     ImmutableList.Builder<List<@Nullable Double>> rows = ImmutableList.builder();
+    // the standard error of each of our cells, 0 where the stage records no sample count
+    List<double[]> errors = new java.util.ArrayList<>();
     for (TableLayout.Row row : layout.rows()) {
       java.util.ArrayList<@Nullable Double> values = new java.util.ArrayList<>();
+      double[] rowErrors = new double[row.cells().size()];
+      errors.add(rowErrors);
       for (int c = 0; c < row.cells().size(); c++) {
         TableLayout.Cell cell = row.cells().get(c);
         if (!cell.reproduced()) {
@@ -65,13 +69,14 @@ public record ResolvedTable(
                   + artifact.metrics().keySet());
         }
         values.add(value * cell.scale());
+        rowErrors[c] = SampleCounts.standardError(artifact.metrics(), cell.metric()).orElse(0) * Math.abs(cell.scale());
       }
       rows.add(java.util.Collections.unmodifiableList(values));
     }
     ImmutableList<List<@Nullable Double>> ours = rows.build();
     ImmutableList.Builder<ClaimResult> results = ImmutableList.builder();
     for (Claim claim : claims) {
-      results.add(evaluate(claim, layout, ours, digits));
+      results.add(evaluate(claim, layout, ours, errors, digits));
     }
     ImmutableMap.Builder<String, ImmutableList<String>> warned = ImmutableMap.builder();
     byStage.forEach((stage, artifact) -> {
@@ -110,10 +115,15 @@ public record ResolvedTable(
         .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")").collect(Collectors.joining("; "));
   }
 
-  private static ClaimResult evaluate(
-      Claim claim, TableLayout layout, List<List<@Nullable Double>> ours, int digits) {
+  /**
+   * @param errors per row and column, the standard error of our cell (0 when unknown); null when
+   *     {@code ours} holds the paper's numbers
+   */
+  private static ClaimResult evaluate(Claim claim, TableLayout layout, List<List<@Nullable Double>> ours,
+      @Nullable List<double[]> errors, int digits) {
     List<ClaimCondition.CellRef> refs = claim.condition().refs();
     double[] values = new double[refs.size()];
+    double[] cellErrors = new double[refs.size()];
     for (int i = 0; i < values.length; i++) {
       ClaimCondition.CellRef ref = refs.get(i);
       Double value = ref.paper()
@@ -121,10 +131,15 @@ public record ResolvedTable(
           : ours.get(ref.row()).get(ref.column());
       // Claims are parsed against the layout, which rejects empty cells and missing paper values.
       values[i] = java.util.Objects.requireNonNull(value, ref.name());
+      cellErrors[i] = ref.paper() || errors == null ? 0 : errors.get(ref.row())[ref.column()];
     }
     boolean holds = claim.condition().holds(values);
+    ClaimResult.Certainty certainty = java.util.Arrays.stream(cellErrors).allMatch(e -> e == 0)
+        ? ClaimResult.Certainty.UNKNOWN
+        : claim.condition().withinNoise(values, cellErrors) ? ClaimResult.Certainty.WITHIN_NOISE
+        : ClaimResult.Certainty.FIRM;
     ImmutableList<Double> boxed = java.util.Arrays.stream(values).boxed().collect(ImmutableList.toImmutableList());
-    return new ClaimResult(claim, holds, boxed, claim.condition().withValues(values, digits));
+    return new ClaimResult(claim, holds, boxed, claim.condition().withValues(values, digits), certainty);
   }
 
   /**
@@ -146,7 +161,7 @@ public record ResolvedTable(
       boolean checkable = claim.condition().refs().stream()
           .allMatch(ref -> paper.get(ref.row()).get(ref.column()) != null);
       if (checkable) {
-        results.add(evaluate(claim, layout, paper, digits));
+        results.add(evaluate(claim, layout, paper, null, digits));
       }
     }
     return new ResolvedTable(title, note, layout, paper, digits, results.build(), ImmutableMap.of());

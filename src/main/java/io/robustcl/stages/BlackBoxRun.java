@@ -10,6 +10,7 @@ import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Progress;
 import io.robustcl.pipeline.StageContext;
+import io.robustcl.report.SampleCounts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,9 @@ final class BlackBoxRun {
         sourceOrigins.add(StageFiles.encoderOrigin(source));
       }
       int batch = p.getInt("batch_size");
+      if (!sets.isEmpty() && sets.stream().allMatch(set -> set.size() == sets.get(0).size())) {
+        metrics.put(SampleCounts.EXAMPLES, (double) sets.get(0).size());
+      }
       int done = 0;
       for (int t = 0; t < targets.size(); t++) {
         String targetOrigin = StageFiles.encoderOrigin(targets.get(t));

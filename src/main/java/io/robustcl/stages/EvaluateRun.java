@@ -18,6 +18,7 @@ import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Progress;
 import io.robustcl.pipeline.StageContext;
 import io.robustcl.report.CheckMetrics;
+import io.robustcl.report.SampleCounts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,10 +86,12 @@ final class EvaluateRun {
           });
       Map<String, Double> metrics = metrics(result, runs);
       List<Artifact> adversarial = ctx.inputs("adversarial");
+      boolean oneCount = true;
       for (Artifact set : adversarial) {
         ctx.checkCancelled();
-        metrics.put(BLACK_BOX + set.stageName(), 100 * accuracy(model, StageFiles.imageSet(set, StageFiles.ADVERSARIAL_IMAGES),
-            p.getInt("batch_size"), manager));
+        ImageSet images = StageFiles.imageSet(set, StageFiles.ADVERSARIAL_IMAGES);
+        oneCount &= images.size() == size;
+        metrics.put(BLACK_BOX + set.stageName(), 100 * accuracy(model, images, p.getInt("batch_size"), manager));
       }
       if (!p.getLongList("draws_curve").isEmpty()) {
         metrics.putAll(drawsCurve(input.network("param 'draws_curve'",
@@ -99,6 +102,10 @@ final class EvaluateRun {
         checks.addAll(EvaluationChecks.blackBoxVersusWhiteBox(planned, result, adversarial, metrics, size));
       }
       metrics.putAll(checkMetrics(checks));
+      // one count for every accuracy, or none: a table must not pair a black-box set's accuracy with the test set's n
+      if (oneCount) {
+        metrics.put(SampleCounts.EXAMPLES, (double) size);
+      }
       writeChecks(checks);
       for (SanityCheck check : checks) {
         if (!check.pass()) {

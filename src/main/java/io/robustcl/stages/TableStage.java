@@ -27,7 +27,8 @@ public final class TableStage implements Stage {
   @Override
   public int version() {
     // 2: markdown folds column groups into the labels; claims; row and column ids in table.json.
-    return 2;
+    // 3: each claim says whether its verdict is within the test-set noise.
+    return 3;
   }
 
   @Override
@@ -87,6 +88,8 @@ public final class TableStage implements Stage {
     ctx.putMetric("cells", filled);
     ctx.putMetric("claims", table.claims().size());
     ctx.putMetric("claims_holding", table.claims().stream().filter(ClaimResult::holds).count());
+    ctx.putMetric("claims_within_noise",
+        table.claims().stream().filter(c -> c.certainty() == ClaimResult.Certainty.WITHIN_NOISE).count());
   }
 
   private static TableLayout layout(Params params) {

@@ -55,6 +55,37 @@ class ClaimConditionTest {
   }
 
   @Test
+  void aComparisonCloserThanTwoStandardErrorsOfItsDifferenceIsWithinNoise() {
+    ClaimCondition c = parse("rocl.linf_8 > simclr.linf_8 + 10");
+    double[] errors = {1.5, 1.5}; // the difference's error is 1.5 * sqrt(2) = 2.12, so noise is |margin| < 4.16
+    assertTrue(c.withinNoise(new double[] {40, 27}, errors), "margin 3: holds, but within noise");
+    assertFalse(c.withinNoise(new double[] {40, 25}, errors), "margin 5: firm");
+    assertTrue(c.withinNoise(new double[] {40, 33}, errors), "margin -3: fails, but within noise");
+    assertFalse(c.withinNoise(new double[] {40, 35}, errors), "margin -5: firmly fails");
+    assertFalse(c.withinNoise(new double[] {40, 29.9}, new double[] {0, 0}), "no known error: nothing is noise");
+    // the error scales with the derivative: 2 * rocl has error 3, and sqrt(9 + 2.25) * 1.96 = 6.57
+    assertTrue(parse("2 * rocl.linf_8 > simclr.linf_8").withinNoise(new double[] {20, 34}, errors));
+    assertFalse(parse("2 * rocl.linf_8 > simclr.linf_8").withinNoise(new double[] {20, 33}, errors));
+  }
+
+  @Test
+  void aCellNamedTwiceIsOneVariableAndLogicIsThreeValued() {
+    // rocl - rocl does not move with rocl's noise: an independent treatment would call 0.5 > 0 noise
+    assertFalse(parse("rocl.linf_8 - rocl.linf_8 + 0.5 > 0").withinNoise(new double[] {40, 40}, new double[] {5, 5}));
+    assertTrue(parse("rocl.linf_8 + rocl.linf_8 > 70").withinNoise(new double[] {40, 40}, new double[] {5, 5}));
+    double[] values = {50, 40, 41};
+    double[] errors = {1, 1, 1};
+    // a firm false decides `and`, a firm true decides `or`, whatever the noisy comparison beside it
+    assertFalse(parse("rocl.clean < 10 and rocl.linf_8 > simclr.linf_8").withinNoise(values, errors));
+    assertFalse(parse("rocl.clean > 10 or rocl.linf_8 > simclr.linf_8").withinNoise(values, errors));
+    assertTrue(parse("rocl.clean > 10 and rocl.linf_8 > simclr.linf_8").withinNoise(values, errors));
+    assertTrue(parse("not (rocl.clean < 10 or rocl.linf_8 > simclr.linf_8)").withinNoise(values, errors));
+    // min follows its smallest argument: min(40, 41) vs 30 is 10 apart, firm
+    assertFalse(parse("min(rocl.linf_8, simclr.linf_8) > rocl.clean - 20").withinNoise(
+        new double[] {40, 41, 50}, errors));
+  }
+
+  @Test
   void nanMakesComparisonsFalse() {
     assertFalse(parse("rocl.clean > 1").holds(new double[] {Double.NaN}));
     assertFalse(parse("rocl.clean != 1").holds(new double[] {Double.NaN}));

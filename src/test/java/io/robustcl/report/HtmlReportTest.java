@@ -62,7 +62,9 @@ class HtmlReportTest {
         // figures of 0 or 1 (returns-logits) say nothing about pass or warn
         Map.of("clean", 80.0, "linf:8/255", 40.0, "linf:16/255", 12.0,
             "check/gradient-nonzero", 0.5, "check/gradient-nonzero/pass", 0.0,
-            "check/returns-logits", 0.0, "check/returns-logits/pass", 1.0, "checks_warned", 1.0),
+            "check/returns-logits", 0.0, "check/returns-logits/pass", 1.0, "checks_warned", 1.0,
+            // on 4 images 40 % and 12 % are each about 17 points uncertain: the claim below is within noise
+            SampleCounts.EXAMPLES, 4.0),
         Map.of("model", List.of(model)));
     Manifest eval40 = manifest("eval-40", "evaluate", 'c', Map.of("steps", 40L, "seed", 0L),
         Map.of("clean", 80.0, "linf:8/255", 39.0, "linf:16/255", 11.0), Map.of("model", List.of(model)));
@@ -128,7 +130,8 @@ class HtmlReportTest {
     assertTrue(html.contains("launcher = in-process"), "where it ran");
     assertTrue(html.contains("pretrain-x (pretrain, aaaaaaaaaaaa)"), "the upstream chain");
     // claims
-    assertTrue(html.contains("1 of 1 claims hold"));
+    assertTrue(html.contains("1 of 1 claims hold, 1 of the verdicts within noise"), html);
+    assertTrue(html.contains("<span class=\"noise\""), "the claim is marked within noise");
     assertTrue(html.contains("40.00 &gt; 12.00"));
     // a missing artifact is named with the command that builds it
     assertTrue(html.contains("<code>eval-gone</code> (evaluate): missing: its artifact was removed"));

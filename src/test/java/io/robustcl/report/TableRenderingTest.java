@@ -126,6 +126,59 @@ class TableRenderingTest {
   }
 
   @Test
+  void claimsSayWhetherTheTestSetNoiseCouldDecideThem() {
+    Map<String, Object> layout = Map.of(
+        "columns", List.of("clean", "RA"),
+        "rows", List.of(Map.of("label", "A", "cells", List.of(cell("clean", 80.0), cell("ra", 50.0))),
+            Map.of("label", "B", "cells", List.of(
+                Map.of("stage", "other", "metric", "clean", "paper", 70.0), Map.of("stage", "other", "metric", "ra", "paper", 40.0)))));
+    TableLayout parsed = TableLayout.parse("layout", layout);
+    List<Claim> claims = Claim.parseAll("claims", List.of(
+        Map.of("statement", "A is more robust", "condition", "a.ra > b.ra"),
+        Map.of("statement", "A is more accurate", "condition", "a.clean > b.clean")), parsed);
+    // 1000 images: the error of a difference near 50 % is about 2.2 points, so 1.0 is noise and 20 is not
+    Artifact a = new Artifact("ev", "evaluate", "metrics", "k", "h", Path.of("/nonexistent"), Params.empty(),
+        ImmutableMap.of("clean", 90.0, "ra", 41.0, SampleCounts.EXAMPLES, 1000.0));
+    Artifact b = new Artifact("other", "evaluate", "metrics", "k2", "h2", Path.of("/nonexistent"), Params.empty(),
+        ImmutableMap.of("clean", 70.0, "ra", 40.0, SampleCounts.EXAMPLES, 1000.0));
+    ResolvedTable table = ResolvedTable.resolve("T", "n", parsed, claims, List.of(a, b), 1);
+    assertEquals(List.of(ClaimResult.Certainty.WITHIN_NOISE, ClaimResult.Certainty.FIRM),
+        table.claims().stream().map(ClaimResult::certainty).toList());
+    String md = MarkdownTable.render(table);
+    assertTrue(md.contains("(2 of 2 hold; 1 of the verdicts are within noise"), md);
+    assertTrue(md.contains("- ✓ A is more robust: `a.ra > b.ra` (41.0 > 40.0; within noise)"), md);
+    assertTrue(md.contains("- ✓ A is more accurate: `a.clean > b.clean` (90.0 > 70.0)\n"), md);
+    com.google.gson.JsonArray json = com.google.gson.JsonParser.parseString(JsonTable.render(table))
+        .getAsJsonObject().getAsJsonArray("claims");
+    assertEquals("within noise", json.get(0).getAsJsonObject().get("certainty").getAsString());
+    assertEquals("firm", json.get(1).getAsJsonObject().get("certainty").getAsString());
+
+    Artifact uncounted = new Artifact("other", "evaluate", "metrics", "k2", "h2", Path.of("/nonexistent"), Params.empty(),
+        ImmutableMap.of("clean", 70.0, "ra", 40.0));
+    ResolvedTable half = ResolvedTable.resolve("T", "n", parsed, claims, List.of(a, uncounted), 1);
+    assertEquals(ClaimResult.Certainty.WITHIN_NOISE, half.claims().get(0).certainty(),
+        "one side's error is enough to call 1 point noise");
+    Artifact none = new Artifact("ev", "evaluate", "metrics", "k", "h", Path.of("/nonexistent"), Params.empty(),
+        ImmutableMap.of("clean", 90.0, "ra", 41.0));
+    ResolvedTable unknown = ResolvedTable.resolve("T", "n", parsed, claims, List.of(none, uncounted), 1);
+    assertEquals(ClaimResult.Certainty.UNKNOWN, unknown.claims().get(0).certainty());
+    assertFalse(MarkdownTable.render(unknown).contains("noise"), "no count, no noise verdict");
+  }
+
+  @Test
+  void standardErrorsAreAgrestiCoullsAndOnlyForAccuracies() {
+    Map<String, Double> metrics = Map.of("clean", 50.0, "zero", 0.0, SampleCounts.EXAMPLES, 96.0,
+        CheckMetrics.figure("gradient-nonzero"), 0.5);
+    // p~ = (48 + 2) / 100 = 0.5: sqrt(0.25 / 100) = 5 points
+    assertEquals(5.0, SampleCounts.standardError(metrics, "clean").orElseThrow(), 1e-9);
+    // p~ = 2 / 100: sqrt(0.02 * 0.98 / 100) = 1.4 points, not 0
+    assertEquals(1.4, SampleCounts.standardError(metrics, "zero").orElseThrow(), 1e-9);
+    assertTrue(SampleCounts.standardError(metrics, CheckMetrics.figure("gradient-nonzero")).isEmpty());
+    assertTrue(SampleCounts.standardError(metrics, SampleCounts.EXAMPLES).isEmpty());
+    assertTrue(SampleCounts.standardError(Map.of("clean", 50.0), "clean").isEmpty());
+  }
+
+  @Test
   void claimsOverCellsWithoutAPaperValueAreLeftOutOfThePaperCheck() {
     Map<String, Object> layout = Map.of(
         "columns", List.of("RA", "cost"),
