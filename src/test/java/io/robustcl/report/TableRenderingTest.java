@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 class TableRenderingTest {
 
   private static Map<String, Object> cell(String metric, double paper) {
-    return Map.of("stage", "ev", "metric", metric, "paper", paper);
+    return cell("ev", metric, paper);
+  }
+
+  private static Map<String, Object> cell(String stage, String metric, double paper) {
+    return Map.of("stage", stage, "metric", metric, "paper", paper);
   }
 
   /** Two group rows (network, then norm) over four columns, like RoCL table 1. */
@@ -54,8 +58,7 @@ class TableRenderingTest {
     Map<String, Object> layout = Map.of(
         "columns", List.of("clean", "AA"),
         "rows", List.of(Map.of("label", "ours", "cells", List.of(cell("clean", 80.0), cell("autoattack/linf:8/255", 40.0))),
-            Map.of("label", "other", "cells", List.of(
-                Map.of("stage", "ok", "metric", "clean", "paper", 70.0), Map.of("stage", "ok", "metric", "aa", "paper", 30.0)))));
+            Map.of("label", "other", "cells", List.of(cell("ok", "clean", 70.0), cell("ok", "aa", 30.0)))));
     // evaluate's names: a figure and a pass flag per check; only the flag decides
     Artifact warned = new Artifact("ev", "evaluate", "metrics", "k", "h", Path.of("/nonexistent"), Params.empty(),
         ImmutableMap.of("clean", 81.0, "autoattack/linf:8/255", 45.0, CheckMetrics.figure("gradient-nonzero"), 0.25,
@@ -130,8 +133,7 @@ class TableRenderingTest {
     Map<String, Object> layout = Map.of(
         "columns", List.of("clean", "RA"),
         "rows", List.of(Map.of("label", "A", "cells", List.of(cell("clean", 80.0), cell("ra", 50.0))),
-            Map.of("label", "B", "cells", List.of(
-                Map.of("stage", "other", "metric", "clean", "paper", 70.0), Map.of("stage", "other", "metric", "ra", "paper", 40.0)))));
+            Map.of("label", "B", "cells", List.of(cell("other", "clean", 70.0), cell("other", "ra", 40.0)))));
     TableLayout parsed = TableLayout.parse("layout", layout);
     List<Claim> claims = Claim.parseAll("claims", List.of(
         Map.of("statement", "A is more robust", "condition", "a.ra > b.ra"),
