@@ -1,6 +1,8 @@
 package io.robustcl.report;
 
 import com.google.common.collect.ImmutableList;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A claim evaluated on our numbers.
@@ -43,6 +45,24 @@ public record ClaimResult(
       }
       return UNKNOWN;
     }
+  }
+
+  /**
+   * What a claims heading adds about noise, "" when every verdict is firm: how many verdicts are within
+   * noise, and how many have no estimate (artifacts written before stages recorded their number of test
+   * images, or cells such as training seconds that are not accuracies), so that an unmarked verdict is
+   * not read as firm when nobody could tell.
+   */
+  public static String noiseNote(long withinNoise, long unknown) {
+    List<String> parts = new ArrayList<>();
+    if (withinNoise > 0) {
+      parts.add(withinNoise + " of the verdicts within noise (a difference under " + ClaimCondition.NOISE_Z
+          + " standard errors of the test images)");
+    }
+    if (unknown > 0) {
+      parts.add(unknown + " without a noise estimate (no cell records its number of test images)");
+    }
+    return String.join("; ", parts);
   }
 
   /** {@code ✓} or {@code ✗}. */

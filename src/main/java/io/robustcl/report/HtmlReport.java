@@ -160,18 +160,22 @@ public final class HtmlReport {
     List<ReportView.Claim> claims = new ArrayList<>();
     long holding = 0;
     long noisy = 0;
+    long unknown = 0;
     if (json.has("claims")) {
       for (JsonElement c : json.getAsJsonArray("claims")) {
         JsonObject claim = c.getAsJsonObject();
         boolean holds = claim.get("holds").getAsBoolean();
         holding += holds ? 1 : 0;
+        ClaimResult.Certainty certainty =
+            ClaimResult.Certainty.ofLabel(claim.has("certainty") ? claim.get("certainty").getAsString() : "");
+        noisy += certainty == ClaimResult.Certainty.WITHIN_NOISE ? 1 : 0;
+        unknown += certainty == ClaimResult.Certainty.UNKNOWN ? 1 : 0;
         claims.add(new ReportView.Claim(holds, claim.get("statement").getAsString(),
             claim.get("condition").getAsString(), claim.get("decided").getAsString(),
-            ClaimResult.Certainty.ofLabel(claim.has("certainty") ? claim.get("certainty").getAsString() : "")
-                == ClaimResult.Certainty.WITHIN_NOISE));
-        noisy += claims.get(claims.size() - 1).withinNoise() ? 1 : 0;
+            certainty == ClaimResult.Certainty.WITHIN_NOISE));
       }
     }
+    String noise = ClaimResult.noiseNote(noisy, unknown);
     String scatterFile = "";
     if (!scatter.isEmpty()) {
       scatterFile = "plots/" + stage.name() + "-ours-vs-paper.png";
@@ -180,8 +184,8 @@ public final class HtmlReport {
     }
     return new ReportView.Table("table-" + stage.name(), stage.name(), json.get("title").getAsString(),
         json.get("note").getAsString(), json.get("corner").getAsString(), groups, columns, rows, claims,
-        claims.isEmpty() ? "" : holding + " of " + claims.size() + " claims hold"
-            + (noisy == 0 ? "" : ", " + noisy + " of the verdicts within noise"), scatterFile, columns.size());
+        claims.isEmpty() ? "" : holding + " of " + claims.size() + " claims hold" + (noise.isEmpty() ? "" : "; " + noise),
+        scatterFile, columns.size());
   }
 
   /** Colour band of |ours - paper| in accuracy points. */

@@ -60,11 +60,10 @@ final class MarkdownTable {
     notReproduced.forEach(out::append);
     if (!table.claims().isEmpty()) {
       long holding = table.claims().stream().filter(ClaimResult::holds).count();
-      long noisy = table.claims().stream().filter(c -> c.certainty() == ClaimResult.Certainty.WITHIN_NOISE).count();
+      String noise = ClaimResult.noiseNote(count(table, ClaimResult.Certainty.WITHIN_NOISE),
+          count(table, ClaimResult.Certainty.UNKNOWN));
       out.append("\nClaims of the paper, checked on our numbers (").append(holding).append(" of ")
-          .append(table.claims().size()).append(" hold").append(noisy == 0 ? "" : "; " + noisy + " of the verdicts are "
-              + "within noise, a difference under " + ClaimCondition.NOISE_Z + " standard errors of the test images")
-          .append("):\n\n");
+          .append(table.claims().size()).append(" hold").append(noise.isEmpty() ? "" : "; " + noise).append("):\n\n");
       for (ClaimResult claim : table.claims()) {
         out.append("- ").append(claim.mark()).append(' ').append(claim.claim().statement()).append(": `")
             .append(claim.claim().condition().text()).append("` (").append(claim.decided())
@@ -72,6 +71,10 @@ final class MarkdownTable {
       }
     }
     return out.toString();
+  }
+
+  private static long count(ResolvedTable table, ClaimResult.Certainty certainty) {
+    return table.claims().stream().filter(c -> c.certainty() == certainty).count();
   }
 
   private static void line(StringBuilder out, List<String> cells) {

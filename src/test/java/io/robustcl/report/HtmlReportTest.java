@@ -116,6 +116,18 @@ class HtmlReportTest {
   }
 
   @Test
+  void claimsFromATableWrittenBeforeNoiseVerdictsSayTheyHaveNone() throws Exception {
+    ReportSource source = source("T1");
+    Path json = temp.resolve("cache/d/table.json");
+    com.google.gson.JsonObject table = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    table.getAsJsonArray("claims").forEach(claim -> claim.getAsJsonObject().remove("certainty"));
+    Files.writeString(json, table.toString());
+    String html = Files.readString(new HtmlReport("dot", new HostFacts(List.of())).write(source, temp.resolve("site")));
+    assertTrue(html.contains("1 of 1 claims hold; 1 without a noise estimate"), html);
+    assertFalse(html.contains("<span class=\"noise\""), "no verdict, no within-noise tag");
+  }
+
+  @Test
   void tablesClaimsProvenanceMissingArtifactsAndPlots() throws Exception {
     Path site = temp.resolve("site");
     String html = Files.readString(new HtmlReport("dot", new HostFacts(List.of())).write(source("T1"), site));
@@ -130,7 +142,7 @@ class HtmlReportTest {
     assertTrue(html.contains("launcher = in-process"), "where it ran");
     assertTrue(html.contains("pretrain-x (pretrain, aaaaaaaaaaaa)"), "the upstream chain");
     // claims
-    assertTrue(html.contains("1 of 1 claims hold, 1 of the verdicts within noise"), html);
+    assertTrue(html.contains("1 of 1 claims hold; 1 of the verdicts within noise"), html);
     assertTrue(html.contains("<span class=\"noise\""), "the claim is marked within noise");
     assertTrue(html.contains("40.00 &gt; 12.00"));
     // a missing artifact is named with the command that builds it

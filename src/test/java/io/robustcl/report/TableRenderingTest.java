@@ -147,7 +147,7 @@ class TableRenderingTest {
     assertEquals(List.of(ClaimResult.Certainty.WITHIN_NOISE, ClaimResult.Certainty.FIRM),
         table.claims().stream().map(ClaimResult::certainty).toList());
     String md = MarkdownTable.render(table);
-    assertTrue(md.contains("(2 of 2 hold; 1 of the verdicts are within noise"), md);
+    assertTrue(md.contains("(2 of 2 hold; 1 of the verdicts within noise (a difference under 1.96 standard errors"), md);
     assertTrue(md.contains("- ✓ A is more robust: `a.ra > b.ra` (41.0 > 40.0; within noise)"), md);
     assertTrue(md.contains("- ✓ A is more accurate: `a.clean > b.clean` (90.0 > 70.0)\n"), md);
     com.google.gson.JsonArray json = com.google.gson.JsonParser.parseString(JsonTable.render(table))
@@ -164,7 +164,9 @@ class TableRenderingTest {
         ImmutableMap.of("clean", 90.0, "ra", 41.0));
     ResolvedTable unknown = ResolvedTable.resolve("T", "n", parsed, claims, List.of(none, uncounted), 1);
     assertEquals(ClaimResult.Certainty.UNKNOWN, unknown.claims().get(0).certainty());
-    assertFalse(MarkdownTable.render(unknown).contains("noise"), "no count, no noise verdict");
+    String unknownMd = MarkdownTable.render(unknown);
+    assertTrue(unknownMd.contains("(2 of 2 hold; 2 without a noise estimate"), "no count, no verdict, and the heading says so: " + unknownMd);
+    assertFalse(unknownMd.contains("within noise"), unknownMd);
   }
 
   @Test
