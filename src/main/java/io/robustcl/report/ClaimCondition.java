@@ -87,28 +87,16 @@ public final class ClaimCondition {
    * Whether the verdict on {@code values} could be noise: each comparison whose sides differ by
    * less than {@link #NOISE_Z} standard errors of their difference is undecided, and the condition
    * is evaluated in three-valued (Kleene) logic, so the verdict is within noise when the
-   * undecided comparisons could change it. The error of a side is propagated to first order from
-   * the cells' errors, taken as independent (a cell named twice is one variable). Models scored on
-   * the same test images are positively correlated, so this overstates the error of a difference:
-   * it errs towards "within noise".
+   * undecided comparisons could change it. The variance of a difference is propagated to first
+   * order from the covariance of the cells it reads: {@code g' C g}, g its derivatives.
    *
    * @param values one value per {@link #refs()} entry, in the same order
-   * @param errors one standard error per entry, 0 for a paper value or a cell with no known error
+   * @param covariance per pair of entries, the covariance of their values: a standard error squared
+   *     on the diagonal (0 for a paper value or a cell with no known error), that variance again for
+   *     two entries naming one cell, and 0 for cells taken as independent
    */
-  public boolean withinNoise(double[] values, double[] errors) {
-    int[] variable = new int[refs.size()];
-    for (int i = 0; i < variable.length; i++) {
-      variable[i] = i;
-      for (int j = 0; j < i; j++) {
-        CellRef a = refs.get(i);
-        CellRef b = refs.get(j);
-        if (a.row() == b.row() && a.column() == b.column() && a.paper() == b.paper()) {
-          variable[i] = variable[j];
-          break;
-        }
-      }
-    }
-    return root.truth(values, new Noise(errors, variable)) == Truth.UNDECIDED;
+  public boolean withinNoise(double[] values, double[][] covariance) {
+    return root.truth(values, covariance) == Truth.UNDECIDED;
   }
 
   /** The text with each cell replaced by its value, e.g. {@code "42.10 > 3.20 + 10"}. */
@@ -127,12 +115,6 @@ public final class ClaimCondition {
 
   private enum Type { NUMBER, BOOLEAN }
 
-  /**
-   * The cells' standard errors, and for each reference the index of the first reference to the
-   * same cell (its variable).
-   */
-  private record Noise(double[] errors, int[] variable) {}
-
   private enum Truth {
     TRUE, FALSE, UNDECIDED;
 
@@ -143,7 +125,7 @@ public final class ClaimCondition {
 
   /**
    * A number with its derivative with respect to each cell reference, for first-order error
-   * propagation. Two references to one cell are merged in {@link Comparison#truth}.
+   * propagation. Two references to one cell stay two entries; their covariance ties them.
    */
   private record Dual(double value, double[] grad) {
     static Dual constant(double value, int cells) {
@@ -178,7 +160,7 @@ public final class ClaimCondition {
       throw new IllegalStateException("not a number: " + this);
     }
 
-    default Truth truth(double[] v, Noise noise) {
+    default Truth truth(double[] v, double[][] covariance) {
       throw new IllegalStateException("not a boolean: " + this);
     }
   }
@@ -319,17 +301,14 @@ public final class ClaimCondition {
       };
     }
 
-    public Truth truth(double[] v, Noise noise) {
-      Dual difference = left.dual(v).combine(right.dual(v), 1, -1, 0);
+    public Truth truth(double[] v, double[][] covariance) {
+      double[] g = left.dual(v).combine(right.dual(v), 1, -1, 0).grad();
       double margin = left.num(v) - right.num(v);
-      // references to one cell move together: sum their derivatives before squaring
-      double[] byVariable = new double[v.length];
-      for (int i = 0; i < v.length; i++) {
-        byVariable[noise.variable()[i]] += difference.grad()[i];
-      }
       double variance = 0;
       for (int i = 0; i < v.length; i++) {
-        variance += byVariable[i] * byVariable[i] * noise.errors()[i] * noise.errors()[i];
+        for (int j = 0; j < v.length; j++) {
+          variance += g[i] * covariance[i][j] * g[j];
+        }
       }
       if (variance > 0 && Math.abs(margin) < NOISE_Z * Math.sqrt(variance)) {
         return Truth.UNDECIDED;
@@ -347,9 +326,9 @@ public final class ClaimCondition {
       return and ? left.bool(v) && right.bool(v) : left.bool(v) || right.bool(v);
     }
 
-    public Truth truth(double[] v, Noise noise) {
-      Truth a = left.truth(v, noise);
-      Truth b = right.truth(v, noise);
+    public Truth truth(double[] v, double[][] covariance) {
+      Truth a = left.truth(v, covariance);
+      Truth b = right.truth(v, covariance);
       Truth absorbing = and ? Truth.FALSE : Truth.TRUE;
       if (a == absorbing || b == absorbing) {
         return absorbing;
@@ -367,8 +346,8 @@ public final class ClaimCondition {
       return !operand.bool(v);
     }
 
-    public Truth truth(double[] v, Noise noise) {
-      Truth a = operand.truth(v, noise);
+    public Truth truth(double[] v, double[][] covariance) {
+      Truth a = operand.truth(v, covariance);
       return a == Truth.UNDECIDED ? a : Truth.of(a == Truth.FALSE);
     }
   }

@@ -43,12 +43,13 @@ public record ResolvedTable(
     Map<String, Artifact> byStage =
         inputs.stream().collect(Collectors.toMap(Artifact::stageName, Function.identity(), (a, b) -> a));
     ImmutableList.Builder<List<@Nullable Double>> rows = ImmutableList.builder();
-    // the standard error of each of our cells, 0 where the stage records no sample count
-    List<double[]> errors = new java.util.ArrayList<>();
+    Map<String, java.util.Optional<ImageOutcomes>> outcomes = new java.util.HashMap<>();
+    // the noise of each of our cells; an error of 0 where the stage records no sample count
+    List<CellNoise[]> noise = new java.util.ArrayList<>();
     for (TableLayout.Row row : layout.rows()) {
       java.util.ArrayList<@Nullable Double> values = new java.util.ArrayList<>();
-      double[] rowErrors = new double[row.cells().size()];
-      errors.add(rowErrors);
+      CellNoise[] rowNoise = new CellNoise[row.cells().size()];
+      noise.add(rowNoise);
       for (int c = 0; c < row.cells().size(); c++) {
         TableLayout.Cell cell = row.cells().get(c);
         if (!cell.reproduced()) {
@@ -69,14 +70,18 @@ public record ResolvedTable(
                   + artifact.metrics().keySet());
         }
         values.add(value * cell.scale());
-        rowErrors[c] = SampleCounts.standardError(artifact.metrics(), cell.metric()).orElse(0) * Math.abs(cell.scale());
+        rowNoise[c] = new CellNoise(
+            SampleCounts.standardError(artifact.metrics(), cell.metric()).orElse(0) * Math.abs(cell.scale()),
+            Math.signum(cell.scale()),
+            outcomes.computeIfAbsent(artifact.stageName(), stage -> ImageOutcomes.read(artifact)).orElse(null),
+            cell.metric());
       }
       rows.add(java.util.Collections.unmodifiableList(values));
     }
     ImmutableList<List<@Nullable Double>> ours = rows.build();
     ImmutableList.Builder<ClaimResult> results = ImmutableList.builder();
     for (Claim claim : claims) {
-      results.add(evaluate(claim, layout, ours, errors, digits));
+      results.add(evaluate(claim, layout, ours, noise, digits));
     }
     ImmutableMap.Builder<String, ImmutableList<String>> warned = ImmutableMap.builder();
     byStage.forEach((stage, artifact) -> {
@@ -116,27 +121,67 @@ public record ResolvedTable(
   }
 
   /**
-   * @param errors per row and column, the standard error of our cell (0 when unknown); null when
-   *     {@code ours} holds the paper's numbers
+   * What the noise of one of our cells is made of.
+   *
+   * @param error its standard error in points, 0 when unknown
+   * @param sign the sign of its scale, which flips its correlations
+   * @param outcomes its stage's per-image outcomes, null when the stage kept none
+   * @param metric the metric the cell shows
+   */
+  private record CellNoise(double error, double sign, @Nullable ImageOutcomes outcomes, String metric) {
+
+    /**
+     * The covariance of two cells' values: the error squared for one cell; for cells scored on the
+     * same images, their errors times the correlation of their per-image outcomes (paired); else 0.
+     */
+    double covariance(CellNoise other, boolean sameCell) {
+      if (sameCell) {
+        return error * error;
+      }
+      if (outcomes == null || other.outcomes == null) {
+        return 0;
+      }
+      return sign * other.sign * error * other.error
+          * outcomes.correlation(metric, other.outcomes, other.metric).orElse(0);
+    }
+  }
+
+  /**
+   * @param noise per row and column, our cell's noise; null when {@code ours} holds the paper's numbers
    */
   private static ClaimResult evaluate(Claim claim, TableLayout layout, List<List<@Nullable Double>> ours,
-      @Nullable List<double[]> errors, int digits) {
+      @Nullable List<CellNoise[]> noise, int digits) {
     List<ClaimCondition.CellRef> refs = claim.condition().refs();
-    double[] values = new double[refs.size()];
-    double[] cellErrors = new double[refs.size()];
-    for (int i = 0; i < values.length; i++) {
+    int n = refs.size();
+    double[] values = new double[n];
+    for (int i = 0; i < n; i++) {
       ClaimCondition.CellRef ref = refs.get(i);
       Double value = ref.paper()
           ? layout.rows().get(ref.row()).cells().get(ref.column()).paper()
           : ours.get(ref.row()).get(ref.column());
       // Claims are parsed against the layout, which rejects empty cells and missing paper values.
       values[i] = java.util.Objects.requireNonNull(value, ref.name());
-      cellErrors[i] = ref.paper() || errors == null ? 0 : errors.get(ref.row())[ref.column()];
+    }
+    double[][] covariance = new double[n][n];
+    boolean known = false;
+    for (int i = 0; i < n; i++) {
+      ClaimCondition.CellRef a = refs.get(i);
+      if (a.paper() || noise == null) {
+        continue;
+      }
+      CellNoise cellA = noise.get(a.row())[a.column()];
+      known |= cellA.error() > 0;
+      for (int j = 0; j < n; j++) {
+        ClaimCondition.CellRef b = refs.get(j);
+        if (!b.paper()) {
+          boolean same = a.row() == b.row() && a.column() == b.column();
+          covariance[i][j] = cellA.covariance(noise.get(b.row())[b.column()], same);
+        }
+      }
     }
     boolean holds = claim.condition().holds(values);
-    ClaimResult.Certainty certainty = java.util.Arrays.stream(cellErrors).allMatch(e -> e == 0)
-        ? ClaimResult.Certainty.UNKNOWN
-        : claim.condition().withinNoise(values, cellErrors) ? ClaimResult.Certainty.WITHIN_NOISE
+    ClaimResult.Certainty certainty = !known ? ClaimResult.Certainty.UNKNOWN
+        : claim.condition().withinNoise(values, covariance) ? ClaimResult.Certainty.WITHIN_NOISE
         : ClaimResult.Certainty.FIRM;
     ImmutableList<Double> boxed = java.util.Arrays.stream(values).boxed().collect(ImmutableList.toImmutableList());
     return new ClaimResult(claim, holds, boxed, claim.condition().withValues(values, digits), certainty);

@@ -18,6 +18,7 @@ import io.robustcl.pipeline.Params;
 import io.robustcl.pipeline.Progress;
 import io.robustcl.pipeline.StageContext;
 import io.robustcl.report.CheckMetrics;
+import io.robustcl.report.ImageOutcomes;
 import io.robustcl.report.SampleCounts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,6 +86,7 @@ final class EvaluateRun {
                 Math.min(size, (chunk + 1L) * p.getInt("batch_size")) / Math.max(seconds, 1e-9)));
           });
       Map<String, Double> metrics = metrics(result, runs);
+      outcomes(result, runs, size).write(ctx.outputDir());
       List<Artifact> adversarial = ctx.inputs("adversarial");
       boolean oneCount = true;
       for (Artifact set : adversarial) {
@@ -229,6 +231,19 @@ final class EvaluateRun {
       }
     }
     return metrics;
+  }
+
+  /**
+   * Which test images the clean and each white-box accuracy got right, for paired comparisons with
+   * other stages scored on the same images ({@link ImageOutcomes}); black-box sets are left out.
+   */
+  private ImageOutcomes outcomes(RobustnessEvaluation.Result result, List<RobustnessEvaluation.Run> runs, int size) {
+    Map<String, boolean[]> flags = new LinkedHashMap<>();
+    flags.put("clean", result.cleanFlags());
+    for (RobustnessEvaluation.Run run : runs) {
+      flags.put(run.name(), result.robustFlags().get(run.name()));
+    }
+    return ImageOutcomes.of(ImageOutcomes.testImages(ctx.input("data").contentHash(), size), size, flags);
   }
 
   /** The test set, a chunk at a time. */

@@ -21,7 +21,10 @@ import java.util.Map;
  * robust accuracy after each of its attacks. Attacks and inference modes are pluggable
  * ({@link EvaluationAttacks}, {@link InferenceModes}). The test set is processed in chunks of
  * {@code batch_size} whose per-sample flags are kept in the work directory, so a killed
- * evaluation resumes where it stopped.
+ * evaluation resumes where it stopped. Besides the metrics it writes {@code checks.json} (the
+ * sanity checks) and {@code outcomes.json}, which test images the clean and each white-box accuracy
+ * got right ({@link io.robustcl.report.ImageOutcomes}), so that tables compare two models scored on
+ * the same images as a paired sample.
  */
 public final class EvaluateStage implements Stage {
 

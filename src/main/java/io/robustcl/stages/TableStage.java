@@ -28,7 +28,8 @@ public final class TableStage implements Stage {
   public int version() {
     // 2: markdown folds column groups into the labels; claims; row and column ids in table.json.
     // 3: each claim says whether its verdict is within the test-set noise.
-    // 4: the claims heading counts the verdicts without a noise estimate.
+    // 4: the claims heading counts the verdicts without a noise estimate; cells scored on the same
+    //    test images are paired (their outcomes.json).
     return 4;
   }
 

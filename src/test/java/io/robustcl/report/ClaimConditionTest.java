@@ -54,27 +54,51 @@ class ClaimConditionTest {
     assertFalse(paper.refs().get(1).paper());
   }
 
+  /** The covariance of independent cells with these standard errors. */
+  private static double[][] independent(double... errors) {
+    double[][] c = new double[errors.length][errors.length];
+    for (int i = 0; i < errors.length; i++) {
+      c[i][i] = errors[i] * errors[i];
+    }
+    return c;
+  }
+
   @Test
   void aComparisonCloserThanTwoStandardErrorsOfItsDifferenceIsWithinNoise() {
     ClaimCondition c = parse("rocl.linf_8 > simclr.linf_8 + 10");
-    double[] errors = {1.5, 1.5}; // the difference's error is 1.5 * sqrt(2) = 2.12, so noise is |margin| < 4.16
+    double[][] errors = independent(1.5, 1.5); // the difference's error is 1.5 * sqrt(2) = 2.12: noise is |margin| < 4.16
     assertTrue(c.withinNoise(new double[] {40, 27}, errors), "margin 3: holds, but within noise");
     assertFalse(c.withinNoise(new double[] {40, 25}, errors), "margin 5: firm");
     assertTrue(c.withinNoise(new double[] {40, 33}, errors), "margin -3: fails, but within noise");
     assertFalse(c.withinNoise(new double[] {40, 35}, errors), "margin -5: firmly fails");
-    assertFalse(c.withinNoise(new double[] {40, 29.9}, new double[] {0, 0}), "no known error: nothing is noise");
+    assertFalse(c.withinNoise(new double[] {40, 29.9}, independent(0, 0)), "no known error: nothing is noise");
     // the error scales with the derivative: 2 * rocl has error 3, and sqrt(9 + 2.25) * 1.96 = 6.57
     assertTrue(parse("2 * rocl.linf_8 > simclr.linf_8").withinNoise(new double[] {20, 34}, errors));
     assertFalse(parse("2 * rocl.linf_8 > simclr.linf_8").withinNoise(new double[] {20, 33}, errors));
   }
 
   @Test
-  void aCellNamedTwiceIsOneVariableAndLogicIsThreeValued() {
-    // rocl - rocl does not move with rocl's noise: an independent treatment would call 0.5 > 0 noise
-    assertFalse(parse("rocl.linf_8 - rocl.linf_8 + 0.5 > 0").withinNoise(new double[] {40, 40}, new double[] {5, 5}));
-    assertTrue(parse("rocl.linf_8 + rocl.linf_8 > 70").withinNoise(new double[] {40, 40}, new double[] {5, 5}));
+  void positivelyCorrelatedCellsHaveASmallerErrorOfTheirDifference() {
+    ClaimCondition c = parse("rocl.linf_8 > simclr.linf_8");
+    double[] values = {41.5, 40};
+    assertTrue(c.withinNoise(values, independent(1.5, 1.5)), "independent: 1.5 is under 1.96 * 2.12");
+    // correlation 0.9: the difference's error is sqrt(2 * 2.25 * 0.1) = 0.67, and 1.5 > 1.96 * 0.67
+    double cov = 0.9 * 1.5 * 1.5;
+    assertFalse(c.withinNoise(values, new double[][] {{2.25, cov}, {cov, 2.25}}), "paired: firm");
+    // a negative correlation widens it: margin 5 is firm for independent cells (5 > 4.16), not at -0.9
+    ClaimCondition shifted = parse("rocl.linf_8 > simclr.linf_8 - 3");
+    assertFalse(shifted.withinNoise(new double[] {40, 38}, independent(1.5, 1.5)));
+    assertTrue(shifted.withinNoise(new double[] {40, 38}, new double[][] {{2.25, -cov}, {-cov, 2.25}}));
+  }
+
+  @Test
+  void aCellNamedTwiceMovesWithItselfAndLogicIsThreeValued() {
+    // two references to one cell covary fully: rocl - rocl has no noise, rocl + rocl twice rocl's
+    double[][] one = {{25, 25}, {25, 25}};
+    assertFalse(parse("rocl.linf_8 - rocl.linf_8 + 0.5 > 0").withinNoise(new double[] {40, 40}, one));
+    assertTrue(parse("rocl.linf_8 + rocl.linf_8 > 70").withinNoise(new double[] {40, 40}, one));
     double[] values = {50, 40, 41};
-    double[] errors = {1, 1, 1};
+    double[][] errors = independent(1, 1, 1);
     // a firm false decides `and`, a firm true decides `or`, whatever the noisy comparison beside it
     assertFalse(parse("rocl.clean < 10 and rocl.linf_8 > simclr.linf_8").withinNoise(values, errors));
     assertFalse(parse("rocl.clean > 10 or rocl.linf_8 > simclr.linf_8").withinNoise(values, errors));

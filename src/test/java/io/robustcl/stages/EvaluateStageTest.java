@@ -10,6 +10,7 @@ import io.robustcl.ml.model.ResNetSpec;
 import io.robustcl.pipeline.Artifact;
 import io.robustcl.pipeline.Progress;
 import io.robustcl.report.CheckMetrics;
+import io.robustcl.report.ImageOutcomes;
 import io.robustcl.testing.CpuScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,5 +99,15 @@ class EvaluateStageTest {
     assertTrue(last.phase().contains("autoattack-rand/l2:0.5") && last.phase().contains("robust"), last.phase());
     assertEquals(3, last.steps(), "12 images in chunks of 5");
     assertTrue(Files.list(ctx.workDir.resolve(EvaluateRun.STATE)).count() > 0, "chunk state in the work directory");
+    // the per-image outcomes agree with the accuracies, and an attack only breaks images that were right
+    ImageOutcomes outcomes = ImageOutcomes.read(artifact("eval", "evaluate", ctx.outputDir, ctx)).orElseThrow();
+    assertEquals(ImageOutcomes.testImages("data", 12), outcomes.images());
+    for (String metric : List.of("clean", "linf:8/255", "apgd-t/l2:0.5", "autoattack/linf:8/255", "square/l2:0.5")) {
+      java.util.BitSet right = outcomes.correct().get(metric);
+      assertEquals(ctx.metrics.get(metric), 100.0 * right.cardinality() / 12, 1e-9, metric);
+      java.util.BitSet beyondClean = (java.util.BitSet) right.clone();
+      beyondClean.andNot(outcomes.correct().get("clean"));
+      assertTrue(beyondClean.isEmpty(), metric);
+    }
   }
 }

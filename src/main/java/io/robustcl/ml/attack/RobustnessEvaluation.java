@@ -43,9 +43,10 @@ public final class RobustnessEvaluation {
      * @param robust per run name, the robust accuracy (fraction)
      * @param afterEach per run name, the robust accuracy after each attack of its ensemble
      * @param robustFlags per run name, the per-sample flags over the whole set
+     * @param cleanFlags per sample, whether the clean image is classified correctly
      */
     public record Result(double clean, Map<String, Double> robust, Map<String, List<Double>> afterEach,
-            Map<String, boolean[]> robustFlags) {}
+            Map<String, boolean[]> robustFlags, boolean[] cleanFlags) {}
 
     private final List<Run> runs;
     private final int chunkSize;
@@ -137,7 +138,7 @@ public final class RobustnessEvaluation {
             after.put(run.name(), steps);
             perSample.put(run.name(), flags.get(r));
         }
-        return new Result(fraction(clean, size), robust, after, perSample);
+        return new Result(fraction(clean, size), robust, after, perSample, clean);
     }
 
     private static int count(boolean[] flags) {
